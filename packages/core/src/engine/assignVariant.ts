@@ -1,0 +1,61 @@
+import type { Attributes } from "../conditions/index.js";
+import type { Variant } from "../schema/experiment.js";
+import type { CompiledExperiment } from "./compile.js";
+import type { EngineContext } from "./context.js";
+import { type EvaluationReason, enroll } from "./enroll.js";
+
+/** The variant an entity gets (or null) and why. */
+export interface Assigned {
+  variant: Variant | null;
+  reason: EvaluationReason;
+}
+
+/**
+ * The engine's assignment rule: overrides win; an entity the rules enroll gets its bucket's
+ * variant (queued as an assignment, no I/O); an entity they no longer enroll (its properties
+ * or the targeting changed) keeps a variant stored earlier, for the life of the experiment.
+ */
+export async function assignVariant(
+  ctx: EngineContext,
+  compiled: CompiledExperiment,
+  entityId: string,
+  properties: Attributes,
+  environment: string,
+): Promise<Assigned> {
+  const { experiment } = compiled;
+  const enrollment = enroll(compiled, entityId, properties, environment);
+  if (enrollment.enrolled) {
+    const variant = experiment.variants[enrollment.variantIndex] ?? null;
+    if (enrollment.reason === "override" || variant === null) {
+      return { variant, reason: enrollment.reason };
+    }
+    const known = ctx.assignments.lookup(experiment.id, entityId);
+    if (known === variant.key) return { variant, reason: "assigned" };
+    // Another process stored a different variant first (during a definitions change).
+    if (known !== undefined) return stored(compiled, known);
+    ctx.assignments.enqueue({
+      projectId: ctx.projectId,
+      experimentId: experiment.id,
+      entityId,
+      variantKey: variant.key,
+      assignedAt: new Date().toISOString(),
+    });
+    return { variant, reason: "assigned" };
+  }
+  if (enrollment.reason === "not_running" || enrollment.reason === "environment_mismatch") {
+    return { variant: null, reason: enrollment.reason };
+  }
+  const known =
+    ctx.assignments.lookup(experiment.id, entityId) ??
+    (await ctx.store.getAssignment(ctx.projectId, experiment.id, entityId));
+  if (known === null || known === undefined) return { variant: null, reason: enrollment.reason };
+  ctx.assignments.remember(experiment.id, entityId, known);
+  return stored(compiled, known);
+}
+
+// --- Internal helpers ---
+
+function stored(compiled: CompiledExperiment, variantKey: string): Assigned {
+  const variant = compiled.experiment.variants.find((candidate) => candidate.key === variantKey);
+  return variant ? { variant, reason: "sticky" } : { variant: null, reason: "not_running" };
+}

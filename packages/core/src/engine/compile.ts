@@ -1,0 +1,91 @@
+import type { BucketRange, NamespaceTuple } from "../bucketing/index.js";
+import { getBucketRanges } from "../bucketing/index.js";
+import type { Condition } from "../conditions/index.js";
+import type { Experiment } from "../schema/experiment.js";
+import type { Flag } from "../schema/flag.js";
+import type { Segment } from "../schema/segment.js";
+import type { DefinitionsSnapshot } from "../store.js";
+
+/** An experiment with everything evaluation needs precomputed once per definitions version. */
+export interface CompiledExperiment {
+  experiment: Experiment;
+  /** Bucket ranges from weights (percent -> fraction) and coverage. */
+  ranges: BucketRange[];
+  /** Segment conditions (any must match); null when the experiment targets everyone. */
+  segmentConditions: Condition[] | null;
+  namespace: NamespaceTuple | null;
+  /** Overrides as a Map: entity id -> variant index. */
+  overrides: Map<string, number>;
+}
+
+/** A project's definitions, indexed for the evaluate hot path. */
+export interface CompiledDefinitions {
+  version: number;
+  experimentsByKey: Map<string, CompiledExperiment>;
+  experimentsById: Map<string, CompiledExperiment>;
+  flagsByKey: Map<string, Flag>;
+  flagsById: Map<string, Flag>;
+  segmentsByKey: Map<string, Segment>;
+  /** Flag key -> its attached experiments, oldest first. */
+  experimentsByFlag: Map<string, CompiledExperiment[]>;
+}
+
+/** Indexes a snapshot; runs once per definitions version, never per evaluation. */
+export function compileDefinitions(snapshot: DefinitionsSnapshot): CompiledDefinitions {
+  const segmentsByKey = new Map(snapshot.segments.map((segment) => [segment.key, segment]));
+  const experiments = [...snapshot.experiments].sort(byId);
+  const compiled = experiments.map((experiment) => compileExperiment(experiment, segmentsByKey));
+  const experimentsByFlag = new Map<string, CompiledExperiment[]>();
+  for (const entry of compiled) {
+    const flagKey = entry.experiment.flagKey;
+    if (flagKey === null) continue;
+    const list = experimentsByFlag.get(flagKey) ?? [];
+    list.push(entry);
+    experimentsByFlag.set(flagKey, list);
+  }
+  const flags = [...snapshot.flags].sort(byId);
+  return {
+    version: snapshot.version,
+    experimentsByKey: new Map(compiled.map((entry) => [entry.experiment.key, entry])),
+    experimentsById: new Map(compiled.map((entry) => [entry.experiment.id, entry])),
+    flagsByKey: new Map(flags.map((flag) => [flag.key, flag])),
+    flagsById: new Map(flags.map((flag) => [flag.id, flag])),
+    segmentsByKey,
+    experimentsByFlag,
+  };
+}
+
+// --- Internal helpers ---
+
+function compileExperiment(
+  experiment: Experiment,
+  segmentsByKey: Map<string, Segment>,
+): CompiledExperiment {
+  const weights = experiment.variants.map((variant) => variant.weight / 100);
+  const variantIndex = new Map(experiment.variants.map((variant, index) => [variant.key, index]));
+  const overrides = new Map<string, number>();
+  for (const [entityId, variantKey] of Object.entries(experiment.overrides)) {
+    const index = variantIndex.get(variantKey);
+    if (index !== undefined) overrides.set(entityId, index);
+  }
+  // A segment deleted since the experiment named it matches nobody.
+  const segmentConditions =
+    experiment.segments.length === 0
+      ? null
+      : experiment.segments.flatMap((key) => {
+          const segment = segmentsByKey.get(key);
+          return segment ? [segment.condition as Condition] : [];
+        });
+  const { namespace } = experiment;
+  return {
+    experiment,
+    ranges: getBucketRanges(experiment.variants.length, experiment.coverage, weights),
+    segmentConditions,
+    namespace: namespace ? [namespace.id, namespace.range[0], namespace.range[1]] : null,
+    overrides,
+  };
+}
+
+function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

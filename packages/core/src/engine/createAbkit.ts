@@ -1,0 +1,160 @@
+import * as z from "zod";
+import type { JsonValue } from "../schema/common.js";
+import {
+  DEFAULT_ENVIRONMENT,
+  DEFAULT_PROJECT,
+  environmentSchema,
+  projectIdSchema,
+} from "../schema/common.js";
+import { parseInput } from "../schema/parse.js";
+import type { Store } from "../store.js";
+import { AssignmentQueue } from "./assignmentQueue.js";
+import { closedError, type EngineContext } from "./context.js";
+import { DefinitionsCache } from "./definitionsCache.js";
+import { type EvaluateOptions, type EvaluateResult, evaluateExperiment } from "./evaluate.js";
+import {
+  type EvaluateFlagsOptions,
+  type EvaluateFlagsResult,
+  evaluateFlag,
+  evaluateFlags,
+  type FlagEvaluation,
+} from "./evaluateFlags.js";
+import { type ExperimentsApi, experimentsApi } from "./experimentsApi.js";
+import { type FlagsApi, flagsApi } from "./flagsApi.js";
+import { type SegmentsApi, segmentsApi } from "./segmentsApi.js";
+
+/** Options of `createAbkit`. */
+export interface AbkitOptions {
+  /** Where state lives: `memoryStore()`, `sqliteStore(...)`, ... */
+  store: Store;
+  /** The project this engine works in; `default` when omitted. */
+  project?: string;
+  /** The environment evaluations use when a call names none; `production` when omitted. */
+  environment?: string;
+  /** How stale cached definitions may be, in ms (another process's change shows within this). Default 1000. */
+  refreshIntervalMs?: number;
+  /** Longest wait before queued assignments are written, in ms. Default 1000. */
+  flushIntervalMs?: number;
+  /** Assignments written per store call. Default 500. */
+  assignmentBatchSize?: number;
+  /** Assignments remembered in process. Default 100 000. */
+  assignmentCacheSize?: number;
+}
+
+const optionsSchema = z.object({
+  store: z.custom<Store>((value) => typeof value === "object" && value !== null, "must be a Store"),
+  project: projectIdSchema.default(DEFAULT_PROJECT),
+  environment: environmentSchema.default(DEFAULT_ENVIRONMENT),
+  refreshIntervalMs: z.number().int().min(0).max(3_600_000).default(1000),
+  flushIntervalMs: z.number().int().min(0).max(3_600_000).default(1000),
+  assignmentBatchSize: z.number().int().min(1).max(10_000).default(500),
+  assignmentCacheSize: z.number().int().min(0).default(100_000),
+});
+
+/** An abkit engine bound to one project of a store. */
+export interface Abkit {
+  readonly project: string;
+  readonly environment: string;
+  readonly store: Store;
+  readonly experiments: ExperimentsApi;
+  readonly segments: SegmentsApi;
+  readonly flags: FlagsApi;
+  /**
+   * The variant of an experiment for an entity, sticky once assigned. `variantKey` and
+   * `config` are null when the experiment is unknown, not running, no segment matches, or
+   * the entity is outside coverage: keep a fallback ready.
+   */
+  evaluate<C = JsonValue>(options: EvaluateOptions): Promise<EvaluateResult<C>>;
+  /** Every flag's value for an entity: `{ flags: { key: { value, ruleId } } }`. */
+  evaluateFlags(options?: EvaluateFlagsOptions): Promise<EvaluateFlagsResult>;
+  /** One flag's value for an entity, or null when the flag does not exist. */
+  evaluateFlag(flagKey: string, options?: EvaluateFlagsOptions): Promise<FlagEvaluation | null>;
+  /** The same engine working in another project of the same store (shares caches and queue). */
+  forProject(projectId: string): Abkit;
+  /** Writes queued assignments; rejects if the store failed to take them. */
+  flush(): Promise<void>;
+  /** Flushes, then closes this engine (not the store, which the caller owns). */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates an engine over a store.
+ *
+ * @example
+ * import { createAbkit } from "@abkit/core";
+ * import { memoryStore } from "@abkit/memory";
+ *
+ * const abkit = createAbkit({ store: memoryStore() });
+ * await abkit.experiments.create({
+ *   key: "math-bot-system-prompt-v2",
+ *   variants: [
+ *     { key: "control", weight: 50, config: { prompt: "Answer in one sentence." } },
+ *     { key: "treatment", weight: 50, config: { prompt: "Walk through it step by step." } },
+ *   ],
+ * });
+ * await abkit.experiments.start("math-bot-system-prompt-v2");
+ * const { variantKey, config } = await abkit.evaluate<{ prompt: string }>({
+ *   experimentKey: "math-bot-system-prompt-v2",
+ *   entityId: "user_42",
+ * });
+ */
+export function createAbkit(options: AbkitOptions): Abkit {
+  const settings = parseInput(optionsSchema, options, "abkit options");
+  const state = { closed: false };
+  const assignments = new AssignmentQueue(settings.store, {
+    batchSize: settings.assignmentBatchSize,
+    flushIntervalMs: settings.flushIntervalMs,
+    cacheSize: settings.assignmentCacheSize,
+  });
+  const engines = new Map<string, Abkit>();
+  const shared = { ...settings, assignments, state, engines };
+  return projectEngine(shared, settings.project);
+}
+
+// --- Internal helpers ---
+
+interface Shared {
+  store: Store;
+  environment: string;
+  refreshIntervalMs: number;
+  assignments: AssignmentQueue;
+  state: { closed: boolean };
+  engines: Map<string, Abkit>;
+}
+
+function projectEngine(shared: Shared, projectId: string): Abkit {
+  const existing = shared.engines.get(projectId);
+  if (existing) return existing;
+  const ctx: EngineContext = {
+    store: shared.store,
+    projectId,
+    environment: shared.environment,
+    definitions: new DefinitionsCache(shared.store, projectId, shared.refreshIntervalMs),
+    assignments: shared.assignments,
+    assertOpen() {
+      if (shared.state.closed) throw closedError();
+    },
+  };
+  const experiments = experimentsApi(ctx);
+  const engine: Abkit = {
+    project: projectId,
+    environment: shared.environment,
+    store: shared.store,
+    experiments,
+    segments: segmentsApi(ctx),
+    flags: flagsApi(ctx, experiments),
+    evaluate: (evaluateOptions) => evaluateExperiment(ctx, evaluateOptions),
+    evaluateFlags: (flagOptions) => evaluateFlags(ctx, flagOptions),
+    evaluateFlag: (flagKey, flagOptions) => evaluateFlag(ctx, flagKey, flagOptions),
+    forProject: (otherProject) =>
+      projectEngine(shared, parseInput(projectIdSchema, otherProject, "project id")),
+    flush: () => shared.assignments.flush(),
+    async close() {
+      if (shared.state.closed) return;
+      await shared.assignments.flush();
+      shared.state.closed = true;
+    },
+  };
+  shared.engines.set(projectId, engine);
+  return engine;
+}

@@ -1,0 +1,65 @@
+import type { Attributes } from "../conditions/index.js";
+import { ValidationError } from "../errors/ValidationError.js";
+import type { JsonValue } from "../schema/common.js";
+import { assignVariant } from "./assignVariant.js";
+import type { EngineContext } from "./context.js";
+import type { EvaluationReason } from "./enroll.js";
+
+/** What `evaluate` takes (seed 000's evaluate body, plus an optional environment). */
+export interface EvaluateOptions {
+  experimentKey: string;
+  entityId: string;
+  /** The entity's properties, matched against the experiment's segments. */
+  properties?: Attributes;
+  /** The engine's environment when omitted. */
+  environment?: string;
+}
+
+/** The variant an entity gets; `variantKey` and `config` are null when it is not in the test. */
+export interface EvaluateResult<C = JsonValue> {
+  experimentKey: string;
+  variantKey: string | null;
+  config: C | null;
+  /** Why: `assigned`, `sticky`, `override`, or why the entity is not in the test. */
+  reason: EvaluationReason;
+}
+
+/** Evaluates one experiment for one entity; never throws for the null cases. */
+export async function evaluateExperiment<C>(
+  ctx: EngineContext,
+  options: EvaluateOptions,
+): Promise<EvaluateResult<C>> {
+  ctx.assertOpen();
+  const { experimentKey, entityId } = options;
+  const properties = options.properties ?? {};
+  checkEvaluateOptions(experimentKey, entityId, properties);
+  const defs = ctx.definitions.fresh() ?? (await ctx.definitions.get());
+  const compiled = defs.experimentsByKey.get(experimentKey);
+  if (compiled === undefined) {
+    return { experimentKey, variantKey: null, config: null, reason: "unknown_experiment" };
+  }
+  const environment = options.environment ?? ctx.environment;
+  const { variant, reason } = await assignVariant(ctx, compiled, entityId, properties, environment);
+  return variant === null
+    ? { experimentKey, variantKey: null, config: null, reason }
+    : { experimentKey, variantKey: variant.key, config: variant.config as C, reason };
+}
+
+// --- Internal helpers ---
+
+// Hand-written rather than a schema: this runs on every evaluation.
+function checkEvaluateOptions(experimentKey: unknown, entityId: unknown, properties: unknown) {
+  if (typeof experimentKey !== "string" || experimentKey === "") {
+    throw ValidationError.field(
+      ["experimentKey"],
+      "must be a non-empty string",
+      "evaluate options",
+    );
+  }
+  if (typeof entityId !== "string" || entityId === "") {
+    throw ValidationError.field(["entityId"], "must be a non-empty string", "evaluate options");
+  }
+  if (typeof properties !== "object" || properties === null || Array.isArray(properties)) {
+    throw ValidationError.field(["properties"], "must be an object", "evaluate options");
+  }
+}

@@ -1,0 +1,13 @@
+export type { Abkit, AbkitOptions } from "./createAbkit.js";
+export { createAbkit } from "./createAbkit.js";
+export type { EvaluationReason } from "./enroll.js";
+export type { EvaluateOptions, EvaluateResult } from "./evaluate.js";
+export type {
+  EvaluateFlagsOptions,
+  EvaluateFlagsResult,
+  FlagEvaluation,
+  FlagReason,
+} from "./evaluateFlags.js";
+export type { ExperimentsApi } from "./experimentsApi.js";
+export type { FlagsApi } from "./flagsApi.js";
+export type { SegmentsApi } from "./segmentsApi.js";

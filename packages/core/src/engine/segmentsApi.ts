@@ -1,0 +1,90 @@
+import { ConflictError } from "../errors/ConflictError.js";
+import { NotFoundError } from "../errors/NotFoundError.js";
+import { newId } from "../ids.js";
+import { parseInput } from "../schema/parse.js";
+import {
+  type Segment,
+  type SegmentInput,
+  type SegmentPatch,
+  segmentInputSchema,
+  segmentPatchSchema,
+} from "../schema/segment.js";
+import type { EngineContext } from "./context.js";
+import { keyTakenError, writeDefinition } from "./writeDefinition.js";
+
+/** Segments of one project: named conditions experiments target. */
+export interface SegmentsApi {
+  create(input: SegmentInput): Promise<Segment>;
+  /** The segment with this key, or null. */
+  get(key: string): Promise<Segment | null>;
+  /** Segments, oldest first. */
+  list(): Promise<Segment[]>;
+  /** Changes a segment; experiments using it see the new condition at once. */
+  update(key: string, patch: SegmentPatch): Promise<Segment>;
+  /** Deletes a segment no experiment names (`conflict` otherwise). */
+  delete(key: string): Promise<void>;
+}
+
+export function segmentsApi(ctx: EngineContext): SegmentsApi {
+  return {
+    async create(input) {
+      const definition = parseInput(segmentInputSchema, input, "segment");
+      return writeDefinition(ctx, "segment", definition.key, (_defs, current) => {
+        if (current) throw keyTakenError("segment", definition.key);
+        const now = new Date().toISOString();
+        return {
+          id: newId("seg"),
+          projectId: ctx.projectId,
+          key: definition.key,
+          name: definition.name ?? definition.key,
+          description: definition.description ?? "",
+          condition: definition.condition,
+          revision: 1,
+          createdAt: now,
+          updatedAt: now,
+        };
+      });
+    },
+
+    async get(key) {
+      ctx.assertOpen();
+      return (await ctx.definitions.get()).segmentsByKey.get(key) ?? null;
+    },
+
+    async list() {
+      ctx.assertOpen();
+      const segments = [...(await ctx.definitions.get()).segmentsByKey.values()];
+      return segments.sort((a, b) => (a.id < b.id ? -1 : 1));
+    },
+
+    async update(key, patch) {
+      const changes = parseInput(segmentPatchSchema, patch, "segment patch");
+      return writeDefinition(ctx, "segment", key, (_defs, current) => {
+        if (!current) throw new NotFoundError("segment", key);
+        return {
+          ...current,
+          ...changes,
+          revision: current.revision + 1,
+          updatedAt: new Date().toISOString(),
+        };
+      });
+    },
+
+    async delete(key) {
+      ctx.assertOpen();
+      const defs = await ctx.definitions.reload();
+      const segment = defs.segmentsByKey.get(key);
+      if (!segment) throw new NotFoundError("segment", key);
+      const users = [...defs.experimentsByKey.values()]
+        .filter((entry) => entry.experiment.segments.includes(key))
+        .map((entry) => entry.experiment.key);
+      if (users.length > 0) {
+        throw new ConflictError(`segment "${key}" is used by experiments: ${users.join(", ")}`, {
+          experiments: users,
+        });
+      }
+      await ctx.store.deleteDefinition("segment", ctx.projectId, key, segment.revision);
+      await ctx.definitions.reload();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { isAbkitError } from "../errors/AbkitError.js";
+import { ConflictError } from "../errors/ConflictError.js";
+import type { DefinitionKind, DefinitionOf } from "../store.js";
+import type { CompiledDefinitions } from "./compile.js";
+import type { EngineContext } from "./context.js";
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Read-modify-write of one definition with optimistic concurrency: reads fresh definitions,
+ * lets `build` derive the next record (validating against what it read), and stores it at
+ * the revision it read. When another process wrote in between, it runs again on fresh data.
+ */
+export async function writeDefinition<K extends DefinitionKind>(
+  ctx: EngineContext,
+  kind: K,
+  key: string,
+  build: (defs: CompiledDefinitions, current: DefinitionOf<K> | undefined) => DefinitionOf<K>,
+): Promise<DefinitionOf<K>> {
+  ctx.assertOpen();
+  for (let attempt = 1; ; attempt++) {
+    const defs = await ctx.definitions.reload();
+    const current = findDefinition(defs, kind, key);
+    const next = build(defs, current);
+    try {
+      await ctx.store.putDefinition(kind, next, current?.revision ?? 0);
+    } catch (error) {
+      if (attempt < MAX_ATTEMPTS && isAbkitError(error) && error.code === "conflict") continue;
+      throw error;
+    }
+    await ctx.definitions.reload();
+    return next;
+  }
+}
+
+/** The definition of `kind` named `key` in `defs`, if any. */
+export function findDefinition<K extends DefinitionKind>(
+  defs: CompiledDefinitions,
+  kind: K,
+  key: string,
+): DefinitionOf<K> | undefined {
+  const found =
+    kind === "experiment"
+      ? defs.experimentsByKey.get(key)?.experiment
+      : kind === "flag"
+        ? defs.flagsByKey.get(key)
+        : defs.segmentsByKey.get(key);
+  return found as DefinitionOf<K> | undefined;
+}
+
+/** The `conflict` raised when creating a definition whose key is taken. */
+export function keyTakenError(kind: DefinitionKind, key: string): ConflictError {
+  return new ConflictError(`${kind} "${key}" already exists`, { kind, key });
+}

@@ -1,0 +1,35 @@
+/**
+ * @abkit/core: the experimentation engine. Domain schemas, the targeting condition language,
+ * GrowthBook-compatible bucketing, the experiment lifecycle, evaluation, and the `Store`
+ * contract every storage adapter implements.
+ */
+export type { BucketRange, NamespaceTuple } from "./bucketing/index.js";
+export {
+  chooseVariation,
+  getBucketRanges,
+  getEqualWeights,
+  hash,
+  inNamespace,
+} from "./bucketing/index.js";
+export type { Attributes, Condition, SavedGroups } from "./conditions/index.js";
+export { evalCondition } from "./conditions/index.js";
+export * from "./engine/index.js";
+export * from "./errors/index.js";
+export type { IdPrefix } from "./ids.js";
+export { newId } from "./ids.js";
+export * from "./lifecycle/index.js";
+export * from "./schema/index.js";
+export type {
+  ApplyEventsResult,
+  AssignmentRecord,
+  DefinitionKind,
+  DefinitionKinds,
+  DefinitionOf,
+  DefinitionsSnapshot,
+  ExperimentAggregates,
+  LogPage,
+  LogPageRequest,
+  MetricAggregate,
+  Store,
+  StoreCapabilities,
+} from "./store.js";

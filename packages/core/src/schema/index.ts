@@ -1,0 +1,49 @@
+export type { ApiKeyInput, ApiKeyRecord, ApiKeyScope } from "./apiKey.js";
+export { apiKeyInputSchema, apiKeyScopeSchema } from "./apiKey.js";
+export type { JsonValue } from "./common.js";
+export {
+  conditionSchema,
+  DEFAULT_ENVIRONMENT,
+  DEFAULT_PROJECT,
+  environmentSchema,
+  jsonSchema,
+  keySchema,
+  projectIdSchema,
+} from "./common.js";
+export type { EventInput, EventRecord } from "./event.js";
+export { eventBatchSchema, eventInputSchema, MAX_EVENT_BATCH } from "./event.js";
+export type {
+  Experiment,
+  ExperimentDefinition,
+  ExperimentInput,
+  ExperimentNamespace,
+  ExperimentPatch,
+  ExperimentStatus,
+  Metric,
+  MetricKind,
+  Variant,
+  VariantInput,
+} from "./experiment.js";
+export {
+  experimentInputSchema,
+  experimentPatchSchema,
+  metricKindSchema,
+  metricSchema,
+  namespaceSchema,
+  variantSchema,
+} from "./experiment.js";
+export type { Flag, FlagInput, FlagPatch, FlagRule, FlagRuleInput, FlagType } from "./flag.js";
+export {
+  flagInputSchema,
+  flagPatchSchema,
+  flagRuleSchema,
+  flagTypeSchema,
+  valueMatchesType,
+} from "./flag.js";
+export type { LogInput, LogRecord } from "./log.js";
+export { logInputSchema } from "./log.js";
+export { parseInput } from "./parse.js";
+export type { Project, ProjectInput } from "./project.js";
+export { projectInputSchema } from "./project.js";
+export type { Segment, SegmentInput, SegmentPatch } from "./segment.js";
+export { segmentInputSchema, segmentPatchSchema } from "./segment.js";

@@ -1,0 +1,168 @@
+import type { ApiKeyRecord } from "./schema/apiKey.js";
+import type { EventRecord } from "./schema/event.js";
+import type { Experiment } from "./schema/experiment.js";
+import type { Flag } from "./schema/flag.js";
+import type { LogRecord } from "./schema/log.js";
+import type { Project } from "./schema/project.js";
+import type { Segment } from "./schema/segment.js";
+
+/**
+ * Where abkit keeps its state. The interface is domain-shaped: a store implements the few
+ * atomic operations the engine's rules need and owns no rule itself (which experiments are
+ * running, what a variant is, who may see what: all decided in `@abkit/core`).
+ *
+ * Every method may reject with an `AbkitError`: `conflict` for a taken key or a stale
+ * revision, `store_unavailable` when the backend fails (with nothing half-written),
+ * `store_version_unsupported` for data written by a newer abkit. See docs/stores.md.
+ */
+export interface Store {
+  /** A short name for messages and metrics: `memory`, `sqlite`, `redis`, `mongodb`. */
+  readonly name: string;
+  /** What the backend guarantees; conformance tests skip cases a store cannot support. */
+  readonly capabilities: StoreCapabilities;
+
+  // --- Definitions (experiments, flags, segments) ---
+
+  /** The project's definitions version: a counter bumped by every definition write. Cheap. */
+  definitionsVersion(projectId: string): Promise<number>;
+  /** Every definition of a project with the version they were read at, in one consistent read. */
+  loadDefinitions(projectId: string): Promise<DefinitionsSnapshot>;
+  /**
+   * Creates (`expectedRevision` 0) or replaces a definition if its stored revision equals
+   * `expectedRevision`; `record.revision` is `expectedRevision + 1`. Rejects with `conflict`
+   * when the key (or id) is taken on create or the revision moved on. Bumps the version;
+   * returns the new one.
+   */
+  putDefinition<K extends DefinitionKind>(
+    kind: K,
+    record: DefinitionOf<K>,
+    expectedRevision: number,
+  ): Promise<number>;
+  /** Deletes a definition at `expectedRevision` (`conflict` otherwise); returns the new version. */
+  deleteDefinition(
+    kind: DefinitionKind,
+    projectId: string,
+    key: string,
+    expectedRevision: number,
+  ): Promise<number>;
+
+  // --- Assignments ---
+
+  /**
+   * Records each assignment unless one exists for (project, experiment, entity): the first
+   * writer wins, also across processes. Counts a new one as an exposure of its variant.
+   * Returns, in order, the variant now stored for each (the existing one when there was one).
+   */
+  recordAssignments(assignments: AssignmentRecord[]): Promise<string[]>;
+  /** The variant stored for (project, experiment, entity), or null. */
+  getAssignment(projectId: string, experimentId: string, entityId: string): Promise<string | null>;
+
+  // --- Events and aggregates ---
+
+  /**
+   * Applies a batch in one atomic unit: an event whose `idempotencyKey` the project has seen
+   * (earlier or earlier in this batch) is only counted in `deduped`; every other event is
+   * kept and, for each of its `experimentIds` in which its entity has an assignment, added
+   * to the entity's running totals and its variant's aggregates (see `MetricAggregate`).
+   */
+  applyEvents(projectId: string, events: EventRecord[]): Promise<ApplyEventsResult>;
+  /** Exposures and metric aggregates of one experiment; empty (not an error) with no data. */
+  readAggregates(projectId: string, experimentId: string): Promise<ExperimentAggregates>;
+
+  // --- Execution logs ---
+
+  /** Appends a log; ids are unique (`conflict` on a repeat). */
+  appendLog(record: LogRecord): Promise<void>;
+  /** An experiment's logs, newest first; `before` is the `nextCursor` of the previous page. */
+  listLogs(projectId: string, experimentId: string, page: LogPageRequest): Promise<LogPage>;
+
+  // --- Projects and API keys ---
+
+  /** Creates a project; `conflict` when the id is taken. */
+  createProject(project: Project): Promise<void>;
+  /** A project by id, or null. */
+  getProject(projectId: string): Promise<Project | null>;
+  /** The projects of an organization, oldest first. */
+  listProjects(organizationId: string): Promise<Project[]>;
+  /** Stores a new key record; `conflict` when its id or hash exists. */
+  createApiKey(record: ApiKeyRecord): Promise<void>;
+  /** The key whose SHA-256 hash is `hash` (revoked or not), or null. */
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
+  /** The keys of an organization, oldest first. */
+  listApiKeys(organizationId: string): Promise<ApiKeyRecord[]>;
+  /** Marks a key revoked at `revokedAt` (idempotent); returns false when no such key. */
+  revokeApiKey(id: string, revokedAt: string): Promise<boolean>;
+
+  /** Releases connections and handles; the store is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+/** What a store guarantees, declared so the conformance suite and the engine can adapt. */
+export interface StoreCapabilities {
+  /** Several processes can share this store's state (SQLite file, Redis, MongoDB). */
+  crossProcess: boolean;
+  /** Acknowledged writes survive a crash of the application process. */
+  durable: boolean;
+}
+
+/** The three kinds of definitions and their stored records. */
+export interface DefinitionKinds {
+  experiment: Experiment;
+  flag: Flag;
+  segment: Segment;
+}
+export type DefinitionKind = keyof DefinitionKinds;
+export type DefinitionOf<K extends DefinitionKind> = DefinitionKinds[K];
+
+/** All definitions of a project, as of `version`. */
+export interface DefinitionsSnapshot {
+  version: number;
+  experiments: Experiment[];
+  flags: Flag[];
+  segments: Segment[];
+}
+
+/** An entity's variant in an experiment, first seen at `assignedAt`. */
+export interface AssignmentRecord {
+  projectId: string;
+  experimentId: string;
+  entityId: string;
+  variantKey: string;
+  assignedAt: string;
+}
+
+/** What `applyEvents` did: `accepted + deduped` equals the batch length. */
+export interface ApplyEventsResult {
+  accepted: number;
+  deduped: number;
+}
+
+/**
+ * Sufficient statistics of one metric in one variant, with the entity as the unit. With
+ * `t_u` the total of entity u's events: `sum = Σ t_u`, `sumSquares = Σ t_u²` (kept exact by
+ * adding `(t + v)² - t²` per event), `entities = #{u : u has an event}`, `events` = count.
+ */
+export interface MetricAggregate {
+  events: number;
+  sum: number;
+  sumSquares: number;
+  entities: number;
+}
+
+/** An experiment's aggregates: exposures by variant, and metric -> variant -> statistics. */
+export interface ExperimentAggregates {
+  exposures: Record<string, number>;
+  metrics: Record<string, Record<string, MetricAggregate>>;
+}
+
+/** A page request for logs. */
+export interface LogPageRequest {
+  limit: number;
+  before?: string | undefined;
+}
+
+/** A page of logs, newest first; `nextCursor` is null on the last page. */
+export interface LogPage {
+  logs: LogRecord[];
+  nextCursor: string | null;
+}

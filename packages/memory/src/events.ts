@@ -1,0 +1,113 @@
+import { type MetricAggregate, type Store, ValidationError } from "@abkit/core";
+import { copy, experimentState, type MemoryState, projectState } from "./state.js";
+
+type EventMethods = Pick<
+  Store,
+  "recordAssignments" | "getAssignment" | "applyEvents" | "readAggregates"
+>;
+
+/** Assignments, event batches with dedup, and incrementally kept aggregates. */
+export function eventMethods(state: MemoryState): EventMethods {
+  return {
+    async recordAssignments(assignments) {
+      return assignments.map((record) => {
+        const key = assignmentKey(record.projectId, record.experimentId, record.entityId);
+        const existing = state.assignments.get(key);
+        if (existing !== undefined) return existing;
+        state.assignments.set(key, record.variantKey);
+        const { exposures } = experimentState(state, record.projectId, record.experimentId);
+        exposures.set(record.variantKey, (exposures.get(record.variantKey) ?? 0) + 1);
+        return record.variantKey;
+      });
+    },
+
+    async getAssignment(projectId, experimentId, entityId) {
+      return state.assignments.get(assignmentKey(projectId, experimentId, entityId)) ?? null;
+    },
+
+    async applyEvents(projectId, events) {
+      // Check every event before the first write: a bad batch changes nothing.
+      events.forEach((event, index) => {
+        if (!Number.isFinite(event.value)) {
+          throw ValidationError.field([index, "value"], "must be a finite number", "events");
+        }
+      });
+      const project = projectState(state, projectId);
+      let accepted = 0;
+      let deduped = 0;
+      for (const event of events) {
+        if (event.idempotencyKey !== null) {
+          const seenKey = `${projectId}\u0000${event.idempotencyKey}`;
+          if (state.seenKeys.has(seenKey)) {
+            deduped += 1;
+            continue;
+          }
+          state.seenKeys.add(seenKey);
+        }
+        accepted += 1;
+        project.events.push(copy(event));
+        for (const experimentId of event.experimentIds) {
+          const variantKey = state.assignments.get(
+            assignmentKey(projectId, experimentId, event.entityId),
+          );
+          if (variantKey === undefined) continue;
+          addToAggregates(
+            state,
+            projectId,
+            experimentId,
+            variantKey,
+            event.metricName,
+            event.entityId,
+            event.value,
+          );
+        }
+      }
+      return { accepted, deduped };
+    },
+
+    async readAggregates(projectId, experimentId) {
+      const experiment = experimentState(state, projectId, experimentId);
+      const metrics: Record<string, Record<string, MetricAggregate>> = {};
+      for (const [metricName, variants] of experiment.metrics) {
+        metrics[metricName] = Object.fromEntries(
+          [...variants].map(([key, agg]) => [key, { ...agg }]),
+        );
+      }
+      return { exposures: Object.fromEntries(experiment.exposures), metrics };
+    },
+  };
+}
+
+// --- Internal helpers ---
+
+function assignmentKey(projectId: string, experimentId: string, entityId: string): string {
+  return `${projectId}\u0000${experimentId}\u0000${entityId}`;
+}
+
+// Per-entity running totals make the sum of squares exact: an event of value v moves the
+// entity's total t to t + v, so Σt² grows by (t + v)² - t².
+function addToAggregates(
+  state: MemoryState,
+  projectId: string,
+  experimentId: string,
+  variantKey: string,
+  metricName: string,
+  entityId: string,
+  value: number,
+): void {
+  const totalKey = `${projectId}\u0000${experimentId}\u0000${metricName}\u0000${entityId}`;
+  const total = state.entityTotals.get(totalKey) ?? { events: 0, sum: 0 };
+  const { metrics } = experimentState(state, projectId, experimentId);
+  let variants = metrics.get(metricName);
+  if (!variants) {
+    variants = new Map();
+    metrics.set(metricName, variants);
+  }
+  const aggregate = variants.get(variantKey) ?? { events: 0, sum: 0, sumSquares: 0, entities: 0 };
+  if (total.events === 0) aggregate.entities += 1;
+  aggregate.events += 1;
+  aggregate.sum += value;
+  aggregate.sumSquares += (total.sum + value) ** 2 - total.sum ** 2;
+  variants.set(variantKey, aggregate);
+  state.entityTotals.set(totalKey, { events: total.events + 1, sum: total.sum + value });
+}

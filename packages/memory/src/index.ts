@@ -1,0 +1,2 @@
+export type { MemoryStoreOptions } from "./memoryStore.js";
+export { memoryStore } from "./memoryStore.js";

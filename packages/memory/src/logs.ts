@@ -1,0 +1,31 @@
+import { ConflictError, type Store } from "@abkit/core";
+import { copy, type MemoryState, projectState } from "./state.js";
+
+type LogMethods = Pick<Store, "appendLog" | "listLogs">;
+
+/** Execution logs, listed newest first with an id cursor. */
+export function logMethods(state: MemoryState): LogMethods {
+  return {
+    async appendLog(record) {
+      const project = projectState(state, record.projectId);
+      const logs = project.logs.get(record.experimentId) ?? [];
+      if (logs.some((log) => log.id === record.id)) {
+        throw new ConflictError(`log "${record.id}" already exists`, { id: record.id });
+      }
+      // Keep ascending id order even if a caller appends out of order.
+      const index = logs.findLastIndex((log) => log.id < record.id) + 1;
+      logs.splice(index, 0, copy(record));
+      project.logs.set(record.experimentId, logs);
+    },
+
+    async listLogs(projectId, experimentId, { limit, before }) {
+      const logs = projectState(state, projectId).logs.get(experimentId) ?? [];
+      const end =
+        before === undefined ? logs.length : logs.findLastIndex((log) => log.id < before) + 1;
+      const start = Math.max(0, end - limit);
+      const page = logs.slice(start, end).reverse().map(copy);
+      const last = page.at(-1);
+      return { logs: page, nextCursor: start > 0 && last ? last.id : null };
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import type {
+  ApiKeyRecord,
+  DefinitionKind,
+  DefinitionKinds,
+  EventRecord,
+  LogRecord,
+  MetricAggregate,
+  Project,
+} from "@abkit/core";
+
+/** Everything a memory store holds. Keys join their parts with NUL, which ids never contain. */
+export interface MemoryState {
+  closed: boolean;
+  projects: Map<string, ProjectState>;
+  /** `project NUL experiment NUL entity` -> variant key. */
+  assignments: Map<string, string>;
+  /** `project NUL idempotencyKey` of every event seen. */
+  seenKeys: Set<string>;
+  /** `project NUL experiment NUL metric NUL entity` -> the entity's running total. */
+  entityTotals: Map<string, { events: number; sum: number }>;
+  /** `project NUL experiment` -> its exposures and aggregates. */
+  experiments: Map<string, ExperimentState>;
+  accounts: Map<string, Project>;
+  apiKeys: Map<string, ApiKeyRecord>;
+  apiKeyIdsByHash: Map<string, string>;
+}
+
+/** One project's definitions, events and logs. */
+export interface ProjectState {
+  version: number;
+  definitions: { [K in DefinitionKind]: Map<string, DefinitionKinds[K]> };
+  events: EventRecord[];
+  /** experiment id -> logs in append order (ids ascend). */
+  logs: Map<string, LogRecord[]>;
+}
+
+/** One experiment's counters. */
+export interface ExperimentState {
+  exposures: Map<string, number>;
+  /** metric -> variant -> aggregate */
+  metrics: Map<string, Map<string, MetricAggregate>>;
+}
+
+export function createState(): MemoryState {
+  return {
+    closed: false,
+    projects: new Map(),
+    assignments: new Map(),
+    seenKeys: new Set(),
+    entityTotals: new Map(),
+    experiments: new Map(),
+    accounts: new Map(),
+    apiKeys: new Map(),
+    apiKeyIdsByHash: new Map(),
+  };
+}
+
+/** A project's state, created empty on first use. */
+export function projectState(state: MemoryState, projectId: string): ProjectState {
+  let project = state.projects.get(projectId);
+  if (!project) {
+    project = {
+      version: 0,
+      definitions: { experiment: new Map(), flag: new Map(), segment: new Map() },
+      events: [],
+      logs: new Map(),
+    };
+    state.projects.set(projectId, project);
+  }
+  return project;
+}
+
+/** An experiment's counters, created empty on first use. */
+export function experimentState(state: MemoryState, projectId: string, experimentId: string) {
+  const key = `${projectId}\u0000${experimentId}`;
+  let experiment = state.experiments.get(key);
+  if (!experiment) {
+    experiment = { exposures: new Map(), metrics: new Map() };
+    state.experiments.set(key, experiment);
+  }
+  return experiment;
+}
+
+/** Copies a record in or out, so callers never share objects with the store. */
+export const copy = <T>(value: T): T => structuredClone(value);
