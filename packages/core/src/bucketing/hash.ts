@@ -1,19 +1,21 @@
-/** FNV-1a 32-bit offset basis. */
-// Stored as its int32 bit pattern so the state stays a small integer in V8; XOR only sees the
-// low 32 bits, so the hash is unchanged.
+/**
+ * FNV-1a 32-bit offset basis, stored as its int32 bit pattern so the state stays a small
+ * integer in V8; XOR only sees the low 32 bits, so hashes are unchanged.
+ */
 export const FNV_OFFSET_BASIS = 0x811c9dc5 | 0;
 
 /**
- * Feeds a string's UTF-16 code units into an FNV-1a 32-bit state. Chaining calls hashes the
- * concatenation without building it. The state may leave the int32 range between steps; the
- * next XOR folds it back modulo 2^32, so the result is bit-exact with GrowthBook.
+ * Feeds a string's UTF-16 code units into an FNV-1a 32-bit state (an int32; take `>>> 0` for
+ * the unsigned hash). Chaining calls hashes the concatenation without building it.
  */
 export function fnv1aUpdate(state: number, text: string): number {
   let h = state;
   for (let i = 0, length = text.length; i < length; i++) {
     h ^= text.charCodeAt(i);
-    // Multiplication by the FNV prime 16777619 (2^24 + 2^8 + 2^7 + 2^4 + 2^1 + 1), spelled as
-    // GrowthBook spells it so the two implementations cannot drift apart.
+    // Multiplication by the FNV prime 16777619 = 1 + 2^1 + 2^4 + 2^7 + 2^8 + 2^24, the same
+    // shift-and-add GrowthBook uses. GrowthBook lets the sum grow and relies on the next XOR to
+    // wrap it modulo 2^32; `| 0` wraps it right away, which gives identical bits and keeps V8 on
+    // int32 arithmetic.
     h = (h + (h << 1) + (h << 4) + (h << 7) + (h << 8) + (h << 24)) | 0;
   }
   return h;

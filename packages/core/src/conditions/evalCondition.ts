@@ -13,11 +13,11 @@ import type { Attributes, Condition, SavedGroups } from "./types.js";
 
 const NO_GROUPS: SavedGroups = Object.freeze({});
 const DOLLAR = 36;
-const hasOwnProperty = Object.prototype.hasOwnProperty;
+const isOwn = Object.prototype.hasOwnProperty;
 
-// Own keys are walked with for-in plus Object.hasOwn rather than Object.keys/entries: V8 serves
-// for-in from the object's enum cache, so no array is allocated per evaluation, and the own-key
-// check keeps enumerable properties planted on Object.prototype out of the evaluation.
+// Own keys are walked with for-in plus hasOwnProperty rather than Object.keys/entries: V8 serves
+// for-in from the object's enum cache and recognises that exact own-key check, so no array is
+// allocated per evaluation, and enumerable properties planted on Object.prototype are ignored.
 
 function anyMatches(target: unknown, conditions: unknown, groups: SavedGroups): boolean {
   if (!Array.isArray(conditions) || conditions.length === 0) return true;
@@ -38,7 +38,7 @@ function allMatch(target: unknown, conditions: unknown, groups: SavedGroups): bo
 function matches(target: unknown, condition: unknown, groups: SavedGroups): boolean {
   const record = condition as Record<string, unknown>;
   for (const key in record) {
-    if (!hasOwnProperty.call(record, key)) continue;
+    if (!isOwn.call(record, key)) continue;
     const value = record[key];
     switch (key) {
       case "$or":
@@ -65,7 +65,7 @@ function matches(target: unknown, condition: unknown, groups: SavedGroups): bool
 function isOperatorObject(record: Record<string, unknown>): boolean {
   let count = 0;
   for (const key in record) {
-    if (!hasOwnProperty.call(record, key)) continue;
+    if (!isOwn.call(record, key)) continue;
     if (key.charCodeAt(0) !== DOLLAR) return false;
     count++;
   }
@@ -97,7 +97,7 @@ function matchesValue(
   const operators = expected as Record<string, unknown>;
   if (Array.isArray(expected) || !isOperatorObject(operators)) return jsonEqual(actual, expected);
   for (const op in operators) {
-    if (!hasOwnProperty.call(operators, op)) continue;
+    if (!isOwn.call(operators, op)) continue;
     if (!evalOperator(op, actual, operators[op], groups)) return false;
   }
   return true;
@@ -214,8 +214,9 @@ function evalOperator(
 
 /**
  * Evaluates a targeting condition against an entity's attributes, with the same result as
- * GrowthBook's `evalCondition` for the same inputs. Never throws on bad input: an invalid
- * `$regex` pattern or an unknown operator simply does not match.
+ * GrowthBook's `evalCondition` for the same inputs. Malformed conditions do not throw: an
+ * invalid `$regex` pattern, an unknown operator or an operand of the wrong type simply does not
+ * match.
  *
  * @param attributes - the entity's attributes; nested objects are reached with dotted paths
  * @param condition - the condition, e.g. parsed from an experiment definition's JSON

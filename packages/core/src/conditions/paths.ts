@@ -1,7 +1,7 @@
 // Dotted paths come from conditions, so there are few distinct ones; caching their split form
 // keeps `split` off the hot path and hands V8 the same key strings every time.
 const PATH_CACHE_LIMIT = 1000;
-const hasOwnProperty = Object.prototype.hasOwnProperty;
+const isOwn = Object.prototype.hasOwnProperty;
 const splitPaths = new Map<string, readonly string[]>();
 
 function splitPath(path: string): readonly string[] {
@@ -17,7 +17,7 @@ function splitPath(path: string): readonly string[] {
 function readOwn(source: unknown, key: string): unknown {
   // Own properties only: `__proto__`, `constructor` or `prototype` must never resolve to
   // Object.prototype or a constructor, whatever the attributes object inherits.
-  if (source !== null && typeof source === "object" && hasOwnProperty.call(source, key)) {
+  if (source !== null && typeof source === "object" && isOwn.call(source, key)) {
     return (source as Record<string, unknown>)[key];
   }
   return null;
@@ -34,7 +34,7 @@ export function getPath(source: unknown, path: string): unknown {
   for (let i = 0; i < parts.length; i++) {
     if (current === null || typeof current !== "object") return null;
     const key = parts[i]!;
-    if (!hasOwnProperty.call(current, key)) return null;
+    if (!isOwn.call(current, key)) return null;
     current = (current as Record<string, unknown>)[key];
   }
   return current;
