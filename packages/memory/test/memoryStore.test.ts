@@ -7,7 +7,6 @@ const project = "default";
 function event(entityId: string, value: number, idempotencyKey: string | null = null): EventRecord {
   return {
     id: newId("evt"),
-    projectId: project,
     entityId,
     metricName: "output_tokens",
     value,
@@ -83,7 +82,7 @@ describe("memoryStore", () => {
     });
     // The same key in another project is another event.
     expect(
-      await store.applyEvents("other", [{ ...event("u1", 1, "k1"), projectId: "other" }]),
+      await store.applyEvents("other", [event("u1", 1, "k1")]),
     ).toEqual({
       accepted: 1,
       deduped: 0,

@@ -16,7 +16,12 @@ import { valueMatchesType } from "../schema/flag.js";
 import { parseInput } from "../schema/parse.js";
 import type { CompiledDefinitions } from "./compile.js";
 import type { EngineContext } from "./context.js";
-import { keyTakenError, writeDefinition } from "./writeDefinition.js";
+import {
+  keyTakenError,
+  listDefinitions,
+  readDefinition,
+  writeDefinition,
+} from "./writeDefinition.js";
 
 /** Experiments of one project: definitions and lifecycle. */
 export interface ExperimentsApi {
@@ -59,20 +64,11 @@ export function experimentsApi(ctx: EngineContext): ExperimentsApi {
       });
     },
 
-    async get(key) {
-      ctx.assertOpen();
-      return (await ctx.definitions.get()).experimentsByKey.get(key)?.experiment ?? null;
-    },
+    get: (key) => readDefinition(ctx, "experiment", key),
 
     async list(filter = {}) {
-      ctx.assertOpen();
-      const experiments = [...(await ctx.definitions.get()).experimentsByKey.values()].map(
-        (entry) => entry.experiment,
-      );
-      const filtered = filter.status
-        ? experiments.filter((experiment) => experiment.status === filter.status)
-        : experiments;
-      return filtered.sort((a, b) => (a.id < b.id ? -1 : 1));
+      const experiments = await listDefinitions(ctx, "experiment");
+      return filter.status ? experiments.filter((e) => e.status === filter.status) : experiments;
     },
 
     async update(key, patch) {

@@ -12,7 +12,12 @@ import {
 import { parseInput } from "../schema/parse.js";
 import type { EngineContext } from "./context.js";
 import type { ExperimentsApi } from "./experimentsApi.js";
-import { keyTakenError, writeDefinition } from "./writeDefinition.js";
+import {
+  keyTakenError,
+  listDefinitions,
+  readDefinition,
+  writeDefinition,
+} from "./writeDefinition.js";
 
 /** Flags of one project: typed values with targeting rules and attached experiments. */
 export interface FlagsApi {
@@ -56,16 +61,8 @@ export function flagsApi(ctx: EngineContext, experiments: ExperimentsApi): Flags
       });
     },
 
-    async get(key) {
-      ctx.assertOpen();
-      return (await ctx.definitions.get()).flagsByKey.get(key) ?? null;
-    },
-
-    async list() {
-      ctx.assertOpen();
-      const flags = [...(await ctx.definitions.get()).flagsByKey.values()];
-      return flags.sort((a, b) => (a.id < b.id ? -1 : 1));
-    },
+    get: (key) => readDefinition(ctx, "flag", key),
+    list: () => listDefinitions(ctx, "flag"),
 
     async update(key, patch) {
       const changes = parseInput(flagPatchSchema, patch, "flag patch");

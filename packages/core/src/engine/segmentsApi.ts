@@ -10,7 +10,12 @@ import {
   segmentPatchSchema,
 } from "../schema/segment.js";
 import type { EngineContext } from "./context.js";
-import { keyTakenError, writeDefinition } from "./writeDefinition.js";
+import {
+  keyTakenError,
+  listDefinitions,
+  readDefinition,
+  writeDefinition,
+} from "./writeDefinition.js";
 
 /** Segments of one project: named conditions experiments target. */
 export interface SegmentsApi {
@@ -46,16 +51,8 @@ export function segmentsApi(ctx: EngineContext): SegmentsApi {
       });
     },
 
-    async get(key) {
-      ctx.assertOpen();
-      return (await ctx.definitions.get()).segmentsByKey.get(key) ?? null;
-    },
-
-    async list() {
-      ctx.assertOpen();
-      const segments = [...(await ctx.definitions.get()).segmentsByKey.values()];
-      return segments.sort((a, b) => (a.id < b.id ? -1 : 1));
-    },
+    get: (key) => readDefinition(ctx, "segment", key),
+    list: () => listDefinitions(ctx, "segment"),
 
     async update(key, patch) {
       const changes = parseInput(segmentPatchSchema, patch, "segment patch");

@@ -48,6 +48,32 @@ export function findDefinition<K extends DefinitionKind>(
   return found as DefinitionOf<K> | undefined;
 }
 
+/** The definition of `kind` named `key` from the cache (at most one refresh interval old), or null. */
+export async function readDefinition<K extends DefinitionKind>(
+  ctx: EngineContext,
+  kind: K,
+  key: string,
+): Promise<DefinitionOf<K> | null> {
+  ctx.assertOpen();
+  return findDefinition(await ctx.definitions.get(), kind, key) ?? null;
+}
+
+/** Every definition of `kind`, oldest first. */
+export async function listDefinitions<K extends DefinitionKind>(
+  ctx: EngineContext,
+  kind: K,
+): Promise<DefinitionOf<K>[]> {
+  ctx.assertOpen();
+  const defs = await ctx.definitions.get();
+  const all =
+    kind === "experiment"
+      ? [...defs.experimentsByKey.values()].map((entry) => entry.experiment)
+      : kind === "flag"
+        ? [...defs.flagsByKey.values()]
+        : [...defs.segmentsByKey.values()];
+  return (all as DefinitionOf<K>[]).sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
 /** The `conflict` raised when creating a definition whose key is taken. */
 export function keyTakenError(kind: DefinitionKind, key: string): ConflictError {
   return new ConflictError(`${kind} "${key}" already exists`, { kind, key });

@@ -27,7 +27,6 @@ export type EventInput = z.input<typeof eventInputSchema>;
  */
 export interface EventRecord {
   id: string;
-  projectId: string;
   entityId: string;
   metricName: string;
   value: number;
