@@ -81,9 +81,7 @@ describe("memoryStore", () => {
       deduped: 1,
     });
     // The same key in another project is another event.
-    expect(
-      await store.applyEvents("other", [event("u1", 1, "k1")]),
-    ).toEqual({
+    expect(await store.applyEvents("other", [event("u1", 1, "k1")])).toEqual({
       accepted: 1,
       deduped: 0,
     });
