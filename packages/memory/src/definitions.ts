@@ -1,4 +1,4 @@
-import { ConflictError, type DefinitionKind, NotFoundError, type Store } from "@abkit/core";
+import { ConflictError, checkDefinitionRevision, NotFoundError, type Store } from "@abkit/core";
 import { copy, type MemoryState, projectState } from "./state.js";
 
 type DefinitionMethods = Pick<
@@ -28,7 +28,7 @@ export function definitionMethods(state: MemoryState): DefinitionMethods {
       const project = projectState(state, record.projectId);
       const records = project.definitions[kind] as Map<string, { id: string; revision: number }>;
       const current = records.get(record.key);
-      checkRevision(kind, record.key, current?.revision ?? 0, expectedRevision);
+      checkDefinitionRevision(kind, record.key, current?.revision ?? 0, expectedRevision);
       if (!current && [...records.values()].some((other) => other.id === record.id)) {
         throw new ConflictError(`${kind} id "${record.id}" already exists`, {
           kind,
@@ -45,19 +45,10 @@ export function definitionMethods(state: MemoryState): DefinitionMethods {
       const records = project.definitions[kind];
       const current = records.get(key);
       if (!current) throw new NotFoundError(kind, key);
-      checkRevision(kind, key, current.revision, expectedRevision);
+      checkDefinitionRevision(kind, key, current.revision, expectedRevision);
       records.delete(key);
       project.version += 1;
       return project.version;
     },
   };
-}
-
-function checkRevision(kind: DefinitionKind, key: string, actual: number, expected: number) {
-  if (actual === expected) return;
-  const message =
-    expected === 0
-      ? `${kind} "${key}" already exists`
-      : `${kind} "${key}" is at revision ${actual}, not ${expected}: it changed since it was read`;
-  throw new ConflictError(message, { kind, key, revision: actual, expectedRevision: expected });
 }

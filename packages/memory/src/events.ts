@@ -1,4 +1,4 @@
-import { type MetricAggregate, type Store, ValidationError } from "@abkit/core";
+import { aggregateDelta, type MetricAggregate, type Store, ValidationError } from "@abkit/core";
 import { copy, experimentState, type MemoryState, projectState } from "./state.js";
 
 type EventMethods = Pick<
@@ -84,8 +84,7 @@ function assignmentKey(projectId: string, experimentId: string, entityId: string
   return `${projectId}\u0000${experimentId}\u0000${entityId}`;
 }
 
-// Per-entity running totals make the sum of squares exact: an event of value v moves the
-// entity's total t to t + v, so Σt² grows by (t + v)² - t².
+// Per-entity running totals make the sum of squares exact (see aggregateDelta).
 function addToAggregates(
   state: MemoryState,
   projectId: string,
@@ -104,10 +103,11 @@ function addToAggregates(
     metrics.set(metricName, variants);
   }
   const aggregate = variants.get(variantKey) ?? { events: 0, sum: 0, sumSquares: 0, entities: 0 };
-  if (total.events === 0) aggregate.entities += 1;
-  aggregate.events += 1;
-  aggregate.sum += value;
-  aggregate.sumSquares += (total.sum + value) ** 2 - total.sum ** 2;
+  const delta = aggregateDelta(total.sum, value, total.events === 0);
+  aggregate.events += delta.events;
+  aggregate.sum += delta.sum;
+  aggregate.sumSquares += delta.sumSquares;
+  aggregate.entities += delta.entities;
   variants.set(variantKey, aggregate);
   state.entityTotals.set(totalKey, { events: total.events + 1, sum: total.sum + value });
 }

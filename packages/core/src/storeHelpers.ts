@@ -1,0 +1,45 @@
+import { ConflictError } from "./errors/ConflictError.js";
+import type { DefinitionKind } from "./store.js";
+
+/**
+ * For store authors: throws the `conflict` a definition write must raise when the stored
+ * revision (`actual`, 0 when absent) is not the one the caller read (`expected`).
+ *
+ * @example
+ * checkDefinitionRevision("experiment", "checkout", storedRevision ?? 0, expectedRevision);
+ */
+export function checkDefinitionRevision(
+  kind: DefinitionKind,
+  key: string,
+  actual: number,
+  expected: number,
+): void {
+  if (actual === expected) return;
+  const message =
+    expected === 0
+      ? `${kind} "${key}" already exists`
+      : `${kind} "${key}" is at revision ${actual}, not ${expected}: it changed since it was read`;
+  throw new ConflictError(message, { kind, key, revision: actual, expectedRevision: expected });
+}
+
+/**
+ * For store authors: how one event of `value` moves its variant's aggregate, given the
+ * entity's running total `total` before it (0 for its first event). Keeping the arithmetic
+ * in one place keeps every store's sums of squares identical.
+ *
+ * @example
+ * const delta = aggregateDelta(previousTotal, event.value, isFirstEvent);
+ * aggregate.sumSquares += delta.sumSquares;
+ */
+export function aggregateDelta(
+  total: number,
+  value: number,
+  firstEvent: boolean,
+): { events: 1; sum: number; sumSquares: number; entities: 0 | 1 } {
+  return {
+    events: 1,
+    sum: value,
+    sumSquares: (total + value) ** 2 - total ** 2,
+    entities: firstEvent ? 1 : 0,
+  };
+}

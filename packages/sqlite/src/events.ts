@@ -1,0 +1,146 @@
+import { aggregateDelta, type MetricAggregate, type Store, ValidationError } from "@abkit/core";
+import type { Connection } from "./connection.js";
+
+type EventMethods = Pick<
+  Store,
+  "recordAssignments" | "getAssignment" | "applyEvents" | "readAggregates"
+>;
+
+/**
+ * Assignments and events. Each call is one transaction, so dedup, per-entity totals and
+ * per-variant aggregates move together or not at all, also when a process dies mid-batch.
+ */
+export function eventMethods({ db, run, write }: Connection): EventMethods {
+  const insertAssignment = db.prepare(
+    `INSERT INTO assignments (project_id, experiment_id, entity_id, variant_key, assigned_at)
+     VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const selectAssignment = db.prepare<[string, string, string], { variant_key: string }>(
+    "SELECT variant_key FROM assignments WHERE project_id = ? AND experiment_id = ? AND entity_id = ?",
+  );
+  const bumpExposure = db.prepare(
+    `INSERT INTO exposures (project_id, experiment_id, variant_key, count) VALUES (?, ?, ?, 1)
+     ON CONFLICT DO UPDATE SET count = count + 1`,
+  );
+  // The unique partial index on (project_id, idempotency_key) is the dedup: a repeat inserts nothing.
+  const insertEvent = db.prepare(
+    `INSERT INTO events (id, project_id, entity_id, metric_name, value, idempotency_key, timestamp, experiment_ids)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
+  );
+  const selectTotal = db.prepare<[string, string, string, string], { events: number; sum: number }>(
+    `SELECT events, sum FROM entity_totals
+     WHERE project_id = ? AND experiment_id = ? AND metric_name = ? AND entity_id = ?`,
+  );
+  const upsertTotal = db.prepare(
+    `INSERT INTO entity_totals (project_id, experiment_id, metric_name, entity_id, events, sum)
+     VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT DO UPDATE SET events = events + 1, sum = sum + excluded.sum`,
+  );
+  const upsertAggregate = db.prepare(
+    `INSERT INTO aggregates (project_id, experiment_id, metric_name, variant_key, events, sum, sum_squares, entities)
+     VALUES (?, ?, ?, ?, 1, ?, ?, ?)
+     ON CONFLICT DO UPDATE SET events = events + 1, sum = sum + excluded.sum,
+       sum_squares = sum_squares + excluded.sum_squares, entities = entities + excluded.entities`,
+  );
+  const selectExposures = db.prepare<[string, string], { variant_key: string; count: number }>(
+    "SELECT variant_key, count FROM exposures WHERE project_id = ? AND experiment_id = ?",
+  );
+  const selectAggregates = db.prepare<
+    [string, string],
+    {
+      metric_name: string;
+      variant_key: string;
+      events: number;
+      sum: number;
+      sum_squares: number;
+      entities: number;
+    }
+  >(
+    `SELECT metric_name, variant_key, events, sum, sum_squares, entities FROM aggregates
+     WHERE project_id = ? AND experiment_id = ?`,
+  );
+
+  return {
+    recordAssignments: (assignments) =>
+      write(() =>
+        assignments.map((record) => {
+          const { projectId, experimentId, entityId, variantKey } = record;
+          if (
+            insertAssignment.run(projectId, experimentId, entityId, variantKey, record.assignedAt)
+              .changes === 0
+          ) {
+            return selectAssignment.get(projectId, experimentId, entityId)!.variant_key;
+          }
+          bumpExposure.run(projectId, experimentId, variantKey);
+          return variantKey;
+        }),
+      ),
+
+    getAssignment: (projectId, experimentId, entityId) =>
+      run(() => selectAssignment.get(projectId, experimentId, entityId)?.variant_key ?? null),
+
+    applyEvents: async (projectId, events) => {
+      // Check every event before the transaction: a bad batch writes nothing.
+      events.forEach((event, index) => {
+        if (typeof event.value !== "number" || !Number.isFinite(event.value)) {
+          throw ValidationError.field([index, "value"], "must be a finite number", "events");
+        }
+      });
+      return write(() => {
+        let accepted = 0;
+        for (const event of events) {
+          const { entityId, metricName, value } = event;
+          const inserted = insertEvent.run(
+            event.id,
+            projectId,
+            entityId,
+            metricName,
+            value,
+            event.idempotencyKey,
+            event.timestamp,
+            JSON.stringify(event.experimentIds),
+          );
+          if (inserted.changes === 0) continue;
+          accepted += 1;
+          for (const experimentId of event.experimentIds) {
+            const variant = selectAssignment.get(projectId, experimentId, entityId)?.variant_key;
+            if (variant === undefined) continue;
+            const total = selectTotal.get(projectId, experimentId, metricName, entityId);
+            const delta = aggregateDelta(total?.sum ?? 0, value, total === undefined);
+            upsertTotal.run(projectId, experimentId, metricName, entityId, value);
+            upsertAggregate.run(
+              projectId,
+              experimentId,
+              metricName,
+              variant,
+              delta.sum,
+              delta.sumSquares,
+              delta.entities,
+            );
+          }
+        }
+        return { accepted, deduped: events.length - accepted };
+      });
+    },
+
+    readAggregates: (projectId, experimentId) =>
+      run(() =>
+        db.transaction(() => {
+          const exposures: Record<string, number> = {};
+          for (const row of selectExposures.all(projectId, experimentId))
+            exposures[row.variant_key] = row.count;
+          const metrics: Record<string, Record<string, MetricAggregate>> = {};
+          for (const row of selectAggregates.all(projectId, experimentId)) {
+            metrics[row.metric_name] ??= {};
+            metrics[row.metric_name]![row.variant_key] = {
+              events: row.events,
+              sum: row.sum,
+              sumSquares: row.sum_squares,
+              entities: row.entities,
+            };
+          }
+          return { exposures, metrics };
+        })(),
+      ),
+  };
+}

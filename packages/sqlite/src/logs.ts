@@ -1,0 +1,40 @@
+import { ConflictError, type LogRecord, type Store } from "@abkit/core";
+import type { Connection } from "./connection.js";
+import { isUniqueViolation } from "./errors.js";
+
+type LogMethods = Pick<Store, "appendLog" | "listLogs">;
+
+/** Execution logs as JSON bodies, listed newest first by their time-ordered ids. */
+export function logMethods({ db, run }: Connection): LogMethods {
+  const insert = db.prepare(
+    "INSERT INTO logs (id, project_id, experiment_id, body) VALUES (?, ?, ?, ?)",
+  );
+  const selectPage = db.prepare<
+    [string, string, string | null, string | null, number],
+    { body: string }
+  >(
+    `SELECT body FROM logs WHERE project_id = ? AND experiment_id = ? AND (? IS NULL OR id < ?)
+     ORDER BY id DESC LIMIT ?`,
+  );
+
+  return {
+    appendLog: (record) =>
+      run(() => {
+        try {
+          insert.run(record.id, record.projectId, record.experimentId, JSON.stringify(record));
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          throw new ConflictError(`log "${record.id}" already exists`, { id: record.id });
+        }
+      }),
+
+    listLogs: (projectId, experimentId, { limit, before }) =>
+      run(() => {
+        const cursor = before ?? null;
+        // One row more than asked tells whether another page follows.
+        const rows = selectPage.all(projectId, experimentId, cursor, cursor, limit + 1);
+        const logs = rows.slice(0, limit).map((row) => JSON.parse(row.body) as LogRecord);
+        return { logs, nextCursor: rows.length > limit ? (logs.at(-1)?.id ?? null) : null };
+      }),
+  };
+}

@@ -1,0 +1,135 @@
+import { AbkitError } from "@abkit/core";
+import type Database from "better-sqlite3";
+
+/**
+ * The schema, one entry per version: entry i moves a file from version i to i + 1. Entries
+ * are never edited once released; a change is a new entry. The file's version lives in
+ * SQLite's `user_version` header field.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE definitions (
+    project_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (project_id, kind, key)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX definitions_by_id ON definitions (project_id, kind, id);
+  CREATE TABLE definition_versions (
+    project_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE assignments (
+    project_id TEXT NOT NULL,
+    experiment_id TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    variant_key TEXT NOT NULL,
+    assigned_at TEXT NOT NULL,
+    PRIMARY KEY (project_id, experiment_id, entity_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE exposures (
+    project_id TEXT NOT NULL,
+    experiment_id TEXT NOT NULL,
+    variant_key TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (project_id, experiment_id, variant_key)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    project_id TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    metric_name TEXT NOT NULL,
+    value REAL NOT NULL,
+    idempotency_key TEXT,
+    timestamp TEXT NOT NULL,
+    experiment_ids TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX events_by_idempotency_key ON events (project_id, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
+  CREATE TABLE entity_totals (
+    project_id TEXT NOT NULL,
+    experiment_id TEXT NOT NULL,
+    metric_name TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    events INTEGER NOT NULL,
+    sum REAL NOT NULL,
+    PRIMARY KEY (project_id, experiment_id, metric_name, entity_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE aggregates (
+    project_id TEXT NOT NULL,
+    experiment_id TEXT NOT NULL,
+    metric_name TEXT NOT NULL,
+    variant_key TEXT NOT NULL,
+    events INTEGER NOT NULL,
+    sum REAL NOT NULL,
+    sum_squares REAL NOT NULL,
+    entities INTEGER NOT NULL,
+    PRIMARY KEY (project_id, experiment_id, metric_name, variant_key)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE logs (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    experiment_id TEXT NOT NULL,
+    body TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX logs_by_experiment ON logs (project_id, experiment_id, id);
+
+  CREATE TABLE projects (
+    id TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL,
+    body TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX projects_by_organization ON projects (organization_id);
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    revoked_at TEXT,
+    body TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX api_keys_by_organization ON api_keys (organization_id, id);
+  `,
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Brings a file to `SCHEMA_VERSION`, in one write transaction so that two processes opening
+ * a new file at once migrate it exactly once. A file newer than this code is refused.
+ */
+export function migrate(db: Database.Database, path: string): void {
+  checkNotNewer(readVersion(db), path);
+  if (readVersion(db) === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    // Read again under the write lock: another process may have migrated meanwhile.
+    const from = readVersion(db);
+    checkNotNewer(from, path);
+    for (let version = from; version < SCHEMA_VERSION; version++) {
+      db.exec(MIGRATIONS[version] ?? "");
+    }
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+/** The schema version a file is at (0 for a new file). */
+export function readVersion(db: Database.Database): number {
+  return db.pragma("user_version", { simple: true }) as number;
+}
+
+function checkNotNewer(version: number, path: string): void {
+  if (version > SCHEMA_VERSION) {
+    throw new AbkitError(
+      "store_version_unsupported",
+      `sqlite store: ${path} has schema version ${version}, but this @abkit/sqlite knows versions up to ${SCHEMA_VERSION}; upgrade @abkit/sqlite to open it`,
+      { details: { store: "sqlite", path, version, supported: SCHEMA_VERSION } },
+    );
+  }
+}

@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { sqliteStore } from "../src/index.js";
+import { useTempDir } from "./fixtures/tempDir.js";
+
+const tempDir = useTempDir();
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
+const child = join(import.meta.dirname, "fixtures/ingestChild.ts");
+
+describe("sqlite store killed mid-ingest", () => {
+  it.each([1, 2, 3])(
+    "loses no acknowledged batch and leaves no partial one (run %i)",
+    async () => {
+      const path = join(tempDir(), "crash.db");
+      const acked = await ingestThenKill(path);
+      expect(acked.size).toBeGreaterThan(0);
+
+      // Reopening recovers the WAL; then read the raw tables.
+      await sqliteStore({ path }).close();
+      const db = new Database(path, { readonly: true });
+      const perBatch = new Map<number, number>();
+      for (const row of db.prepare("SELECT idempotency_key AS k FROM events").all() as {
+        k: string;
+      }[]) {
+        const batch = Number(/^b(\d+):/.exec(row.k)?.[1]);
+        perBatch.set(batch, (perBatch.get(batch) ?? 0) + 1);
+      }
+      for (const [batch, accepted] of acked)
+        expect(perBatch.get(batch), `batch ${batch}`).toBe(accepted);
+      // Every batch on disk is whole: 200 events, one of them an in-batch repeat.
+      for (const [batch, count] of perBatch) expect(count, `batch ${batch}`).toBe(199);
+
+      expect(readAggregates(db)).toEqual(recountAggregates(db));
+      db.close();
+    },
+    30_000,
+  );
+});
+
+/** Runs the ingesting child, kills it with SIGKILL at a random moment, returns its acks. */
+async function ingestThenKill(path: string): Promise<Map<number, number>> {
+  const process_ = spawn(
+    process.execPath,
+    ["--import", tsx, "--conditions=@abkit/source", child, path],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const acked = new Map<number, number>();
+  let stderr = "";
+  process_.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const killAfterAcks = 5 + Math.floor(Math.random() * 30);
+  let buffered = "";
+  await new Promise<void>((resolve, reject) => {
+    process_.stdout.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const line of lines) {
+        const match = /^ack (\d+) (\d+)$/.exec(line);
+        if (match) acked.set(Number(match[1]), Number(match[2]));
+      }
+      // Past the threshold, kill after a random few milliseconds: most likely mid-batch.
+      if (acked.size >= killAfterAcks) killSoon(process_);
+    });
+    process_.on("exit", (_code, signal) =>
+      signal === "SIGKILL"
+        ? resolve()
+        : reject(new Error(`ingest child exited on its own: ${stderr}`)),
+    );
+  });
+  return acked;
+}
+
+const killScheduled = new WeakSet<ChildProcess>();
+
+function killSoon(target: ChildProcess): void {
+  if (killScheduled.has(target)) return;
+  killScheduled.add(target);
+  setTimeout(() => target.kill("SIGKILL"), Math.random() * 20);
+}
+
+type AggregateRow = {
+  experiment_id: string;
+  metric_name: string;
+  variant_key: string;
+  events: number;
+  sum: number;
+  sum_squares: number;
+  entities: number;
+};
+
+function readAggregates(db: Database.Database): AggregateRow[] {
+  return db
+    .prepare(
+      `SELECT experiment_id, metric_name, variant_key, events, sum, sum_squares, entities
+       FROM aggregates ORDER BY experiment_id, metric_name, variant_key`,
+    )
+    .all() as AggregateRow[];
+}
+
+/** The aggregates recomputed from the raw events and assignments, independently of the store. */
+function recountAggregates(db: Database.Database): AggregateRow[] {
+  return db
+    .prepare(
+      `WITH attributed AS (
+         SELECT a.experiment_id, e.metric_name, a.variant_key, e.entity_id, e.value
+         FROM events e JOIN json_each(e.experiment_ids) x
+         JOIN assignments a ON a.project_id = e.project_id AND a.experiment_id = x.value
+                            AND a.entity_id = e.entity_id
+       ), per_entity AS (
+         SELECT experiment_id, metric_name, variant_key, entity_id, count(*) AS n, sum(value) AS t
+         FROM attributed GROUP BY experiment_id, metric_name, variant_key, entity_id
+       )
+       SELECT experiment_id, metric_name, variant_key, sum(n) AS events, sum(t) AS sum,
+              sum(t * t) AS sum_squares, count(*) AS entities
+       FROM per_entity GROUP BY experiment_id, metric_name, variant_key
+       ORDER BY experiment_id, metric_name, variant_key`,
+    )
+    .all() as AggregateRow[];
+}

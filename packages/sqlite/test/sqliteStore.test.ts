@@ -1,0 +1,150 @@
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { createAbkit } from "@abkit/core";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { SCHEMA_VERSION, sqliteStore } from "../src/index.js";
+import { useTempDir } from "./fixtures/tempDir.js";
+
+const tempDir = useTempDir();
+
+describe("sqliteStore", () => {
+  it("opens a file in WAL mode with the configured durability", async () => {
+    const path = join(tempDir(), "nested", "abkit.db");
+    const store = sqliteStore({ path, synchronous: "FULL" });
+    await store.close();
+    const db = new Database(path);
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    db.close();
+    expect(store.capabilities).toEqual({ crossProcess: true, durable: true });
+  });
+
+  it("keeps everything across a close and reopen, through the engine", async () => {
+    const path = join(tempDir(), "abkit.db");
+    const first = createAbkit({ store: sqliteStore({ url: `sqlite:${path}` }) });
+    await first.experiments.create({
+      key: "prompt",
+      variants: [
+        { key: "control", weight: 50, config: { prompt: "short" } },
+        { key: "treatment", weight: 50, config: { prompt: "step by step" } },
+      ],
+    });
+    await first.experiments.start("prompt");
+    const assigned = await first.evaluate({ experimentKey: "prompt", entityId: "user_42" });
+    await first.close();
+    await first.store.close();
+
+    const store = sqliteStore({ path });
+    const second = createAbkit({ store });
+    await second.experiments.update("prompt", { coverage: 0 });
+    // Outside coverage now, yet the stored assignment keeps the variant.
+    const again = await second.evaluate({ experimentKey: "prompt", entityId: "user_42" });
+    expect(again).toMatchObject({ variantKey: assigned.variantKey, reason: "sticky" });
+    const { id } = (await second.experiments.get("prompt"))!;
+    expect((await store.readAggregates("default", id)).exposures).toEqual({
+      [assigned.variantKey!]: 1,
+    });
+    await store.close();
+  });
+
+  it("refuses a file written by a newer schema version, naming both versions", async () => {
+    const path = join(tempDir(), "future.db");
+    const db = new Database(path);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => sqliteStore({ path })).toThrow(
+      expect.objectContaining({
+        code: "store_version_unsupported",
+        message: expect.stringContaining(`schema version ${SCHEMA_VERSION + 1}`),
+      }),
+    );
+  });
+
+  it("migrates once when several stores open a new file", async () => {
+    const path = join(tempDir(), "shared.db");
+    const stores = [sqliteStore({ path }), sqliteStore({ path }), sqliteStore({ path })];
+    await stores[0]!.createProject({ id: "p", organizationId: "o", name: "P", createdAt: "" });
+    expect(await stores[2]!.getProject("p")).toMatchObject({ id: "p" });
+    await Promise.all(stores.map((store) => store.close()));
+  });
+
+  it("uses a database it is given without closing it", async () => {
+    const db = new Database(join(tempDir(), "given.db"));
+    const store = sqliteStore({ database: db });
+    await store.createProject({ id: "p", organizationId: "o", name: "P", createdAt: "" });
+    await store.close();
+    expect(db.open).toBe(true);
+    expect(db.prepare("SELECT count(*) AS n FROM projects").get()).toEqual({ n: 1 });
+    db.close();
+  });
+
+  it("waits for another process's write lock instead of failing", async () => {
+    const path = join(tempDir(), "busy.db");
+    const store = sqliteStore({ path, busyTimeoutMs: 5000 });
+    const holder = await holdWriteLock(path, 300);
+    const segment = {
+      id: "seg_1",
+      projectId: "p",
+      key: "es",
+      name: "es",
+      description: "",
+      condition: { country: "ES" },
+      revision: 1,
+      createdAt: "",
+      updatedAt: "",
+    };
+    // The other process set p's version to 41 inside its transaction: 42 proves this write
+    // waited for that commit rather than failing or overtaking it.
+    expect(await store.putDefinition("segment", segment, 0)).toBe(42);
+    await holder.ended;
+    await store.close();
+  });
+
+  it("reports a lock held past the busy timeout as store_unavailable and writes nothing", async () => {
+    const path = join(tempDir(), "locked.db");
+    const store = sqliteStore({ path, busyTimeoutMs: 50 });
+    const holder = new Database(path);
+    holder.exec("BEGIN IMMEDIATE");
+    await expect(
+      store.createProject({ id: "p", organizationId: "o", name: "P", createdAt: "" }),
+    ).rejects.toMatchObject({
+      code: "store_unavailable",
+      message: expect.stringContaining("locked"),
+    });
+    holder.exec("COMMIT");
+    expect(await store.getProject("p")).toBeNull();
+    holder.close();
+    await store.close();
+  });
+
+  it("rejects bad options with a message naming the field", () => {
+    expect(() => sqliteStore({ url: "redis://localhost" })).toThrow(
+      '"redis://localhost" is not a sqlite: URL',
+    );
+    expect(() => sqliteStore({ path: "x.db", busyTimeoutMs: -1 })).toThrow("busyTimeoutMs");
+    expect(() => sqliteStore({ path: "x.db", synchronous: "OFF" as never })).toThrow("synchronous");
+  });
+});
+
+/**
+ * Starts a process that takes the write lock on `path`, holds it `ms`, then commits.
+ * Resolves once the lock is held, with a promise of the process's end.
+ */
+async function holdWriteLock(path: string, ms: number): Promise<{ ended: Promise<void> }> {
+  const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+  const script = `const db = new (require(${JSON.stringify(driver)}))(${JSON.stringify(path)});
+    db.exec("BEGIN IMMEDIATE");
+    db.exec("INSERT INTO definition_versions (project_id, version) VALUES ('p', 41)");
+    console.log("locked");
+    setTimeout(() => { db.exec("COMMIT"); db.close(); }, ${ms});`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const ended = new Promise<void>((resolve, reject) =>
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`lock holder exited ${code}`)),
+    ),
+  );
+  await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+  return { ended };
+}
