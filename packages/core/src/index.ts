@@ -33,6 +33,6 @@ export type {
   Store,
   StoreCapabilities,
 } from "./store.js";
-export { aggregateDelta, checkDefinitionRevision } from "./storeHelpers.js";
+export { aggregateDelta, checkDefinitionId, checkDefinitionRevision } from "./storeHelpers.js";
 export type { StoreLocation } from "./storeUrl.js";
 export { parseStoreUrl } from "./storeUrl.js";

@@ -23,6 +23,24 @@ export function checkDefinitionRevision(
 }
 
 /**
+ * For store authors: throws the `conflict` a replace must raise when the record's id is not
+ * the stored record's (`storedId` undefined on create, where any id is accepted).
+ */
+export function checkDefinitionId(
+  kind: DefinitionKind,
+  key: string,
+  storedId: string | undefined,
+  recordId: string,
+): void {
+  if (storedId === undefined || storedId === recordId) return;
+  throw new ConflictError(`${kind} "${key}" has id "${storedId}"; a replace cannot change it`, {
+    kind,
+    key,
+    id: storedId,
+  });
+}
+
+/**
  * For store authors: how one event of `value` moves its variant's aggregate, given the
  * entity's running total `total` before it (0 for its first event). Keeping the arithmetic
  * in one place keeps every store's sums of squares identical.

@@ -1,4 +1,10 @@
-import { ConflictError, checkDefinitionRevision, NotFoundError, type Store } from "@abkit/core";
+import {
+  ConflictError,
+  checkDefinitionId,
+  checkDefinitionRevision,
+  NotFoundError,
+  type Store,
+} from "@abkit/core";
 import { copy, type MemoryState, projectState } from "./state.js";
 
 type DefinitionMethods = Pick<
@@ -29,6 +35,7 @@ export function definitionMethods(state: MemoryState): DefinitionMethods {
       const records = project.definitions[kind] as Map<string, { id: string; revision: number }>;
       const current = records.get(record.key);
       checkDefinitionRevision(kind, record.key, current?.revision ?? 0, expectedRevision);
+      checkDefinitionId(kind, record.key, current?.id, record.id);
       if (!current && [...records.values()].some((other) => other.id === record.id)) {
         throw new ConflictError(`${kind} id "${record.id}" already exists`, {
           kind,

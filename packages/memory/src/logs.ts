@@ -9,12 +9,13 @@ export function logMethods(state: MemoryState): LogMethods {
     async appendLog(record) {
       const project = projectState(state, record.projectId);
       const logs = project.logs.get(record.experimentId) ?? [];
-      if (logs.some((log) => log.id === record.id)) {
+      if (state.logIds.has(record.id)) {
         throw new ConflictError(`log "${record.id}" already exists`, { id: record.id });
       }
       // Keep ascending id order even if a caller appends out of order.
       const index = logs.findLastIndex((log) => log.id < record.id) + 1;
       logs.splice(index, 0, copy(record));
+      state.logIds.add(record.id);
       project.logs.set(record.experimentId, logs);
     },
 

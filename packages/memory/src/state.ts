@@ -20,6 +20,8 @@ export interface MemoryState {
   entityTotals: Map<string, { events: number; sum: number }>;
   /** `project NUL experiment` -> its exposures and aggregates. */
   experiments: Map<string, ExperimentState>;
+  /** The id of every log appended, in any project or experiment: log ids are unique. */
+  logIds: Set<string>;
   accounts: Map<string, Project>;
   apiKeys: Map<string, ApiKeyRecord>;
   apiKeyIdsByHash: Map<string, string>;
@@ -49,6 +51,7 @@ export function createState(): MemoryState {
     seenKeys: new Set(),
     entityTotals: new Map(),
     experiments: new Map(),
+    logIds: new Set(),
     accounts: new Map(),
     apiKeys: new Map(),
     apiKeyIdsByHash: new Map(),

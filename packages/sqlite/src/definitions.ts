@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  checkDefinitionId,
   checkDefinitionRevision,
   type DefinitionKind,
   type DefinitionsSnapshot,
@@ -26,8 +27,8 @@ export function definitionMethods({ db, run, write }: Connection): DefinitionMet
   const selectBodies = db.prepare<[string], { kind: DefinitionKind; body: string }>(
     "SELECT kind, body FROM definitions WHERE project_id = ? ORDER BY id",
   );
-  const selectRevision = db.prepare<[string, string, string], { revision: number }>(
-    "SELECT revision FROM definitions WHERE project_id = ? AND kind = ? AND key = ?",
+  const selectStored = db.prepare<[string, string, string], { revision: number; id: string }>(
+    "SELECT revision, id FROM definitions WHERE project_id = ? AND kind = ? AND key = ?",
   );
   const insert = db.prepare(
     "INSERT INTO definitions (project_id, kind, key, id, revision, body) VALUES (?, ?, ?, ?, ?, ?)",
@@ -66,8 +67,10 @@ export function definitionMethods({ db, run, write }: Connection): DefinitionMet
     putDefinition: (kind, record, expectedRevision) =>
       write(() => {
         const { projectId, key } = record;
-        const actual = selectRevision.get(projectId, kind, key)?.revision ?? 0;
+        const stored = selectStored.get(projectId, kind, key);
+        const actual = stored?.revision ?? 0;
         checkDefinitionRevision(kind, key, actual, expectedRevision);
+        checkDefinitionId(kind, key, stored?.id, record.id);
         const body = JSON.stringify(record);
         if (actual === 0) {
           try {
@@ -87,7 +90,7 @@ export function definitionMethods({ db, run, write }: Connection): DefinitionMet
 
     deleteDefinition: (kind, projectId, key, expectedRevision) =>
       write(() => {
-        const actual = selectRevision.get(projectId, kind, key)?.revision;
+        const actual = selectStored.get(projectId, kind, key)?.revision;
         if (actual === undefined) throw new NotFoundError(kind, key);
         checkDefinitionRevision(kind, key, actual, expectedRevision);
         remove.run(projectId, kind, key);
