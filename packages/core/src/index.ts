@@ -20,15 +20,19 @@ export { newId } from "./ids.js";
 export * from "./lifecycle/index.js";
 export * from "./schema/index.js";
 export type {
+  AccountStore,
   ApplyEventsResult,
   AssignmentRecord,
   DefinitionKind,
   DefinitionKinds,
   DefinitionOf,
+  DefinitionStore,
   DefinitionsSnapshot,
+  EventStore,
   ExperimentAggregates,
   LogPage,
   LogPageRequest,
+  LogStore,
   MetricAggregate,
   Store,
   StoreCapabilities,

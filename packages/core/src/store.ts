@@ -15,14 +15,17 @@ import type { Segment } from "./schema/segment.js";
  * revision, `store_unavailable` when the backend fails (with nothing half-written),
  * `store_version_unsupported` for data written by a newer abkit. See docs/stores.md.
  */
-export interface Store {
+export interface Store extends DefinitionStore, EventStore, LogStore, AccountStore {
   /** A short name for messages and metrics: `memory`, `sqlite`, `redis`, `mongodb`. */
   readonly name: string;
   /** What the backend guarantees; conformance tests skip cases a store cannot support. */
   readonly capabilities: StoreCapabilities;
+  /** Releases connections and handles; the store is unusable afterwards. */
+  close(): Promise<void>;
+}
 
-  // --- Definitions (experiments, flags, segments) ---
-
+/** Definitions (experiments, flags, segments) with revisions and a version counter. */
+export interface DefinitionStore {
   /** The project's definitions version: a counter bumped by every definition write. Cheap. */
   definitionsVersion(projectId: string): Promise<number>;
   /** Every definition of a project with the version they were read at, in one consistent read. */
@@ -45,9 +48,10 @@ export interface Store {
     key: string,
     expectedRevision: number,
   ): Promise<number>;
+}
 
-  // --- Assignments ---
-
+/** Assignments, event batches and the aggregates they keep. */
+export interface EventStore {
   /**
    * Records each assignment unless one exists for (project, experiment, entity): the first
    * writer wins, also across processes. Counts a new one as an exposure of its variant.
@@ -56,8 +60,6 @@ export interface Store {
   recordAssignments(assignments: AssignmentRecord[]): Promise<string[]>;
   /** The variant stored for (project, experiment, entity), or null. */
   getAssignment(projectId: string, experimentId: string, entityId: string): Promise<string | null>;
-
-  // --- Events and aggregates ---
 
   /**
    * Applies a batch in one atomic unit: an event whose `idempotencyKey` the project has seen
@@ -68,16 +70,18 @@ export interface Store {
   applyEvents(projectId: string, events: EventRecord[]): Promise<ApplyEventsResult>;
   /** Exposures and metric aggregates of one experiment; empty (not an error) with no data. */
   readAggregates(projectId: string, experimentId: string): Promise<ExperimentAggregates>;
+}
 
-  // --- Execution logs ---
-
+/** Execution logs. */
+export interface LogStore {
   /** Appends a log; ids are unique (`conflict` on a repeat). */
   appendLog(record: LogRecord): Promise<void>;
   /** An experiment's logs, newest first; `before` is the `nextCursor` of the previous page. */
   listLogs(projectId: string, experimentId: string, page: LogPageRequest): Promise<LogPage>;
+}
 
-  // --- Projects and API keys ---
-
+/** Projects and API key records. */
+export interface AccountStore {
   /** Creates a project; `conflict` when the id is taken. */
   createProject(project: Project): Promise<void>;
   /** A project by id, or null. */
@@ -92,9 +96,6 @@ export interface Store {
   listApiKeys(organizationId: string): Promise<ApiKeyRecord[]>;
   /** Marks a key revoked at `revokedAt` (idempotent); returns false when no such key. */
   revokeApiKey(id: string, revokedAt: string): Promise<boolean>;
-
-  /** Releases connections and handles; the store is unusable afterwards. */
-  close(): Promise<void>;
 }
 
 /** What a store guarantees, declared so the conformance suite and the engine can adapt. */

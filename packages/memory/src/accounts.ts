@@ -1,19 +1,8 @@
-import { ConflictError, type Store } from "@abkit/core";
+import { type AccountStore, ConflictError } from "@abkit/core";
 import { copy, type MemoryState } from "./state.js";
 
-type AccountMethods = Pick<
-  Store,
-  | "createProject"
-  | "getProject"
-  | "listProjects"
-  | "createApiKey"
-  | "findApiKeyByHash"
-  | "listApiKeys"
-  | "revokeApiKey"
->;
-
 /** Projects and API key records (keys are stored by hash; the plaintext never arrives here). */
-export function accountMethods(state: MemoryState): AccountMethods {
+export function accountMethods(state: MemoryState): AccountStore {
   return {
     async createProject(project) {
       if (state.accounts.has(project.id)) {

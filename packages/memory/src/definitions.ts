@@ -2,18 +2,13 @@ import {
   ConflictError,
   checkDefinitionId,
   checkDefinitionRevision,
+  type DefinitionStore,
   NotFoundError,
-  type Store,
 } from "@abkit/core";
 import { copy, type MemoryState, projectState } from "./state.js";
 
-type DefinitionMethods = Pick<
-  Store,
-  "definitionsVersion" | "loadDefinitions" | "putDefinition" | "deleteDefinition"
->;
-
 /** Definitions CRUD with per-record revisions and a per-project version counter. */
-export function definitionMethods(state: MemoryState): DefinitionMethods {
+export function definitionMethods(state: MemoryState): DefinitionStore {
   return {
     async definitionsVersion(projectId) {
       return projectState(state, projectId).version;

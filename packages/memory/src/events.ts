@@ -1,13 +1,13 @@
-import { aggregateDelta, type MetricAggregate, type Store, ValidationError } from "@abkit/core";
+import {
+  aggregateDelta,
+  type EventStore,
+  type MetricAggregate,
+  ValidationError,
+} from "@abkit/core";
 import { copy, experimentState, type MemoryState, projectState } from "./state.js";
 
-type EventMethods = Pick<
-  Store,
-  "recordAssignments" | "getAssignment" | "applyEvents" | "readAggregates"
->;
-
 /** Assignments, event batches with dedup, and incrementally kept aggregates. */
-export function eventMethods(state: MemoryState): EventMethods {
+export function eventMethods(state: MemoryState): EventStore {
   return {
     async recordAssignments(assignments) {
       return assignments.map((record) => {

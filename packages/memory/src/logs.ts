@@ -1,10 +1,8 @@
-import { ConflictError, type Store } from "@abkit/core";
+import { ConflictError, type LogStore } from "@abkit/core";
 import { copy, type MemoryState, projectState } from "./state.js";
 
-type LogMethods = Pick<Store, "appendLog" | "listLogs">;
-
 /** Execution logs, listed newest first with an id cursor. */
-export function logMethods(state: MemoryState): LogMethods {
+export function logMethods(state: MemoryState): LogStore {
   return {
     async appendLog(record) {
       const project = projectState(state, record.projectId);

@@ -1,20 +1,9 @@
-import { type ApiKeyRecord, ConflictError, type Project, type Store } from "@abkit/core";
+import { type AccountStore, type ApiKeyRecord, ConflictError, type Project } from "@abkit/core";
 import type { Connection } from "./connection.js";
 import { isUniqueViolation } from "./errors.js";
 
-type AccountMethods = Pick<
-  Store,
-  | "createProject"
-  | "getProject"
-  | "listProjects"
-  | "createApiKey"
-  | "findApiKeyByHash"
-  | "listApiKeys"
-  | "revokeApiKey"
->;
-
 /** Projects and API key records; keys arrive hashed and are found by hash. */
-export function accountMethods({ db, run }: Connection): AccountMethods {
+export function accountMethods({ db, run }: Connection): AccountStore {
   const insertProject = db.prepare(
     "INSERT INTO projects (id, organization_id, body) VALUES (?, ?, ?)",
   );

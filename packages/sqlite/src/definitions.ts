@@ -3,20 +3,15 @@ import {
   checkDefinitionId,
   checkDefinitionRevision,
   type DefinitionKind,
+  type DefinitionStore,
   type DefinitionsSnapshot,
   NotFoundError,
-  type Store,
 } from "@abkit/core";
 import type { Connection } from "./connection.js";
 import { isUniqueViolation } from "./errors.js";
 
-type DefinitionMethods = Pick<
-  Store,
-  "definitionsVersion" | "loadDefinitions" | "putDefinition" | "deleteDefinition"
->;
-
 /** Definitions as JSON bodies keyed by (project, kind, key), with a per-project version row. */
-export function definitionMethods({ db, run, write }: Connection): DefinitionMethods {
+export function definitionMethods({ db, run, write }: Connection): DefinitionStore {
   const selectVersion = db.prepare<[string], { version: number }>(
     "SELECT version FROM definition_versions WHERE project_id = ?",
   );

@@ -1,16 +1,16 @@
-import { aggregateDelta, type MetricAggregate, type Store, ValidationError } from "@abkit/core";
+import {
+  aggregateDelta,
+  type EventStore,
+  type MetricAggregate,
+  ValidationError,
+} from "@abkit/core";
 import type { Connection } from "./connection.js";
-
-type EventMethods = Pick<
-  Store,
-  "recordAssignments" | "getAssignment" | "applyEvents" | "readAggregates"
->;
 
 /**
  * Assignments and events. Each call is one transaction, so dedup, per-entity totals and
  * per-variant aggregates move together or not at all, also when a process dies mid-batch.
  */
-export function eventMethods({ db, run, write }: Connection): EventMethods {
+export function eventMethods({ db, run, write }: Connection): EventStore {
   const insertAssignment = db.prepare(
     `INSERT INTO assignments (project_id, experiment_id, entity_id, variant_key, assigned_at)
      VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,

@@ -1,11 +1,9 @@
-import { ConflictError, type LogRecord, type Store } from "@abkit/core";
+import { ConflictError, type LogRecord, type LogStore } from "@abkit/core";
 import type { Connection } from "./connection.js";
 import { isUniqueViolation } from "./errors.js";
 
-type LogMethods = Pick<Store, "appendLog" | "listLogs">;
-
 /** Execution logs as JSON bodies, listed newest first by their time-ordered ids. */
-export function logMethods({ db, run }: Connection): LogMethods {
+export function logMethods({ db, run }: Connection): LogStore {
   const insert = db.prepare(
     "INSERT INTO logs (id, project_id, experiment_id, body) VALUES (?, ?, ?, ?)",
   );
