@@ -19,6 +19,13 @@ export type { IdPrefix } from "./ids.js";
 export { newId } from "./ids.js";
 export * from "./lifecycle/index.js";
 export * from "./schema/index.js";
+export type { SketchBuckets } from "./stats/sketch.js";
+export {
+  mergeSketches,
+  SKETCH_RELATIVE_ERROR,
+  sketchBucket,
+  sketchQuantile,
+} from "./stats/sketch.js";
 export type {
   AccountStore,
   ApplyEventsResult,
@@ -30,13 +37,20 @@ export type {
   DefinitionsSnapshot,
   EventStore,
   ExperimentAggregates,
+  LogMetricSummary,
   LogPage,
   LogPageRequest,
   LogStore,
+  LogSummaries,
   MetricAggregate,
   Store,
   StoreCapabilities,
 } from "./store.js";
-export { aggregateDelta, checkDefinitionId, checkDefinitionRevision } from "./storeHelpers.js";
+export {
+  aggregateDelta,
+  checkDefinitionId,
+  checkDefinitionRevision,
+  ownEntry,
+} from "./storeHelpers.js";
 export type { StoreLocation } from "./storeUrl.js";
 export { parseStoreUrl } from "./storeUrl.js";

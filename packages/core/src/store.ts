@@ -5,6 +5,7 @@ import type { Flag } from "./schema/flag.js";
 import type { LogRecord } from "./schema/log.js";
 import type { Project } from "./schema/project.js";
 import type { Segment } from "./schema/segment.js";
+import type { SketchBuckets } from "./stats/sketch.js";
 
 /**
  * Where abkit keeps its state. The interface is domain-shaped: a store implements the few
@@ -74,10 +75,16 @@ export interface EventStore {
 
 /** Execution logs. */
 export interface LogStore {
-  /** Appends a log; ids are unique (`conflict` on a repeat). */
+  /**
+   * Appends a log (ids are unique store-wide: `conflict` on a repeat) and, in the same atomic
+   * unit, adds each of its metrics to the summary of (experiment, variant, metric):
+   * `count += 1`, `sum += value`, `buckets[sketchBucket(value)] += 1`.
+   */
   appendLog(record: LogRecord): Promise<void>;
   /** An experiment's logs, newest first; `before` is the `nextCursor` of the previous page. */
   listLogs(projectId: string, experimentId: string, page: LogPageRequest): Promise<LogPage>;
+  /** Summaries of an experiment's log metrics, variant -> metric; empty without logs. */
+  readLogSummaries(projectId: string, experimentId: string): Promise<LogSummaries>;
 }
 
 /** Projects and API key records. */
@@ -155,6 +162,17 @@ export interface ExperimentAggregates {
   exposures: Record<string, number>;
   metrics: Record<string, Record<string, MetricAggregate>>;
 }
+
+/** One log metric of one variant: how many logs carried it, their sum, and its sketch. */
+export interface LogMetricSummary {
+  count: number;
+  sum: number;
+  /** Quantile sketch counts by bucket id (see `sketchBucket`). */
+  buckets: SketchBuckets;
+}
+
+/** An experiment's log metric summaries: variant -> metric -> summary. */
+export type LogSummaries = Record<string, Record<string, LogMetricSummary>>;
 
 /** A page request for logs. */
 export interface LogPageRequest {

@@ -1,4 +1,11 @@
-import { ConflictError, type LogStore } from "@abkit/core";
+import {
+  ConflictError,
+  type LogRecord,
+  type LogStore,
+  type LogSummaries,
+  ownEntry,
+  sketchBucket,
+} from "@abkit/core";
 import { copy, type MemoryState, projectState } from "./state.js";
 
 /** Execution logs, listed newest first with an id cursor. */
@@ -15,6 +22,7 @@ export function logMethods(state: MemoryState): LogStore {
       logs.splice(index, 0, copy(record));
       state.logIds.add(record.id);
       project.logs.set(record.experimentId, logs);
+      addToSummaries(project.logSummaries, record);
     },
 
     async listLogs(projectId, experimentId, { limit, before }) {
@@ -26,5 +34,24 @@ export function logMethods(state: MemoryState): LogStore {
       const last = page.at(-1);
       return { logs: page, nextCursor: start > 0 && last ? last.id : null };
     },
+
+    async readLogSummaries(projectId, experimentId) {
+      return copy(projectState(state, projectId).logSummaries.get(experimentId) ?? {});
+    },
   };
+}
+
+// --- Internal helpers ---
+
+function addToSummaries(summaries: Map<string, LogSummaries>, record: LogRecord): void {
+  const experiment = summaries.get(record.experimentId) ?? {};
+  const variant = ownEntry(experiment, record.variantKey, () => ({}));
+  for (const [metric, value] of Object.entries(record.metrics)) {
+    const summary = ownEntry(variant, metric, () => ({ count: 0, sum: 0, buckets: {} }));
+    const bucket = sketchBucket(value);
+    summary.count += 1;
+    summary.sum += value;
+    summary.buckets[bucket] = (summary.buckets[bucket] ?? 0) + 1;
+  }
+  summaries.set(record.experimentId, experiment);
 }

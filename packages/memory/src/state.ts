@@ -4,6 +4,7 @@ import type {
   DefinitionKinds,
   EventRecord,
   LogRecord,
+  LogSummaries,
   MetricAggregate,
   Project,
 } from "@abkit/core";
@@ -34,6 +35,8 @@ export interface ProjectState {
   events: EventRecord[];
   /** experiment id -> logs in append order (ids ascend). */
   logs: Map<string, LogRecord[]>;
+  /** experiment id -> its log metric summaries. */
+  logSummaries: Map<string, LogSummaries>;
 }
 
 /** One experiment's counters. */
@@ -67,6 +70,7 @@ export function projectState(state: MemoryState, projectId: string): ProjectStat
       definitions: { experiment: new Map(), flag: new Map(), segment: new Map() },
       events: [],
       logs: new Map(),
+      logSummaries: new Map(),
     };
     state.projects.set(projectId, project);
   }

@@ -2,6 +2,7 @@ import {
   aggregateDelta,
   type EventStore,
   type MetricAggregate,
+  ownEntry,
   ValidationError,
 } from "@abkit/core";
 import type { Connection } from "./connection.js";
@@ -131,8 +132,7 @@ export function eventMethods({ db, run, write }: Connection): EventStore {
             exposures[row.variant_key] = row.count;
           const metrics: Record<string, Record<string, MetricAggregate>> = {};
           for (const row of selectAggregates.all(projectId, experimentId)) {
-            metrics[row.metric_name] ??= {};
-            metrics[row.metric_name]![row.variant_key] = {
+            ownEntry(metrics, row.metric_name, () => ({}))[row.variant_key] = {
               events: row.events,
               sum: row.sum,
               sumSquares: row.sum_squares,

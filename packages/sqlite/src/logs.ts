@@ -1,9 +1,12 @@
 import { ConflictError, type LogRecord, type LogStore } from "@abkit/core";
 import type { Connection } from "./connection.js";
 import { isUniqueViolation } from "./errors.js";
+import { logSummaryReader, logSummaryWriter } from "./logSummaries.js";
 
 /** Execution logs as JSON bodies, listed newest first by their time-ordered ids. */
-export function logMethods({ db, run }: Connection): LogStore {
+export function logMethods({ db, run, write }: Connection): LogStore {
+  const summarize = logSummaryWriter(db);
+  const readSummaries = logSummaryReader(db);
   const insert = db.prepare(
     "INSERT INTO logs (id, project_id, experiment_id, body) VALUES (?, ?, ?, ?)",
   );
@@ -17,13 +20,14 @@ export function logMethods({ db, run }: Connection): LogStore {
 
   return {
     appendLog: (record) =>
-      run(() => {
+      write(() => {
         try {
           insert.run(record.id, record.projectId, record.experimentId, JSON.stringify(record));
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
           throw new ConflictError(`log "${record.id}" already exists`, { id: record.id });
         }
+        summarize(record);
       }),
 
     listLogs: (projectId, experimentId, { limit, before }) =>
@@ -34,5 +38,8 @@ export function logMethods({ db, run }: Connection): LogStore {
         const logs = rows.slice(0, limit).map((row) => JSON.parse(row.body) as LogRecord);
         return { logs, nextCursor: rows.length > limit ? (logs.at(-1)?.id ?? null) : null };
       }),
+
+    readLogSummaries: (projectId, experimentId) =>
+      run(() => readSummaries(projectId, experimentId)),
   };
 }

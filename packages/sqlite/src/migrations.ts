@@ -1,12 +1,13 @@
-import { AbkitError } from "@abkit/core";
+import { AbkitError, type LogRecord } from "@abkit/core";
 import type Database from "better-sqlite3";
+import { logSummaryWriter } from "./logSummaries.js";
 
 /**
  * The schema, one entry per version: entry i moves a file from version i to i + 1. Entries
  * are never edited once released; a change is a new entry. The file's version lives in
  * SQLite's `user_version` header field.
  */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE definitions (
     project_id TEXT NOT NULL,
@@ -96,7 +97,47 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX api_keys_by_organization ON api_keys (organization_id, id);
   `,
+  // 2: log metric summaries (count, sum and a quantile sketch per experiment, variant and
+  // metric), backfilled from the logs a version-1 file already holds.
+  (db) => {
+    db.exec(`
+      CREATE TABLE log_metrics (
+        project_id TEXT NOT NULL,
+        experiment_id TEXT NOT NULL,
+        variant_key TEXT NOT NULL,
+        metric_name TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        sum REAL NOT NULL,
+        PRIMARY KEY (project_id, experiment_id, variant_key, metric_name)
+      ) WITHOUT ROWID;
+      CREATE TABLE log_metric_buckets (
+        project_id TEXT NOT NULL,
+        experiment_id TEXT NOT NULL,
+        variant_key TEXT NOT NULL,
+        metric_name TEXT NOT NULL,
+        bucket TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (project_id, experiment_id, variant_key, metric_name, bucket)
+      ) WITHOUT ROWID;
+    `);
+    const summarize = logSummaryWriter(db);
+    // In pages: better-sqlite3 cannot write while a statement is still iterating.
+    const page = db.prepare<[string, number], { id: string; body: string }>(
+      "SELECT id, body FROM logs WHERE id > ? ORDER BY id LIMIT ?",
+    );
+    for (
+      let after = "", rows = page.all(after, 1000);
+      rows.length > 0;
+      rows = page.all(after, 1000)
+    ) {
+      for (const row of rows) summarize(JSON.parse(row.body) as LogRecord);
+      after = rows.at(-1)?.id ?? after;
+    }
+  },
 ];
+
+/** One schema step: SQL to run, or a function for steps that need code (backfills). */
+export type Migration = string | ((db: Database.Database) => void);
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -113,7 +154,9 @@ export function migrate(db: Database.Database, path: string): void {
     const from = readVersion(db);
     checkNotNewer(from, path);
     for (let version = from; version < SCHEMA_VERSION; version++) {
-      db.exec(MIGRATIONS[version] ?? "");
+      const migration = MIGRATIONS[version];
+      if (typeof migration === "string") db.exec(migration);
+      else migration?.(db);
     }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();

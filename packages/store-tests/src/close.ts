@@ -53,6 +53,7 @@ function callsOf(store: Store): Record<StoreMethod, () => Promise<unknown>> {
     readAggregates: () => store.readAggregates(P, exp),
     appendLog: () => store.appendLog(logRecord(P, exp)),
     listLogs: () => store.listLogs(P, exp, { limit: 10 }),
+    readLogSummaries: () => store.readLogSummaries(P, exp),
     createProject: () => store.createProject(projectRecord("p", "acme")),
     getProject: () => store.getProject("p"),
     listProjects: () => store.listProjects("acme"),

@@ -1,4 +1,4 @@
-import { type LogRecord, newId } from "@abkit/core";
+import { type LogRecord, type LogSummaries, newId, sketchBucket } from "@abkit/core";
 import { describe, expect, it } from "vitest";
 import { logRecord } from "./fixtures.js";
 import { expectCode, useStore } from "./harness.js";
@@ -16,6 +16,34 @@ const P = "logs-project";
 export function logsContract(harness: StoreHarness): void {
   describe("logs", () => {
     const ctx = useStore(harness);
+
+    it("summarizes each variant's log metrics: count, sum and sketch buckets equal a recount", async () => {
+      const exp = newId("exp");
+      const logs = Array.from({ length: 40 }, (_, i) =>
+        logRecord(P, exp, {
+          variantKey: i % 3 === 0 ? "control" : "treatment",
+          // Zero, negatives, fractions, repeats, a metric only some logs carry, and a key
+          // that names an Object.prototype member.
+          metrics: {
+            latency_ms: (i * 37) % 1000,
+            delta: i % 5 === 0 ? -i / 3 : i / 7,
+            ...(i % 4 === 0 ? { constructor: 1 } : {}),
+          },
+        }),
+      );
+      for (const log of logs) await ctx.store.appendLog(log);
+      await ctx.store.appendLog(logRecord(P, newId("exp"), { metrics: { latency_ms: 5 } }));
+      expect(await ctx.store.readLogSummaries(P, exp)).toEqual(expectedLogSummaries(logs));
+    });
+
+    it("reads empty log summaries for an experiment without logs, and keeps a failed append out", async () => {
+      const exp = newId("exp");
+      expect(await ctx.store.readLogSummaries(P, exp)).toEqual({});
+      const log = logRecord(P, exp);
+      await ctx.store.appendLog(log);
+      await expectCode(ctx.store.appendLog({ ...log, metrics: { latency_ms: 1 } }), "conflict");
+      expect(await ctx.store.readLogSummaries(P, exp)).toEqual(expectedLogSummaries([log]));
+    });
 
     it("lists { logs: [], nextCursor: null } for an experiment without logs", async () => {
       expect(await ctx.store.listLogs(P, newId("exp"), { limit: 10 })).toEqual({
@@ -106,4 +134,37 @@ export function logsContract(harness: StoreHarness): void {
       expect((await ctx.store.listLogs(P, exp, { limit: 1 })).logs).toEqual([expected]);
     });
   });
+}
+
+// --- Internal helpers ---
+
+// An independent recount of what readLogSummaries must return.
+function expectedLogSummaries(logs: LogRecord[]): LogSummaries {
+  const summaries = new Map<
+    string,
+    Map<string, { count: number; sum: number; buckets: Map<string, number> }>
+  >();
+  for (const log of logs) {
+    const variant = summaries.get(log.variantKey) ?? new Map();
+    summaries.set(log.variantKey, variant);
+    for (const [metric, value] of Object.entries(log.metrics)) {
+      const summary = variant.get(metric) ?? { count: 0, sum: 0, buckets: new Map() };
+      variant.set(metric, summary);
+      summary.count += 1;
+      summary.sum += value;
+      const bucket = sketchBucket(value);
+      summary.buckets.set(bucket, (summary.buckets.get(bucket) ?? 0) + 1);
+    }
+  }
+  return Object.fromEntries(
+    [...summaries].map(([variant, metrics]) => [
+      variant,
+      Object.fromEntries(
+        [...metrics].map(([metric, { count, sum, buckets }]) => [
+          metric,
+          { count, sum, buckets: Object.fromEntries(buckets) },
+        ]),
+      ),
+    ]),
+  );
 }
