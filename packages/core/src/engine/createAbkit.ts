@@ -6,8 +6,10 @@ import {
   environmentSchema,
   projectIdSchema,
 } from "../schema/common.js";
+import type { EventInput } from "../schema/event.js";
+import type { LogInput } from "../schema/log.js";
 import { parseInput } from "../schema/parse.js";
-import type { Store } from "../store.js";
+import type { ApplyEventsResult, LogPage, Store } from "../store.js";
 import { AssignmentQueue } from "./assignmentQueue.js";
 import { closedError, type EngineContext } from "./context.js";
 import { DefinitionsCache } from "./definitionsCache.js";
@@ -21,7 +23,9 @@ import {
 } from "./evaluateFlags.js";
 import { type ExperimentsApi, experimentsApi } from "./experimentsApi.js";
 import { type FlagsApi, flagsApi } from "./flagsApi.js";
+import { type LogsPageOptions, listLogs, logExecution } from "./logs.js";
 import { type SegmentsApi, segmentsApi } from "./segmentsApi.js";
+import { type ConversionInput, trackConversion, trackEvents } from "./track.js";
 
 /** Options of `createAbkit`. */
 export interface AbkitOptions {
@@ -69,6 +73,17 @@ export interface Abkit {
   evaluateFlags(options?: EvaluateFlagsOptions): Promise<EvaluateFlagsResult>;
   /** One flag's value for an entity, or null when the flag does not exist. */
   evaluateFlag(flagKey: string, options?: EvaluateFlagsOptions): Promise<FlagEvaluation | null>;
+  /**
+   * Records events (seed 000's track): each counts in every running experiment in which its
+   * entity has an assignment. Repeats of an `idempotencyKey` are no-ops counted in `deduped`.
+   */
+  track(events: EventInput[]): Promise<ApplyEventsResult>;
+  /** Records a conversion for one experiment (seed 002), once per (experiment, user). */
+  trackConversion(input: ConversionInput): Promise<ApplyEventsResult>;
+  /** Records one execution of a variant (seed 001): input, output, metrics, context. */
+  log(experimentKey: string, input: LogInput): Promise<{ logId: string }>;
+  /** An experiment's execution logs, newest first, paged by cursor. */
+  logs(experimentKey: string, options?: LogsPageOptions): Promise<LogPage>;
   /** The same engine working in another project of the same store (shares caches and queue). */
   forProject(projectId: string): Abkit;
   /** Writes queued assignments; rejects if the store failed to take them. */
@@ -146,6 +161,10 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
     evaluate: (evaluateOptions) => evaluateExperiment(ctx, evaluateOptions),
     evaluateFlags: (flagOptions) => evaluateFlags(ctx, flagOptions),
     evaluateFlag: (flagKey, flagOptions) => evaluateFlag(ctx, flagKey, flagOptions),
+    track: (events) => trackEvents(ctx, events),
+    trackConversion: (input) => trackConversion(ctx, input),
+    log: (experimentKey, input) => logExecution(ctx, experimentKey, input),
+    logs: (experimentKey, options) => listLogs(ctx, experimentKey, options),
     forProject: (otherProject) =>
       projectEngine(shared, parseInput(projectIdSchema, otherProject, "project id")),
     flush: () => shared.assignments.flush(),

@@ -10,4 +10,6 @@ export type {
 } from "./evaluateFlags.js";
 export type { ExperimentsApi } from "./experimentsApi.js";
 export type { FlagsApi } from "./flagsApi.js";
+export type { LogsPageOptions } from "./logs.js";
 export type { SegmentsApi } from "./segmentsApi.js";
+export type { ConversionInput } from "./track.js";

@@ -11,6 +11,8 @@ export const ErrorCodes = {
   conflict: "Conflict",
   /** A lifecycle transition the state machine forbids, or a change a status forbids. */
   invalid_transition: "Invalid lifecycle transition",
+  /** An event or conversion named an experiment that is a draft or stopped. */
+  experiment_not_running: "Experiment not running",
   /** No credentials, or credentials that do not match a live key. */
   unauthorized: "Unauthorized",
   /** Valid credentials without the scope the operation needs. */
