@@ -11,6 +11,7 @@ import type { LogInput } from "../schema/log.js";
 import { parseInput } from "../schema/parse.js";
 import type { ApplyEventsResult, LogPage, Store } from "../store.js";
 import { AssignmentQueue } from "./assignmentQueue.js";
+import type { ExperimentResults, ResultsOptions } from "./buildResults.js";
 import { closedError, type EngineContext } from "./context.js";
 import { DefinitionsCache } from "./definitionsCache.js";
 import { type EvaluateOptions, type EvaluateResult, evaluateExperiment } from "./evaluate.js";
@@ -24,6 +25,7 @@ import {
 import { type ExperimentsApi, experimentsApi } from "./experimentsApi.js";
 import { type FlagsApi, flagsApi } from "./flagsApi.js";
 import { type LogsPageOptions, listLogs, logExecution } from "./logs.js";
+import { experimentResults } from "./results.js";
 import { type SegmentsApi, segmentsApi } from "./segmentsApi.js";
 import { type ConversionInput, trackConversion, trackEvents } from "./track.js";
 
@@ -84,6 +86,12 @@ export interface Abkit {
   log(experimentKey: string, input: LogInput): Promise<{ logId: string }>;
   /** An experiment's execution logs, newest first, paged by cursor. */
   logs(experimentKey: string, options?: LogsPageOptions): Promise<LogPage>;
+  /**
+   * An experiment's results: per metric and variant, users, sufficient statistics, effect
+   * against the control with 95% intervals, p-values, chance to beat control, an always-valid
+   * interval, the sample-ratio check, and log metric percentiles. See docs/statistics.md.
+   */
+  results(experimentKey: string, options?: ResultsOptions): Promise<ExperimentResults>;
   /** The same engine working in another project of the same store (shares caches and queue). */
   forProject(projectId: string): Abkit;
   /** Writes queued assignments; rejects if the store failed to take them. */
@@ -165,6 +173,7 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
     trackConversion: (input) => trackConversion(ctx, input),
     log: (experimentKey, input) => logExecution(ctx, experimentKey, input),
     logs: (experimentKey, options) => listLogs(ctx, experimentKey, options),
+    results: (experimentKey, options) => experimentResults(ctx, experimentKey, options),
     forProject: (otherProject) =>
       projectEngine(shared, parseInput(projectIdSchema, otherProject, "project id")),
     flush: () => shared.assignments.flush(),

@@ -1,3 +1,12 @@
+export type {
+  Comparison,
+  ExperimentResults,
+  LogMetricVariant,
+  MetricResult,
+  ResultsOptions,
+  VariantMetricResult,
+} from "./buildResults.js";
+export { buildResults } from "./buildResults.js";
 export type { Abkit, AbkitOptions } from "./createAbkit.js";
 export { createAbkit } from "./createAbkit.js";
 export type { EvaluationReason } from "./enroll.js";

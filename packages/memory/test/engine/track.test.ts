@@ -217,3 +217,15 @@ describe("log", () => {
     expect((await abkit.logs(key)).logs).toEqual([]);
   });
 });
+
+describe("results", () => {
+  it("counts exposures still queued in this engine, and refuses unknown experiments and bad alphas", async () => {
+    const { abkit } = await runningExperiment();
+    await abkit.evaluate({ experimentKey: key, entityId: "u1" });
+    const results = await abkit.results(key, { alpha: 0.1 });
+    expect(results.variants.reduce((sum, variant) => sum + variant.users, 0)).toBe(1);
+    expect(results.alpha).toBe(0.1);
+    await expect(abkit.results("nope")).rejects.toMatchObject({ code: "not_found" });
+    await expect(abkit.results(key, { alpha: 1.5 })).rejects.toThrow("alpha");
+  });
+});

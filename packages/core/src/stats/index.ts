@@ -1,0 +1,28 @@
+export { chanceToBeatControl, chanceToBeatControlNormal } from "./chanceToBeatControl.js";
+export { chiSquareSurvival, studentTCdf, studentTQuantile } from "./distributions.js";
+export { sampleMean, sampleVariance } from "./moments.js";
+export { holmAdjust } from "./multipleTesting.js";
+export { normalCdf, normalQuantile } from "./normal.js";
+export { proportionTest } from "./proportionTest.js";
+export type { SequentialInterval, SequentialOptions } from "./sequential.js";
+export { sequentialInterval } from "./sequential.js";
+export type { SketchBuckets } from "./sketch.js";
+export { mergeSketches, SKETCH_RELATIVE_ERROR, sketchBucket, sketchQuantile } from "./sketch.js";
+export {
+  logBeta,
+  logGamma,
+  regularizedGammaQ,
+  regularizedIncompleteBeta,
+} from "./special.js";
+export type { SrmResult } from "./srmTest.js";
+export { SRM_THRESHOLD, srmTest } from "./srmTest.js";
+export type {
+  AbsoluteEffect,
+  Interval,
+  MeanSide,
+  ProportionSide,
+  RelativeEffect,
+  TestOptions,
+  TestResult,
+} from "./types.js";
+export { welchTest } from "./welchTest.js";

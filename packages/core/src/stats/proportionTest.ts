@@ -1,0 +1,85 @@
+/**
+ * The two-proportion z-test (unpooled, Wald) for conversion rates, with a delta-method
+ * interval for the relative lift.
+ */
+import { ValidationError } from "../errors/ValidationError.js";
+import { normalCdf, normalQuantile } from "./normal.js";
+import type { ProportionSide, RelativeEffect, TestOptions, TestResult } from "./types.js";
+import { checkAlpha, checkCount, checkObject } from "./validate.js";
+
+/**
+ * Compares the treatment's conversion rate with the control's.
+ *
+ * - absolute: `p_t - p_c`, interval `diff ∓ z_{1-alpha/2} · se` with the unpooled
+ *   `se = sqrt(p_c (1 - p_c) / n_c + p_t (1 - p_t) / n_t)`;
+ * - relative: `(p_t - p_c) / p_c`, interval `r ∓ z_{1-alpha/2} · se_r` with the delta method
+ *   `se_r = sqrt(v_t / p_c² + v_c p_t² / p_c⁴)`, `v = p (1 - p) / n`; null when `p_c = 0`;
+ * - `pValue = 2 · P(Z > |diff / se|)`; `df` is always null.
+ *
+ * An arm with no users, or `se = 0` (0/100 vs 0/100, or everyone converting on both sides),
+ * gives null `pValue`, `se` and intervals; never NaN, never a throw.
+ *
+ * @param control - the control arm (variant 0): `{ n, conversions }`
+ * @param treatment - the treatment arm, same shape
+ * @param options - `alpha`, the two-sided level (0.05 by default)
+ * @throws ValidationError when a count is negative or fractional, `conversions > n`, or
+ *   `alpha` is outside (0, 1)
+ *
+ * @example
+ * proportionTest({ n: 1000, conversions: 100 }, { n: 1000, conversions: 130 });
+ * // { absolute: { estimate: 0.03, ci: [0.00207, 0.05793] },
+ * //   relative: { estimate: 0.3, ci: [-0.0192, 0.6192] }, pValue: 0.0353, df: null, se: 0.01425 }
+ */
+export function proportionTest(
+  control: ProportionSide,
+  treatment: ProportionSide,
+  options: TestOptions = {},
+): TestResult {
+  const alpha = checkAlpha(options.alpha, WHAT);
+  checkSide(control, "control");
+  checkSide(treatment, "treatment");
+  const result: TestResult = {
+    absolute: { estimate: null, ci: null },
+    relative: null,
+    pValue: null,
+    df: null,
+    se: null,
+  };
+  if (control.n === 0 || treatment.n === 0) return result;
+  const rateC = control.conversions / control.n;
+  const rateT = treatment.conversions / treatment.n;
+  const diff = rateT - rateC;
+  result.absolute.estimate = diff;
+  const relative: RelativeEffect | null = rateC > 0 ? { estimate: diff / rateC, ci: null } : null;
+  result.relative = relative;
+  const varC = (rateC * (1 - rateC)) / control.n;
+  const varT = (rateT * (1 - rateT)) / treatment.n;
+  const se = Math.sqrt(varC + varT);
+  if (!(se > 0)) return result;
+  const critical = normalQuantile(1 - alpha / 2);
+  result.se = se;
+  result.pValue = Math.min(1, 2 * normalCdf(-Math.abs(diff / se)));
+  result.absolute.ci = [diff - critical * se, diff + critical * se];
+  if (relative) {
+    const ratio = rateT / rateC;
+    const seRelative = Math.sqrt(varT + varC * ratio * ratio) / rateC;
+    if (seRelative > 0) {
+      const half = critical * seRelative;
+      relative.ci = [relative.estimate - half, relative.estimate + half];
+    }
+  }
+  return result;
+}
+
+// --- Internal helpers ---
+
+const WHAT = "proportionTest input";
+
+function checkSide(side: ProportionSide, name: string): void {
+  checkObject(side, name, WHAT);
+  const n = checkCount(side.n, [name, "n"], WHAT);
+  const conversions = checkCount(side.conversions, [name, "conversions"], WHAT);
+  if (conversions > n) {
+    throw ValidationError.field([name, "conversions"], "must not exceed n", WHAT);
+  }
+}
