@@ -174,6 +174,7 @@ function metricVariants(
 
 type Row = Omit<VariantMetricResult, "comparison">;
 
+// pValueAdjusted is filled in once every comparison of the metric is known.
 function compare(kind: MetricKind, control: Row, treatment: Row, alpha: number): Comparison {
   if (kind === "binomial") {
     const c = { n: control.n, conversions: control.usersWithEvents };
