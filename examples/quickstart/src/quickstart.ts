@@ -95,6 +95,64 @@ export async function runQuickstart(): Promise<string[]> {
     (await abkit.experiments.get(EXPERIMENT))!.id,
   );
   lines.push("", `Exposures recorded in the store: ${JSON.stringify(exposures)}`);
+
+  // Thumbs up: 30% of control users, 34% of treatment users; every 10th click is sent twice.
+  const next = seeded(2026);
+  const events = [];
+  for (let i = 0; i < total; i++) {
+    const { variantKey } = await promptFor(abkit, `user_${i}`, i % 2 === 0 ? "ES" : "FR");
+    if (next() < (variantKey === "treatment" ? 0.34 : 0.3)) {
+      const event = {
+        entityId: `user_${i}`,
+        metricName: "thumbs_up",
+        idempotencyKey: `thumbs_up:${i}`,
+      };
+      events.push(event, ...(i % 10 === 0 ? [event] : []));
+    }
+  }
+  let accepted = 0;
+  let deduped = 0;
+  for (let i = 0; i < events.length; i += 1000) {
+    const outcome = await abkit.track(events.slice(i, i + 1000));
+    accepted += outcome.accepted;
+    deduped += outcome.deduped;
+  }
+  lines.push(`Tracked thumbs_up: ${accepted} accepted, ${deduped} deduped`);
+
+  const results = await abkit.results(EXPERIMENT);
+  const thumbs = results.metrics.find((metric) => metric.name === "thumbs_up");
+  lines.push("", "Results for thumbs_up (binomial):");
+  for (const variant of thumbs?.variants ?? []) {
+    const rate = `${(100 * (variant.value ?? 0)).toFixed(2)}%`;
+    const effect = variant.comparison;
+    const uplift = effect?.relative
+      ? `uplift ${pct(effect.relative.estimate)} [${pct(effect.relative.ci?.[0])}, ${pct(effect.relative.ci?.[1])}], p=${effect.pValue?.toPrecision(2)}, P(beats control)=${pct(effect.chanceToBeatControl)}`
+      : "(control)";
+    lines.push(
+      `  ${variant.variantKey.padEnd(10)} users ${variant.users}  rate ${rate}  ${uplift}`,
+    );
+  }
+  lines.push(
+    `  sample-ratio check: ${results.srm.mismatch ? "MISMATCH" : "ok"} (p=${results.srm.pValue.toPrecision(2)})`,
+  );
   await abkit.close();
   return lines;
+}
+
+// --- Internal helpers ---
+
+function pct(value: number | null | undefined): string {
+  return value === null || value === undefined ? "n/a" : `${(100 * value).toFixed(1)}%`;
+}
+
+/** A seeded generator (mulberry32): the demo prints the same numbers every run. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
