@@ -14,7 +14,8 @@ describe("quickstart example", () => {
     expect((exposures.control ?? 0) + (exposures.treatment ?? 0)).toBe(20_000);
     expect(Math.abs(exposures.control / 20_000 - 0.5)).toBeLessThan(0.02);
     // Every 10th thumbs up was sent twice: exactly those are deduped.
-    const [, accepted, deduped] = /Tracked thumbs_up: (\d+) accepted, (\d+) deduped/.exec(text) ?? [];
+    const [, accepted, deduped] =
+      /Tracked thumbs_up: (\d+) accepted, (\d+) deduped/.exec(text) ?? [];
     expect(Number(deduped)).toBeGreaterThan(0);
     expect(Number(deduped)).toBeLessThan(Number(accepted) / 5);
     expect(text).toMatch(/treatment +users \d+ +rate [\d.]+% +uplift [\d.-]+% \[/);
