@@ -1,0 +1,90 @@
+import { StoreUnavailableError } from "@abkit/core";
+import type { Redis } from "ioredis";
+import { toAbkitError } from "./errors.js";
+import { type Keys, keysFor } from "./keys.js";
+import { type RunScript, registerScripts } from "./scripts.js";
+
+/** The client, key names, scripts and the guard every store method runs through. */
+export interface Connection {
+  client: Redis;
+  keys: Keys;
+  script: RunScript;
+  /**
+   * Runs `work` once the client is ready: rejects with `store_unavailable` when the server
+   * cannot be reached or does not answer within the timeout, or after `close()`.
+   */
+  run<T>(work: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export function createConnection(options: {
+  client: Redis;
+  ownsClient: boolean;
+  prefix: string;
+  timeoutMs: number;
+}): Connection {
+  const { client, ownsClient, timeoutMs } = options;
+  let closed = false;
+  let lastError: Error | null = null;
+  // Connection errors reach callers as store_unavailable (with this message); listening
+  // also keeps ioredis from printing them as unhandled.
+  client.on("error", (error: Error) => {
+    lastError = error;
+  });
+  client.on("ready", () => {
+    lastError = null;
+  });
+  const script = registerScripts(client);
+  return {
+    client,
+    keys: keysFor(options.prefix),
+    script,
+    async run(work) {
+      if (closed) throw new StoreUnavailableError("redis", "the store is closed");
+      try {
+        if (client.status !== "ready") await whenReady(client, timeoutMs, () => lastError);
+        return await withTimeout(work(), timeoutMs);
+      } catch (error) {
+        throw toAbkitError(error);
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (ownsClient) client.disconnect();
+    },
+  };
+}
+
+// --- Internal helpers ---
+
+function whenReady(client: Redis, timeoutMs: number, lastError: () => Error | null): Promise<void> {
+  if (client.status === "wait") void client.connect().catch(() => {});
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off("ready", onReady);
+      reject(
+        new StoreUnavailableError(
+          "redis",
+          `not connected (${client.status}) after ${timeoutMs} ms`,
+        ),
+      );
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once("ready", onReady);
+  });
+}
+
+function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new StoreUnavailableError("redis", `no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

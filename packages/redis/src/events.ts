@@ -1,0 +1,109 @@
+import { type EventStore, type MetricAggregate, ownEntry, ValidationError } from "@abkit/core";
+import type { Connection } from "./connection.js";
+import { replyOf } from "./definitions.js";
+import { scriptError } from "./errors.js";
+
+const SEPARATOR = "\u0000";
+
+/** Assignments, event batches and aggregates: each write is one Lua script (atomic). */
+export function eventMethods({ client, keys, script, run }: Connection): EventStore {
+  return {
+    recordAssignments: (assignments) =>
+      run(async () => {
+        // One script per (project, experiment): its keys share a slot.
+        const groups = new Map<string, number[]>();
+        assignments.forEach((record, index) => {
+          const group = `${record.projectId}${SEPARATOR}${record.experimentId}`;
+          groups.set(group, [...(groups.get(group) ?? []), index]);
+        });
+        const stored: string[] = new Array(assignments.length);
+        await Promise.all(
+          [...groups.values()].map(async (indexes) => {
+            const first = assignments[indexes[0]!]!;
+            const k = keys.project(first.projectId);
+            const winners = (await script(
+              "recordAssignments",
+              [k.assignments(first.experimentId), k.exposures(first.experimentId)],
+              indexes.flatMap((i) => [assignments[i]!.entityId, assignments[i]!.variantKey]),
+            )) as string[];
+            indexes.forEach((i, position) => {
+              stored[i] = winners[position]!;
+            });
+          }),
+        );
+        return stored;
+      }),
+
+    getAssignment: (projectId, experimentId, entityId) =>
+      run(
+        async () =>
+          (await client.hget(keys.project(projectId).assignments(experimentId), entityId)) ?? null,
+      ),
+
+    applyEvents: (projectId, events) =>
+      run(async () => {
+        events.forEach((event, index) => {
+          if (typeof event.value !== "number" || !Number.isFinite(event.value)) {
+            throw ValidationError.field([index, "value"], "must be a finite number", "events");
+          }
+        });
+        if (events.length === 0) return { accepted: 0, deduped: 0 };
+        const k = keys.project(projectId);
+        const experiments = [...new Set(events.flatMap((event) => event.experimentIds))];
+        const position = new Map(experiments.map((id, index) => [id, index + 1]));
+        const eventKeys = [k.idempotencyKeys, k.events];
+        for (const id of experiments)
+          eventKeys.push(k.assignments(id), k.totals(id), k.aggregates(id));
+        const args: (string | number)[] = [events.length];
+        for (const event of events) {
+          args.push(
+            event.entityId,
+            event.metricName,
+            String(event.value),
+            event.idempotencyKey ?? "",
+            event.experimentIds.map((id) => position.get(id)).join(","),
+            JSON.stringify(event),
+          );
+        }
+        const [first, second] = (await script("applyEvents", eventKeys, args)) as [number, number];
+        if (first < 0) throw scriptError(first, { detail: second });
+        return { accepted: first, deduped: second };
+      }),
+
+    readAggregates: (projectId, experimentId) =>
+      run(async () => {
+        const k = keys.project(projectId);
+        const replies = await client
+          .multi()
+          .hgetall(k.exposures(experimentId))
+          .hgetall(k.aggregates(experimentId))
+          .exec();
+        const exposures: Record<string, number> = {};
+        for (const [variant, count] of Object.entries(
+          replyOf<Record<string, string>>(replies, 0) ?? {},
+        )) {
+          ownEntry(exposures, variant, () => Number(count));
+        }
+        const metrics: Record<string, Record<string, MetricAggregate>> = {};
+        for (const [field, value] of Object.entries(
+          replyOf<Record<string, string>>(replies, 1) ?? {},
+        )) {
+          const [metric = "", variant = "", stat = ""] = field.split(SEPARATOR);
+          const aggregate = ownEntry(
+            ownEntry(metrics, metric, () => ({})),
+            variant,
+            () => ({
+              events: 0,
+              sum: 0,
+              sumSquares: 0,
+              entities: 0,
+            }),
+          );
+          if (stat === "events" || stat === "sum" || stat === "sumSquares" || stat === "entities") {
+            aggregate[stat] = Number(value);
+          }
+        }
+        return { exposures, metrics };
+      }),
+  };
+}

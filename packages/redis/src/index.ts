@@ -1,0 +1,2 @@
+export type { RedisStoreOptions } from "./redisStore.js";
+export { redisStore } from "./redisStore.js";

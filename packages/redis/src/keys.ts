@@ -1,0 +1,60 @@
+/**
+ * Key names. Every key of a project carries the project in a hash tag (`abkit:{default}:...`)
+ * and every account key the tag `{accounts}`, so that each script's keys live in one slot
+ * and the store works on Redis Cluster as well as on a single node.
+ */
+export interface Keys {
+  project(projectId: string): ProjectKeys;
+  accounts: AccountKeys;
+}
+
+export interface ProjectKeys {
+  version: string;
+  definitions: string;
+  definitionIds: string;
+  idempotencyKeys: string;
+  events: string;
+  logs: string;
+  assignments(experimentId: string): string;
+  exposures(experimentId: string): string;
+  totals(experimentId: string): string;
+  aggregates(experimentId: string): string;
+  logIndex(experimentId: string): string;
+  logSummaries(experimentId: string): string;
+}
+
+export interface AccountKeys {
+  projects: string;
+  apiKeys: string;
+  apiKeyHashes: string;
+  revocations: string;
+}
+
+export function keysFor(prefix: string): Keys {
+  const accounts = `${prefix}{accounts}:`;
+  return {
+    project(projectId) {
+      const base = `${prefix}{${projectId}}:`;
+      return {
+        version: `${base}version`,
+        definitions: `${base}defs`,
+        definitionIds: `${base}defids`,
+        idempotencyKeys: `${base}idem`,
+        events: `${base}events`,
+        logs: `${base}logs`,
+        assignments: (experimentId) => `${base}asg:${experimentId}`,
+        exposures: (experimentId) => `${base}expo:${experimentId}`,
+        totals: (experimentId) => `${base}tot:${experimentId}`,
+        aggregates: (experimentId) => `${base}agg:${experimentId}`,
+        logIndex: (experimentId) => `${base}logidx:${experimentId}`,
+        logSummaries: (experimentId) => `${base}logsum:${experimentId}`,
+      };
+    },
+    accounts: {
+      projects: `${accounts}projects`,
+      apiKeys: `${accounts}keys`,
+      apiKeyHashes: `${accounts}keyhashes`,
+      revocations: `${accounts}revoked`,
+    },
+  };
+}
