@@ -3,6 +3,8 @@
  * GrowthBook-compatible bucketing, the experiment lifecycle, evaluation, and the `Store`
  * contract every storage adapter implements.
  */
+
+export * from "./accounts/index.js";
 export type { BucketRange, NamespaceTuple } from "./bucketing/index.js";
 export {
   chooseVariation,
