@@ -17,8 +17,12 @@ export const ErrorCodes = {
   unauthorized: "Unauthorized",
   /** Valid credentials without the scope the operation needs. */
   forbidden: "Forbidden",
+  /** A request that is not well-formed: unreadable JSON, invalid UTF-8, nesting too deep. */
+  malformed_request: "Malformed request",
   /** A request or batch larger than the configured limit. */
   payload_too_large: "Payload too large",
+  /** A request body that is not `application/json`. */
+  unsupported_media_type: "Unsupported media type",
   /** The store failed, timed out or could not be reached. */
   store_unavailable: "Store unavailable",
   /** A store file or schema written by a newer abkit than this one. */

@@ -1,0 +1,83 @@
+import {
+  type Abkit,
+  AbkitError,
+  type ApiKeyRecord,
+  type ApiKeyScope,
+  authenticateApiKey,
+  requireScope,
+  type Store,
+} from "@abkit/core";
+import { readJsonBody } from "./body.js";
+
+/** An authenticated key, and the engines of the projects it may reach. */
+export interface Authorized {
+  key: ApiKeyRecord;
+  /**
+   * The engine of the project the request names (`project_id` in the body, or the
+   * `X-Project-Id` header), else of the key's project. Another organization's project is
+   * `not_found`, never `forbidden`.
+   */
+  project(requested?: unknown): Promise<Abkit>;
+}
+
+/** What a route gets: the request, its body, and authentication scoped to a project. */
+export interface RequestContext {
+  request: Request;
+  url: URL;
+  store: Store;
+  /** The parsed JSON body (read once). */
+  body(): Promise<unknown>;
+  /**
+   * Authenticates the key (`X-Api-Key` or `Authorization: Bearer`) and checks `scope`;
+   * done before the body is read, so unauthenticated callers learn nothing about it.
+   */
+  authorize(scope: ApiKeyScope): Promise<Authorized>;
+}
+
+export function createContext(
+  request: Request,
+  options: { store: Store; engine: Abkit; bodyLimit: number },
+): RequestContext {
+  let body: Promise<unknown> | null = null;
+  return {
+    request,
+    url: new URL(request.url),
+    store: options.store,
+    body: () => {
+      body ??= readJsonBody(request, options.bodyLimit);
+      return body;
+    },
+    async authorize(scope) {
+      const key = await authenticateApiKey(options.store, presentedKey(request));
+      requireScope(key, scope);
+      return {
+        key,
+        async project(requested) {
+          const header = request.headers.get("x-project-id");
+          const projectId =
+            typeof requested === "string" && requested !== ""
+              ? requested
+              : (header ?? key.projectId);
+          if (projectId !== key.projectId) {
+            const project = await options.store.getProject(projectId);
+            if (!project || project.organizationId !== key.organizationId) {
+              throw new AbkitError("not_found", `project "${projectId}" not found`, {
+                details: { kind: "project", key: projectId },
+              });
+            }
+          }
+          return options.engine.forProject(projectId);
+        },
+      };
+    },
+  };
+}
+
+function presentedKey(request: Request): string {
+  const header = request.headers.get("x-api-key");
+  if (header) return header.trim();
+  const authorization = request.headers.get("authorization") ?? "";
+  const bearer = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+  if (bearer?.[1]) return bearer[1].trim();
+  throw new AbkitError("unauthorized", "send an API key in X-Api-Key or Authorization: Bearer");
+}

@@ -1,0 +1,80 @@
+import { AbkitError, createAbkit, type Store } from "@abkit/core";
+import * as z from "zod";
+import { createContext, type RequestContext } from "./context.js";
+import { errorResponse } from "./httpError.js";
+import { Router } from "./router.js";
+import { experimentRoutes } from "./routes/experiments.js";
+import { flagRoutes } from "./routes/flags.js";
+import { keyRoutes } from "./routes/keys.js";
+import { sdkRoutes } from "./routes/sdk.js";
+
+/** Options of the HTTP API, shared by the handler and both mounts. */
+export interface AbkitHttpOptions {
+  /** Where state lives. The caller owns it: closing the handler does not close the store. */
+  store: Store;
+  /** Largest request body in bytes (413 beyond). Default 1 MiB. */
+  bodyLimit?: number;
+  /** Most events per track request (413 beyond). Default and maximum 1000. */
+  batchLimit?: number;
+  /** How stale cached definitions may be, in ms. Default 1000. */
+  refreshIntervalMs?: number;
+}
+
+/** The framework-free HTTP API: a Fetch `Request` in, a `Response` out. */
+export interface AbkitHandler {
+  handle(request: Request): Promise<Response>;
+  /** True for paths under the API's namespaces (`/api/v1/`, `/experiment/`); mounts pass others on. */
+  owns(path: string): boolean;
+  /** Writes queued assignments; call on shutdown. */
+  close(): Promise<void>;
+}
+
+const optionsSchema = z.object({
+  bodyLimit: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 ** 3)
+    .default(1024 * 1024),
+  batchLimit: z.number().int().min(1).max(1000).default(1000),
+  refreshIntervalMs: z.number().int().min(0).default(1000),
+});
+
+/**
+ * Creates the HTTP API over a store: seed 000's evaluate and track, seed 001's execution
+ * log, seed 002's flags with experiments, and management of experiments, segments, flags and
+ * API keys. Every error is `{ error: { code, message, details? } }` with its status.
+ *
+ * @example
+ * const api = createAbkitHandler({ store: sqliteStore({ path: "./abkit.db" }) });
+ * const response = await api.handle(new Request("http://localhost/api/v1/track", { method: "POST", ... }));
+ */
+export function createAbkitHandler(options: AbkitHttpOptions): AbkitHandler {
+  const { bodyLimit, batchLimit, refreshIntervalMs } = optionsSchema.parse(options);
+  const engine = createAbkit({ store: options.store, refreshIntervalMs });
+  const router = new Router<RequestContext>();
+  sdkRoutes(router, batchLimit);
+  flagRoutes(router);
+  experimentRoutes(router);
+  keyRoutes(router);
+
+  return {
+    async handle(request) {
+      try {
+        const url = new URL(request.url);
+        const found = router.match(request.method, url.pathname);
+        if (found === null)
+          throw new AbkitError("not_found", `no route for ${request.method} ${url.pathname}`);
+        if (found === "method") {
+          throw new AbkitError("not_found", `${url.pathname} does not answer ${request.method}`);
+        }
+        const ctx = createContext(request, { store: options.store, engine, bodyLimit });
+        return await found.handler(ctx, found.params);
+      } catch (error) {
+        return errorResponse(error);
+      }
+    },
+    owns: (path) => path.startsWith("/api/v1/") || path.startsWith("/experiment/"),
+    close: () => engine.close(),
+  };
+}

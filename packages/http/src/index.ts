@@ -1,0 +1,3 @@
+export type { AbkitHandler, AbkitHttpOptions } from "./handler.js";
+export { createAbkitHandler } from "./handler.js";
+export { errorResponse } from "./httpError.js";

@@ -1,0 +1,50 @@
+import { type ApiKeyRecord, createApiKey, NotFoundError } from "@abkit/core";
+import * as z from "zod";
+import type { RequestContext } from "../context.js";
+import type { Router } from "../router.js";
+import { bodyAs, json } from "./shared.js";
+
+const createKeySchema = z.strictObject({
+  name: z.string().max(200).default(""),
+  scopes: z
+    .array(z.enum(["sdk", "admin"]))
+    .min(1)
+    .default(["sdk"]),
+  projectId: z.string().optional(),
+});
+
+/** API keys of the caller's organization: create (plaintext once), list, revoke. */
+export function keyRoutes(router: Router<RequestContext>): void {
+  router.add("GET", "/api/v1/keys", async (ctx) => {
+    const { key } = await ctx.authorize("admin");
+    return json({ keys: (await ctx.store.listApiKeys(key.organizationId)).map(keyJson) });
+  });
+
+  router.add("POST", "/api/v1/keys", async (ctx) => {
+    const auth = await ctx.authorize("admin");
+    const body = await bodyAs(ctx, createKeySchema, "API key");
+    // Resolving the project checks it belongs to the caller's organization.
+    const abkit = await auth.project(body.projectId);
+    const created = await createApiKey(ctx.store, {
+      organizationId: auth.key.organizationId,
+      projectId: abkit.project,
+      name: body.name,
+      scopes: body.scopes,
+    });
+    return json({ key: keyJson(created.record), plaintext: created.plaintext }, 201);
+  });
+
+  router.add("DELETE", "/api/v1/keys/:id", async (ctx, { id = "" }) => {
+    const { key } = await ctx.authorize("admin");
+    const keys = await ctx.store.listApiKeys(key.organizationId);
+    if (!keys.some((candidate) => candidate.id === id)) throw new NotFoundError("API key", id);
+    await ctx.store.revokeApiKey(id, new Date().toISOString());
+    return json({ revoked: true });
+  });
+}
+
+/** A key as the API shows it: never its hash. */
+function keyJson(record: ApiKeyRecord) {
+  const { hash: _, ...shown } = record;
+  return shown;
+}

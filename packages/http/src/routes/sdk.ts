@@ -1,0 +1,52 @@
+import * as z from "zod";
+import type { RequestContext } from "../context.js";
+import type { Router } from "../router.js";
+import { bodyAs, json } from "./shared.js";
+
+const evaluateSchema = z.object({
+  experimentKey: z.string().min(1).max(128),
+  entityId: z.string().min(1).max(256),
+  properties: z.record(z.string(), z.json()).optional(),
+  environment: z.string().min(1).max(64).optional(),
+  project_id: z.string().optional(),
+});
+
+/** Seed 000 (evaluate, track) and seed 001 (execution logs): what SDK keys may call. */
+export function sdkRoutes(router: Router<RequestContext>, batchLimit: number): void {
+  const trackSchema = z.object({
+    events: z.array(z.unknown()).max(batchLimit, `at most ${batchLimit} events per request`),
+    project_id: z.string().optional(),
+  });
+
+  router.add("POST", "/api/v1/experiments/evaluate", async (ctx) => {
+    const auth = await ctx.authorize("sdk");
+    const body = await bodyAs(ctx, evaluateSchema, "evaluate request");
+    const abkit = await auth.project(body.project_id);
+    const result = await abkit.evaluate({
+      experimentKey: body.experimentKey,
+      entityId: body.entityId,
+      ...(body.properties ? { properties: body.properties } : {}),
+      ...(body.environment ? { environment: body.environment } : {}),
+    });
+    return json({
+      experimentKey: result.experimentKey,
+      variantKey: result.variantKey,
+      config: result.config,
+    });
+  });
+
+  router.add("POST", "/api/v1/track", async (ctx) => {
+    const auth = await ctx.authorize("sdk");
+    const body = await bodyAs(ctx, trackSchema, "track request");
+    const abkit = await auth.project(body.project_id);
+    return json(await abkit.track(body.events as never));
+  });
+
+  router.add("POST", "/experiment/:slug/log", async (ctx, { slug = "" }) => {
+    const auth = await ctx.authorize("sdk");
+    const body = await ctx.body();
+    const abkit = await auth.project();
+    const { logId } = await abkit.log(slug, body as never);
+    return json({ success: true, logId });
+  });
+}

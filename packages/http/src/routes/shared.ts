@@ -1,0 +1,22 @@
+import { parseInput } from "@abkit/core";
+import type * as z from "zod";
+import type { RequestContext } from "../context.js";
+
+/** The request body parsed with `schema` (400 naming each bad field). */
+export async function bodyAs<S extends z.ZodType>(
+  ctx: RequestContext,
+  schema: S,
+  what: string,
+): Promise<z.output<S>> {
+  return parseInput(schema, await ctx.body(), what);
+}
+
+/** A JSON response. */
+export function json(value: unknown, status = 200): Response {
+  return Response.json(value, { status });
+}
+
+/** A plain object of JSON: what a body field holding properties, a context or a config must be. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
