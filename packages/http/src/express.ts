@@ -1,4 +1,3 @@
-import { Readable } from "node:stream";
 import type {
   Request as ExpressRequest,
   Response as ExpressResponse,
@@ -30,6 +29,12 @@ export function abkitRouter(options: AbkitHttpOptions): Router {
       res.status(response.status);
       response.headers.forEach((value, name) => res.setHeader(name, value));
       res.end(Buffer.from(await response.arrayBuffer()));
+      // An answer given before the whole upload was read (413): discard the rest, so the
+      // client reads the answer instead of a reset connection.
+      if (!req.readableEnded) {
+        req.removeAllListeners("data");
+        req.resume();
+      }
     } catch (error) {
       next(error);
     }
@@ -50,9 +55,29 @@ function toFetchRequest(req: ExpressRequest): Request {
     return new Request(url, { method: req.method, headers });
   // A body parser mounted before this router has already read the stream: re-encode its result.
   const parsed = (req as { body?: unknown }).body;
-  const body =
-    parsed !== undefined && req.readableEnded
-      ? JSON.stringify(parsed)
-      : (Readable.toWeb(req) as ReadableStream);
+  const body = parsed !== undefined && req.readableEnded ? JSON.stringify(parsed) : bodyStream(req);
   return new Request(url, { method: req.method, headers, body, duplex: "half" } as RequestInit);
+}
+
+// Like Readable.toWeb, except that cancelling (a body over the limit) discards the rest of
+// the upload instead of destroying the socket, so the client still reads the 413.
+function bodyStream(req: ExpressRequest): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on("data", (chunk: Buffer) => {
+        controller.enqueue(new Uint8Array(chunk));
+        if ((controller.desiredSize ?? 1) <= 0) req.pause();
+      });
+      req.once("end", () => controller.close());
+      req.once("error", (error) => controller.error(error));
+      req.pause();
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      req.removeAllListeners("data");
+      req.resume();
+    },
+  });
 }
