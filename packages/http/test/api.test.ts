@@ -269,6 +269,71 @@ describe.each(MOUNTS)("HTTP API on %s", (mount) => {
     });
   });
 
+  describe("flag management", () => {
+    it("lists, reads by id or key, patches rules, and lists a flag's experiments", async () => {
+      const key = `dark_mode_${mount}`;
+      const created = (
+        await json(
+          await call("POST", "/api/v1/flags", {
+            body: { key, flag_type: "boolean", default_value: false },
+          }),
+        )
+      ).data;
+      const byKey = (await json(await call("GET", `/api/v1/flags/${key}`))).data;
+      expect(byKey).toEqual((await json(await call("GET", `/api/v1/flags/${created.id}`))).data);
+      const patched = await json(
+        await call("PATCH", `/api/v1/flags/${created.id}`, {
+          body: {
+            enabled: true,
+            rules: [{ id: "staff", condition: { staff: true }, value: true }],
+          },
+        }),
+      );
+      expect(patched.data).toMatchObject({ enabled: true, rules: [{ id: "staff", value: true }] });
+      const evaluation = await json(
+        await call("POST", "/api/v1/flags/evaluate", {
+          key: keys.sdk,
+          body: { context: { user_id: "u", staff: true } },
+        }),
+      );
+      expect(evaluation.flags[key]).toEqual({ value: true, rule_id: "staff" });
+      const listed = await json(await call("GET", "/api/v1/flags"));
+      expect(listed.data.map((flag: { key: string }) => flag.key)).toContain(key);
+      expect(await json(await call("GET", `/api/v1/flags/${key}/experiments`))).toEqual({
+        data: [],
+      });
+      await expectError(
+        await call("PATCH", `/api/v1/flags/${key}`, { body: { default_value: "yes" } }),
+        400,
+        "validation_failed",
+      );
+      await expectError(await call("GET", "/api/v1/flags/nope"), 404, "not_found");
+    });
+  });
+
+  describe("logs", () => {
+    it("pages an experiment's logs newest first", async () => {
+      for (let i = 0; i < 3; i++) {
+        await call("POST", "/experiment/math-bot-system-prompt-v2/log", {
+          key: keys.sdk,
+          body: { variantKey: "control", input: { i } },
+        });
+      }
+      const first = await json(
+        await call("GET", "/api/v1/experiments/math-bot-system-prompt-v2/logs?limit=2"),
+      );
+      expect(first.logs).toHaveLength(2);
+      expect(first.logs[0].input).toEqual({ i: 2 });
+      const second = await json(
+        await call(
+          "GET",
+          `/api/v1/experiments/math-bot-system-prompt-v2/logs?limit=2&cursor=${first.nextCursor}`,
+        ),
+      );
+      expect(second.logs[0].input).toEqual({ i: 0 });
+    });
+  });
+
   describe("management", () => {
     it("creates, reads, updates, starts and stops experiments, and reads results", async () => {
       const key = `mgmt-${mount}`;
