@@ -65,3 +65,10 @@ async function send(reply: FastifyReply, response: Response) {
   response.headers.forEach((value, name) => reply.header(name, value));
   return reply.send(Buffer.from(await response.arrayBuffer()));
 }
+
+// fastify-plugin's metadata (name and supported Fastify), without its skip-override: the
+// plugin stays encapsulated so `prefix` and its raw-body parser stay inside it.
+Object.assign(abkitFastify, {
+  [Symbol.for("fastify.display-name")]: "@abkit/http",
+  [Symbol.for("plugin-meta")]: { name: "@abkit/http", fastify: "5.x" },
+});

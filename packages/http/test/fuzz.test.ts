@@ -1,5 +1,6 @@
 import { createAbkit, createApiKey } from "@abkit/core";
 import { memoryStore } from "@abkit/memory";
+import { seededRandom } from "@abkit/store-tests";
 import { describe, expect, it } from "vitest";
 import { MOUNTS, startServer } from "./servers.js";
 
@@ -21,18 +22,6 @@ const ROUTES: [string, string][] = [
   ["PATCH", "/api/v1/segments/fuzz-segment"],
   ["POST", "/api/v1/keys"],
 ];
-
-/** A seeded generator (mulberry32): the same hostile bodies every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Body = { bytes: Uint8Array | string; contentType: string | null };
 
@@ -187,7 +176,7 @@ describe.each(MOUNTS)("hostile bodies on %s", (mount) => {
     });
     const server = await startServer(mount, { store, bodyLimit: 64 * 1024 });
     const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
-    const next = random(mount === "express" ? 1 : 2);
+    const next = seededRandom(mount === "express" ? 1 : 2);
     const statuses = new Map<number, number>();
     try {
       const requests = Array.from({ length: 5000 }, (_, i) => ({

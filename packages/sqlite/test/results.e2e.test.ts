@@ -1,23 +1,12 @@
 import { join } from "node:path";
 import { createAbkit, type EventInput, newId } from "@abkit/core";
+import { seededRandom } from "@abkit/store-tests";
 import { describe, expect, it } from "vitest";
 import { sqliteStore } from "../src/index.js";
 import { useTempDir } from "./fixtures/tempDir.js";
 
 const tempDir = useTempDir();
 const USERS = 20_000;
-
-/** A small seeded generator (mulberry32), so every run simulates the same users. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Box–Muller normal draws from a uniform generator. */
 function normal(next: () => number, mean: number, sd: number): number {
@@ -43,7 +32,7 @@ async function simulate(options: {
     ],
   });
   await abkit.experiments.start("math-bot-system-prompt-v2");
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   const events: EventInput[] = [];
   for (let i = 0; i < USERS; i++) {
     const entityId = `user_${i}`;

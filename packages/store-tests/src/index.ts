@@ -25,6 +25,7 @@ export { closeContract } from "./close.js";
 export { crossProcessContract } from "./crossProcess.js";
 export { definitionsContract } from "./definitions.js";
 export { eventsContract } from "./events.js";
+export { seededRandom } from "./expected.js";
 export type { StoreUnderTest } from "./harness.js";
 export { expectCode, useStore } from "./harness.js";
 export { isolationContract } from "./isolation.js";
