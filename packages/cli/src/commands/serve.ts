@@ -1,0 +1,106 @@
+import type { AddressInfo } from "node:net";
+import { createApiKey, type Store } from "@abkit/core";
+import { abkitFastify } from "@abkit/http/fastify";
+import Fastify from "fastify";
+import { helpOption, parseCommand, parsePort, storeOption } from "../args.js";
+import { type CliContext, printUsage, storeUrl } from "../context.js";
+import { displayStoreUrl, openStore } from "../openStore.js";
+import { printPlaintext } from "./keys.js";
+
+/** The organization and project `serve` creates its first admin key for. */
+const BOOTSTRAP = { organizationId: "default", projectId: "default" } as const;
+
+/**
+ * `abkit serve`: the HTTP API on Fastify over a store, until SIGINT or SIGTERM. On a store
+ * without keys, creates an admin key and prints it once.
+ */
+export async function serveCommand(args: string[], ctx: CliContext): Promise<number> {
+  const command = "serve";
+  const { values, help } = parseCommand(command, args, {
+    ...helpOption,
+    ...storeOption,
+    port: { type: "string" },
+    host: { type: "string" },
+  });
+  if (help) return printUsage(ctx, command);
+  const port = parsePort(values.port ?? "3000", command);
+  const host = values.host ?? "127.0.0.1";
+  const url = storeUrl(ctx, values.store);
+
+  // Listen for signals before anything else: one that arrives during startup (or right after
+  // the URL is printed) must stop the server cleanly, not kill it.
+  const shutdown = waitForSignal();
+  const store = await openStore(url).catch((error: unknown) => {
+    shutdown.dispose();
+    throw error;
+  });
+  const app = Fastify({ logger: false });
+  try {
+    await bootstrapAdminKey(store, ctx);
+    await app.register(abkitFastify, { store });
+    await app.listen({ port, host });
+  } catch (error) {
+    shutdown.dispose();
+    await app.close().catch(() => {});
+    await store.close().catch(() => {});
+    throw error;
+  }
+  ctx.out(`abkit is serving ${displayStoreUrl(url)}`);
+  ctx.out(`Listening on ${listenUrl(app.server.address() as AddressInfo)}`);
+
+  const signal = await shutdown.signal;
+  ctx.out(`${signal}: shutting down (a second signal forces the exit)`);
+  // A second signal while closing means "now": exit without waiting for the flush.
+  const force = () => process.exit(1);
+  process.once("SIGINT", force).once("SIGTERM", force);
+  try {
+    // Closing Fastify stops accepting requests, waits for those in flight, and runs the
+    // plugin's onClose hook, which flushes queued assignments and closes the handler.
+    await app.close();
+  } finally {
+    await store.close();
+    process.off("SIGINT", force).off("SIGTERM", force);
+  }
+  ctx.out("Stopped.");
+  return 0;
+}
+
+// --- Internal helpers ---
+
+/** Creates an admin key when organization "default" has none at all (a fresh store). */
+async function bootstrapAdminKey(store: Store, ctx: CliContext): Promise<void> {
+  const existing = await store.listApiKeys(BOOTSTRAP.organizationId);
+  if (existing.length > 0) return;
+  const { record, plaintext } = await createApiKey(store, {
+    ...BOOTSTRAP,
+    name: "admin (created by abkit serve)",
+    scopes: ["admin"],
+  });
+  ctx.out(
+    `No API keys yet: created admin key ${record.id} for organization ` +
+      `"${record.organizationId}", project "${record.projectId}":`,
+  );
+  printPlaintext(ctx, plaintext);
+  ctx.out("");
+}
+
+/** The first SIGINT or SIGTERM from now on; `dispose` stops listening. */
+function waitForSignal(): { signal: Promise<NodeJS.Signals>; dispose(): void } {
+  let onSignal: (signal: NodeJS.Signals) => void = () => {};
+  const dispose = () => {
+    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+  };
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    onSignal = (received) => {
+      dispose();
+      resolve(received);
+    };
+  });
+  process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
+  return { signal, dispose };
+}
+
+function listenUrl(address: AddressInfo): string {
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}

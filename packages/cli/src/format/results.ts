@@ -1,0 +1,149 @@
+import type { ExperimentResults, MetricResult, VariantMetricResult } from "@abkit/core";
+import {
+  formatChance,
+  formatCount,
+  formatInterval,
+  formatNumber,
+  formatPercent,
+  formatPoints,
+  formatPValue,
+  NA,
+} from "./numbers.js";
+import { type Column, renderTable } from "./table.js";
+
+/**
+ * Renders `abkit.results()` for a terminal: the sample-ratio check first (a mismatch makes
+ * every other number suspect), the variants, one table per metric (users, rate or mean,
+ * effect against the control with its interval, relative effect, p-value, Holm-adjusted
+ * p-value with 3+ variants, chance to beat the control, always-valid interval), then the
+ * execution log metrics.
+ *
+ * @example
+ * process.stdout.write(`${renderResults(await abkit.results("checkout"))}\n`);
+ */
+export function renderResults(results: ExperimentResults): string {
+  const level = `${formatNumber((1 - results.alpha) * 100)}%`;
+  const sections = [
+    `Experiment ${results.experimentKey} (${results.status})\n` +
+      `Control: ${results.control}. Intervals: ${level}. Effects: treatment minus control.`,
+    srmSection(results),
+    variantsSection(results),
+    ...(results.metrics.length === 0
+      ? ["No metrics yet: declare them on the experiment or track events of exposed users."]
+      : results.metrics.map((metric) => metricSection(metric, level))),
+    ...results.logMetrics.map(logMetricSection),
+    "P-values hold when read once, at a sample size fixed in advance; the sequential\n" +
+      "interval stays valid however often you look.",
+  ];
+  return sections.join("\n\n");
+}
+
+// --- Internal helpers ---
+
+function srmSection({ srm, variants }: ExperimentResults): string {
+  const stats = `chi-square ${formatNumber(srm.chiSquare)}, p = ${formatPValue(srm.pValue)}`;
+  if (srm.mismatch) {
+    return [
+      `!! SAMPLE RATIO MISMATCH (${stats} < 0.001): users did not reach`,
+      "!! the variants in the proportions of their weights. Distrust every number below",
+      "!! until you find why exposures drifted (see docs/statistics.md).",
+    ].join("\n");
+  }
+  const users = variants.reduce((total, variant) => total + variant.users, 0);
+  if (users === 0) return "Sample ratio: no users exposed yet.";
+  return `Sample ratio: ok, users match the weights (${stats}).`;
+}
+
+function variantsSection({ variants }: ExperimentResults): string {
+  const total = variants.reduce((sum, variant) => sum + variant.users, 0);
+  const rows = variants.map((variant) => [
+    variant.key,
+    `${formatNumber(variant.weight)}%`,
+    formatCount(variant.users),
+    total === 0 ? NA : formatPercent(variant.users / total),
+  ]);
+  const columns: Column[] = [
+    { header: "VARIANT" },
+    { header: "WEIGHT", align: "right" },
+    { header: "USERS", align: "right" },
+    { header: "SHARE", align: "right" },
+  ];
+  return `Variants\n${renderTable(columns, rows, "  ")}`;
+}
+
+function metricSection(metric: MetricResult, level: string): string {
+  const tags = [metric.kind, ...(metric.primary ? ["primary"] : [])];
+  if (!metric.declared) tags.push("not declared, read as count");
+  const holm = metric.variants.length > 2;
+  const columns: Column[] = [
+    { header: "VARIANT" },
+    { header: "USERS", align: "right" },
+    { header: VALUE_HEADERS[metric.kind], align: "right" },
+    { header: `EFFECT (${level} CI)` },
+    { header: "RELATIVE", align: "right" },
+    { header: "P-VALUE", align: "right" },
+    ...(holm ? [{ header: "P (HOLM)", align: "right" } as const] : []),
+    { header: "BEAT CONTROL", align: "right" },
+    { header: `SEQUENTIAL ${level} CI` },
+  ];
+  const rows = metric.variants.map((variant) => metricRow(metric, variant, holm));
+  return `Metric ${metric.name} (${tags.join(", ")})\n${renderTable(columns, rows, "  ")}`;
+}
+
+const VALUE_HEADERS: Record<MetricResult["kind"], string> = {
+  binomial: "RATE (CONVERTED)",
+  count: "MEAN PER USER",
+  sum: "MEAN PER USER",
+  mean: "MEAN (ACTIVE USERS)",
+};
+
+function metricRow(metric: MetricResult, variant: VariantMetricResult, holm: boolean): string[] {
+  const binomial = metric.kind === "binomial";
+  const value = binomial
+    ? `${formatPercent(variant.value)} (${formatCount(variant.usersWithEvents)})`
+    : metric.kind === "mean"
+      ? `${formatNumber(variant.value)} (${formatCount(variant.n)})`
+      : formatNumber(variant.value);
+  const head = [variant.variantKey, formatCount(variant.users), value];
+  const comparison = variant.comparison;
+  if (!comparison) return [...head, "(control)"];
+  const bound = binomial ? (v: number) => formatPoints(v).replace(" pp", "") : signedNumber;
+  const effect = binomial
+    ? formatPoints(comparison.absolute.estimate)
+    : formatNumber(comparison.absolute.estimate, true);
+  return [
+    ...head,
+    comparison.absolute.estimate === null
+      ? NA
+      : `${effect} ${comparison.absolute.ci ? formatInterval(comparison.absolute.ci, bound) : "[n/a]"}`,
+    comparison.relative ? formatPercent(comparison.relative.estimate, true) : NA,
+    formatPValue(comparison.pValue),
+    ...(holm ? [formatPValue(comparison.pValueAdjusted)] : []),
+    formatChance(comparison.chanceToBeatControl),
+    formatInterval(comparison.sequential?.ci, bound),
+  ];
+}
+
+function signedNumber(value: number): string {
+  return formatNumber(value, true);
+}
+
+function logMetricSection(metric: ExperimentResults["logMetrics"][number]): string {
+  const columns: Column[] = [
+    { header: "VARIANT" },
+    { header: "COUNT", align: "right" },
+    { header: "MEAN", align: "right" },
+    { header: "P50", align: "right" },
+    { header: "P95", align: "right" },
+    { header: "P99", align: "right" },
+  ];
+  const rows = metric.variants.map((variant) => [
+    variant.variantKey,
+    formatCount(variant.count),
+    formatNumber(variant.mean),
+    formatNumber(variant.p50),
+    formatNumber(variant.p95),
+    formatNumber(variant.p99),
+  ]);
+  return `Log metric ${metric.name} (from execution logs)\n${renderTable(columns, rows, "  ")}`;
+}

@@ -1,0 +1,99 @@
+import { createRequire } from "node:module";
+import { AbkitError, parseStoreUrl, type Store } from "@abkit/core";
+import { memoryStore } from "@abkit/memory";
+import { redisStore } from "@abkit/redis";
+import { sqliteStore } from "@abkit/sqlite";
+
+/** Options of `openStore`. */
+export interface OpenStoreOptions {
+  /** Prefix of every Redis key (`abkit:` by default); give each app or test its own. */
+  redisPrefix?: string;
+}
+
+/**
+ * Opens the store a store URL names: `memory:`, `sqlite:./path.db`, `redis://host:6379/0`,
+ * `mongodb://host/db`. MongoDB needs the optional `@abkit/mongodb` package installed beside
+ * the CLI. The caller closes the store.
+ *
+ * @example
+ * const store = await openStore(process.env.ABKIT_STORE ?? "sqlite:./abkit.db");
+ * try {
+ *   console.log(await store.listApiKeys("default"));
+ * } finally {
+ *   await store.close();
+ * }
+ */
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const location = parseStoreUrl(url);
+  switch (location.kind) {
+    case "memory":
+      return memoryStore();
+    case "sqlite":
+      return sqliteStore({ path: location.path });
+    case "redis":
+      return redisStore(
+        options.redisPrefix === undefined
+          ? { url: location.url }
+          : { url: location.url, prefix: options.redisPrefix },
+      );
+    case "mongodb": {
+      const { mongodbStore } = await importMongodb();
+      return mongodbStore({ url: location.url });
+    }
+  }
+}
+
+/**
+ * A store URL fit to print: the password of `redis://` and `mongodb://` URLs is masked.
+ *
+ * @example
+ * displayStoreUrl("redis://:secret@cache:6379/0"); // "redis://:***@cache:6379/0"
+ */
+export function displayStoreUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@");
+}
+
+// --- Internal helpers ---
+
+const MONGODB_PACKAGE = "@abkit/mongodb";
+
+interface MongodbModule {
+  mongodbStore(options: { url: string }): Store;
+}
+
+async function importMongodb(): Promise<MongodbModule> {
+  const require = createRequire(import.meta.url);
+  try {
+    // Resolve first, so a missing package is told apart from a broken one by what failed.
+    require.resolve(`${MONGODB_PACKAGE}/package.json`);
+  } catch (cause) {
+    throw missingMongodb(cause);
+  }
+  // A variable specifier: the package is an optional peer the type checker may not see.
+  const specifier: string = MONGODB_PACKAGE;
+  let module: Partial<MongodbModule>;
+  try {
+    module = (await import(specifier)) as Partial<MongodbModule>;
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new AbkitError("store_unavailable", `${MONGODB_PACKAGE} failed to load: ${reason}`, {
+      cause,
+      details: { package: MONGODB_PACKAGE },
+    });
+  }
+  if (typeof module.mongodbStore !== "function") {
+    throw new AbkitError(
+      "store_unavailable",
+      `${MONGODB_PACKAGE} is installed but exports no mongodbStore(); update it to match @abkit/cli`,
+    );
+  }
+  return module as MongodbModule;
+}
+
+function missingMongodb(cause: unknown): AbkitError {
+  return new AbkitError(
+    "store_unavailable",
+    `mongodb:// store URLs need the ${MONGODB_PACKAGE} package: npm install ${MONGODB_PACKAGE}`,
+    { cause, details: { package: MONGODB_PACKAGE } },
+  );
+}

@@ -1,0 +1,94 @@
+/** Where a command reads its store when `--store` is not given and `ABKIT_STORE` is unset. */
+export const DEFAULT_STORE_URL = "sqlite:./abkit.db";
+
+const STORE_HELP = `  --store <url>      the store (env ABKIT_STORE; default ${DEFAULT_STORE_URL}):
+                     memory:, sqlite:./path.db, redis://host:6379/0, mongodb://host/db`;
+
+/** Usage text of each command, by its name as typed (`keys create`). */
+export const USAGE: Record<string, string> = {
+  "": `abkit: the abkit experimentation engine from the command line
+
+Usage:
+  abkit serve [--port 3000] [--host 127.0.0.1] [--store <url>]
+  abkit keys create [--name <name>] [--scope sdk|admin] [--project <id>] [--org <id>]
+  abkit keys list [--org <id>]
+  abkit keys revoke <id>
+  abkit experiments list [--project <id>] [--status draft|running|stopped]
+  abkit results <experimentKey> [--project <id>] [--json]
+
+Every command takes:
+${STORE_HELP}
+
+Run "abkit <command> --help" for a command's options; "abkit --version" for the version.`,
+
+  serve: `Usage: abkit serve [--port 3000] [--host 127.0.0.1] [--store <url>]
+
+Serves abkit's HTTP API (evaluate, track, logs, flags, experiments, results, keys) over the
+store. On a store without API keys it creates an admin key for organization "default",
+project "default", and prints it once. Stops cleanly on SIGINT or SIGTERM.
+
+Options:
+  --port <n>         TCP port, 0 for any free one (default 3000)
+  --host <address>   interface to listen on (default 127.0.0.1; 0.0.0.0 for all)
+${STORE_HELP}`,
+
+  keys: `Usage:
+  abkit keys create [--name <name>] [--scope sdk|admin] [--project <id>] [--org <id>]
+  abkit keys list [--org <id>]
+  abkit keys revoke <id>
+
+Run "abkit keys <create|list|revoke> --help" for details.`,
+
+  "keys create": `Usage: abkit keys create [--name <name>] [--scope sdk|admin] [--project <id>] [--org <id>]
+
+Creates an API key and prints its plaintext once: only its hash is stored.
+
+Options:
+  --name <name>      a label shown in "keys list" (default: none)
+  --scope <scope>    sdk (evaluate, track, log) or admin (everything); default sdk
+  --project <id>     the project requests go to when they name none (default "default")
+  --org <id>         the organization the key belongs to (default "default")
+${STORE_HELP}`,
+
+  "keys list": `Usage: abkit keys list [--org <id>]
+
+Lists an organization's API keys: id, display prefix, name, scopes, project, creation and
+revocation. Plaintexts and hashes are never shown.
+
+Options:
+  --org <id>         the organization (default "default")
+${STORE_HELP}`,
+
+  "keys revoke": `Usage: abkit keys revoke <id>
+
+Revokes an API key by id (key_...): requests with it are refused from then on, in every
+process. Revoking a revoked key does nothing.
+
+Options:
+${STORE_HELP}`,
+
+  experiments: `Usage: abkit experiments list [--project <id>] [--status draft|running|stopped]
+
+Run "abkit experiments list --help" for details.`,
+
+  "experiments list": `Usage: abkit experiments list [--project <id>] [--status draft|running|stopped]
+
+Lists a project's experiments, oldest first: key, status, variants with weights, start time.
+
+Options:
+  --project <id>     the project (default "default")
+  --status <status>  only experiments in this status
+${STORE_HELP}`,
+
+  results: `Usage: abkit results <experimentKey> [--project <id>] [--json]
+
+Prints an experiment's results: the sample-ratio check, then per metric and variant the
+users, the rate or mean, the effect against the control with its 95% interval, p-values,
+the chance to beat the control and the always-valid (sequential) interval; then execution
+log metrics (count, mean, p50, p95, p99). See docs/statistics.md.
+
+Options:
+  --project <id>     the project (default "default")
+  --json             print the results object as JSON instead
+${STORE_HELP}`,
+};

@@ -1,0 +1,93 @@
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { createAbkit } from "@abkit/core";
+import { sqliteStore } from "@abkit/sqlite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findKeys, runAbkit, startServer, tempDir } from "./helpers.js";
+
+const temp = tempDir();
+const dbPath = join(temp.dir, "serve.db");
+const store = `sqlite:${dbPath}`;
+afterAll(() => temp.cleanup());
+
+beforeAll(async () => {
+  const db = sqliteStore({ path: dbPath });
+  const abkit = createAbkit({ store: db });
+  await abkit.experiments.create({
+    key: "hero-copy",
+    variants: [
+      { key: "control", weight: 50, config: { title: "Ship faster" } },
+      { key: "treatment", weight: 50, config: { title: "Experiment safely" } },
+    ],
+  });
+  await abkit.experiments.start("hero-copy");
+  await abkit.close();
+  await db.close();
+});
+
+describe("abkit serve", () => {
+  it("creates and prints an admin key on an empty store, serves the API, stops on SIGTERM", async () => {
+    const server = await startServer(store);
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.adminKey).not.toBeNull();
+    expect(findKeys(server.stdout())).toHaveLength(1);
+    expect(server.stdout()).toContain('for organization "default", project "default"');
+    expect(server.stdout()).toContain("Save it now; it is not shown again");
+    expect(server.stdout()).toContain(`abkit is serving ${store}`);
+
+    const list = await fetch(`${server.url}/api/v1/experiments`, {
+      headers: { "X-Api-Key": server.adminKey! },
+    });
+    expect(list.status).toBe(200);
+    expect(JSON.stringify(await list.json())).toContain("hero-copy");
+
+    const anonymous = await fetch(`${server.url}/api/v1/experiments`);
+    expect(anonymous.status).toBe(401);
+
+    // An exposure queued just before the signal is written by the shutdown's flush.
+    const evaluated = await fetch(`${server.url}/api/v1/experiments/evaluate`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Api-Key": server.adminKey! },
+      body: JSON.stringify({ experimentKey: "hero-copy", entityId: "visitor_1" }),
+    });
+    expect(evaluated.status).toBe(200);
+    const { variantKey } = (await evaluated.json()) as { variantKey: string };
+    expect(["control", "treatment"]).toContain(variantKey);
+
+    expect(await server.stop("SIGTERM")).toBe(0);
+    expect(server.stdout()).toContain("SIGTERM: shutting down");
+    expect(server.stdout().trimEnd().endsWith("Stopped.")).toBe(true);
+    expect(server.stderr()).toBe("");
+
+    const db = sqliteStore({ path: dbPath });
+    const abkit = createAbkit({ store: db });
+    const results = await abkit.results("hero-copy");
+    expect(results.variants.find((variant) => variant.key === variantKey)?.users).toBe(1);
+    await abkit.close();
+    await db.close();
+  });
+
+  it("prints no key when the store has one, and stops on SIGINT too", async () => {
+    const server = await startServer(store);
+    expect(server.adminKey).toBeNull();
+    expect(server.stdout()).not.toContain("admin key");
+    const code = await server.stop("SIGINT");
+    expect(code, `${server.stdout()}\n${server.stderr()}`).toBe(0);
+    const keys = await runAbkit(["keys", "list", "--store", store]);
+    expect(keys.stdout.trimEnd().split("\n")).toHaveLength(2); // header + the one admin key
+    expect(keys.stdout).toContain("admin (created by abkit serve)");
+  });
+
+  it("fails with exit 1 and a message when the port is taken", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const { code, stderr } = await runAbkit(["serve", "--store", store, "--port", String(port)]);
+      expect(code).toBe(1);
+      expect(stderr).toContain("EADDRINUSE");
+    } finally {
+      blocker.close();
+    }
+  });
+});

@@ -1,0 +1,214 @@
+import {
+  type ApiKeyRecord,
+  type DefinitionKind,
+  type DefinitionOf,
+  type EventRecord,
+  type LogRecord,
+  ownEntry,
+  type Project,
+} from "@abkit/core";
+import type { ObjectId } from "mongodb";
+
+/**
+ * The documents the store keeps, and the mapping between them and abkit's records. No
+ * user-supplied name (metric, variant, condition path, JSON key) is ever a field name:
+ * MongoDB gives `$` and `.` in field names meanings, so user JSON is stored as JSON text
+ * and user-keyed maps as arrays of `{ k, v }`.
+ */
+
+/**
+ * A definition: its indexed fields plus the record as JSON text (conditions hold `$in`,
+ * `$or` and dotted paths as keys, which must not become field names).
+ */
+export interface DefinitionDoc {
+  _id: ObjectId;
+  projectId: string;
+  kind: DefinitionKind;
+  key: string;
+  id: string;
+  revision: number;
+  body: string;
+  /** Standalone servers: the delete under way (the version bump is outstanding). */
+  deleted?: true;
+  /** Standalone servers: the version bump this write still owes (see definitions.ts). */
+  bump?: { token: string; at: Date };
+}
+
+/** An applyEvents batch as received: the journal entry, and where accepted events are kept. */
+export interface EventBatchDoc {
+  _id: ObjectId;
+  projectId: string;
+  state: "pending" | "applied";
+  /** Until when its current applier may write (absent once applied). */
+  lease?: Date;
+  events: EventRecord[];
+  /** Indexes of the events counted as duplicates (set when applied). */
+  deduped?: number[];
+}
+
+/** A log: JSON text for the caller's JSON, `{ k, v }` pairs for its metrics. */
+export interface LogDoc {
+  _id: string;
+  projectId: string;
+  experimentId: string;
+  variantKey: string;
+  input?: string;
+  output?: string;
+  context?: string;
+  metrics: { k: string; v: number }[];
+  createdAt: string;
+  state: "pending" | "applied";
+  lease?: Date;
+}
+
+export interface ProjectDoc {
+  _id: string;
+  organizationId: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface ApiKeyDoc {
+  _id: string;
+  organizationId: string;
+  projectId: string;
+  name: string;
+  scopes: ApiKeyRecord["scopes"];
+  prefix: string;
+  hash: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/**
+ * A definition record as a document.
+ *
+ * @example
+ * const doc = toDefinitionDoc("segment", segment, new ObjectId());
+ * fromDefinitionDoc<"segment">(doc); // deep-equal to segment
+ */
+export function toDefinitionDoc<K extends DefinitionKind>(
+  kind: K,
+  record: DefinitionOf<K>,
+  _id: ObjectId,
+): DefinitionDoc {
+  const { projectId, key, id, revision } = record;
+  return { _id, projectId, kind, key, id, revision, body: JSON.stringify(record) };
+}
+
+/** The record a definition document holds (a fresh object). */
+export function fromDefinitionDoc<K extends DefinitionKind>(doc: DefinitionDoc): DefinitionOf<K> {
+  return JSON.parse(doc.body) as DefinitionOf<K>;
+}
+
+/**
+ * A log record as a document, pending until its metric summaries are applied.
+ *
+ * @example
+ * toLogDoc(log, lease).metrics; // [{ k: "latency_ms", v: 812.5 }, ...]
+ */
+export function toLogDoc(record: LogRecord, lease: Date): LogDoc {
+  const doc: LogDoc = {
+    _id: record.id,
+    projectId: record.projectId,
+    experimentId: record.experimentId,
+    variantKey: record.variantKey,
+    metrics: Object.entries(record.metrics).map(([k, v]) => ({ k, v })),
+    createdAt: record.createdAt,
+    state: "pending",
+    lease,
+  };
+  // Absent stays absent: the driver would store `undefined` as null.
+  if (record.input !== undefined) doc.input = JSON.stringify(record.input);
+  if (record.output !== undefined) doc.output = JSON.stringify(record.output);
+  if (record.context !== undefined) doc.context = JSON.stringify(record.context);
+  return doc;
+}
+
+/** The log record a document holds (a fresh object). */
+export function fromLogDoc(doc: LogDoc): LogRecord {
+  const metrics: Record<string, number> = {};
+  for (const { k, v } of doc.metrics) ownEntry(metrics, k, () => v);
+  return {
+    id: doc._id,
+    projectId: doc.projectId,
+    experimentId: doc.experimentId,
+    variantKey: doc.variantKey,
+    input: parseJson(doc.input),
+    output: parseJson(doc.output),
+    metrics,
+    context: parseJson(doc.context),
+    createdAt: doc.createdAt,
+  };
+}
+
+/** A project as a document (its id is the `_id`). */
+export function toProjectDoc(project: Project): ProjectDoc {
+  return {
+    _id: project.id,
+    organizationId: project.organizationId,
+    name: project.name,
+    createdAt: project.createdAt,
+  };
+}
+
+export function fromProjectDoc(doc: ProjectDoc): Project {
+  return {
+    id: doc._id,
+    organizationId: doc.organizationId,
+    name: doc.name,
+    createdAt: doc.createdAt,
+  };
+}
+
+/** An API key record as a document (its id is the `_id`; the hash has a unique index). */
+export function toApiKeyDoc(record: ApiKeyRecord): ApiKeyDoc {
+  const { id, organizationId, projectId, name, scopes, prefix, hash, createdAt, revokedAt } =
+    record;
+  return {
+    _id: id,
+    organizationId,
+    projectId,
+    name,
+    scopes: [...scopes],
+    prefix,
+    hash,
+    createdAt,
+    revokedAt,
+  };
+}
+
+export function fromApiKeyDoc(doc: ApiKeyDoc): ApiKeyRecord {
+  const { _id, organizationId, projectId, name, scopes, prefix, hash, createdAt, revokedAt } = doc;
+  return {
+    id: _id,
+    organizationId,
+    projectId,
+    name,
+    scopes: [...scopes],
+    prefix,
+    hash,
+    createdAt,
+    revokedAt: revokedAt ?? null,
+  };
+}
+
+/** An event record as stored in its batch (a copy with exactly the record's fields). */
+export function toEventEntry(event: EventRecord): EventRecord {
+  const { id, entityId, metricName, value, idempotencyKey, timestamp, experimentIds } = event;
+  return {
+    id,
+    entityId,
+    metricName,
+    value,
+    idempotencyKey,
+    timestamp,
+    experimentIds: [...experimentIds],
+  };
+}
+
+// --- Internal helpers ---
+
+function parseJson(text: string | undefined): unknown {
+  return text === undefined ? undefined : JSON.parse(text);
+}

@@ -1,0 +1,153 @@
+import { aggregateDelta, type EventRecord, ValidationError } from "@abkit/core";
+
+/**
+ * The arithmetic of an event batch, free of I/O so both ways of applying a batch (one
+ * transaction on a replica set, guarded writes on a standalone server) share it.
+ */
+
+/** The events of one entity's running total (experiment, metric, entity) in this batch. */
+export interface PlannedTotal {
+  experimentId: string;
+  metricName: string;
+  entityId: string;
+  /** The entity's variant in the experiment: the aggregate its events move. */
+  variantKey: string;
+  /** The values, in batch order. */
+  values: number[];
+}
+
+/** What a batch adds to one variant's aggregate of one metric. */
+export interface PlannedAggregate {
+  experimentId: string;
+  metricName: string;
+  variantKey: string;
+  events: number;
+  sum: number;
+  sumSquares: number;
+  entities: number;
+}
+
+/** An entity's running total before this batch (0 and 0 when it had none). */
+export interface TotalBefore {
+  sum: number;
+  events: number;
+}
+
+/**
+ * Throws the `validation_failed` the contract asks for when any value is not a finite
+ * number, before anything is written.
+ */
+export function validateEvents(events: readonly EventRecord[]): void {
+  events.forEach((event, index) => {
+    if (typeof event.value !== "number" || !Number.isFinite(event.value)) {
+      throw ValidationError.field([index, "value"], "must be a finite number", "events");
+    }
+  });
+}
+
+/**
+ * The indexes of the events that may count: every event without an idempotency key, and
+ * the first event of each key in the batch (later repeats in the batch are duplicates).
+ *
+ * @example
+ * firstOfEachKey([{ idempotencyKey: "k" }, { idempotencyKey: "k" }, { idempotencyKey: null }]);
+ * // [0, 2]
+ */
+export function firstOfEachKey(events: readonly Pick<EventRecord, "idempotencyKey">[]): number[] {
+  const seen = new Set<string>();
+  const firsts: number[] = [];
+  events.forEach((event, index) => {
+    const key = event.idempotencyKey;
+    if (key !== null) {
+      if (seen.has(key)) return;
+      seen.add(key);
+    }
+    firsts.push(index);
+  });
+  return firsts;
+}
+
+/**
+ * Groups the accepted events (in order) by running total, for each experiment in which the
+ * entity has a variant (`variantOf` returns undefined where it has none).
+ */
+export function planTotals(
+  accepted: readonly EventRecord[],
+  variantOf: (experimentId: string, entityId: string) => string | undefined,
+): PlannedTotal[] {
+  const totals = new Map<string, PlannedTotal>();
+  for (const event of accepted) {
+    for (const experimentId of event.experimentIds) {
+      const variantKey = variantOf(experimentId, event.entityId);
+      if (variantKey === undefined) continue;
+      const id = totalKey(experimentId, event.metricName, event.entityId);
+      let total = totals.get(id);
+      if (!total) {
+        total = {
+          experimentId,
+          metricName: event.metricName,
+          entityId: event.entityId,
+          variantKey,
+          values: [],
+        };
+        totals.set(id, total);
+      }
+      total.values.push(event.value);
+    }
+  }
+  return [...totals.values()];
+}
+
+/**
+ * What the batch adds to each aggregate, from each total's state before the batch: every
+ * value moves its variant's aggregate by `aggregateDelta(t, v, first)`, then `t += v`.
+ *
+ * @example
+ * planAggregates([{ ..., variantKey: "A", values: [2, 3] }], () => ({ sum: 1, events: 1 }));
+ * // [{ ..., events: 2, sum: 5, sumSquares: 36 - 1, entities: 0 }]
+ */
+export function planAggregates(
+  totals: readonly PlannedTotal[],
+  beforeOf: (total: PlannedTotal) => TotalBefore,
+): PlannedAggregate[] {
+  const aggregates = new Map<string, PlannedAggregate>();
+  for (const total of totals) {
+    const before = beforeOf(total);
+    const id = totalKey(total.experimentId, total.metricName, total.variantKey);
+    let aggregate = aggregates.get(id);
+    if (!aggregate) {
+      aggregate = {
+        experimentId: total.experimentId,
+        metricName: total.metricName,
+        variantKey: total.variantKey,
+        events: 0,
+        sum: 0,
+        sumSquares: 0,
+        entities: 0,
+      };
+      aggregates.set(id, aggregate);
+    }
+    let running = before.sum;
+    let first = before.events === 0;
+    for (const value of total.values) {
+      const delta = aggregateDelta(running, value, first);
+      aggregate.events += delta.events;
+      aggregate.sum += delta.sum;
+      aggregate.sumSquares += delta.sumSquares;
+      aggregate.entities += delta.entities;
+      running += value;
+      first = false;
+    }
+  }
+  return [...aggregates.values()];
+}
+
+/** The sum of a total's values (what its running total moves by). */
+export function sumOf(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0);
+}
+
+/** Names a (experiment, metric, entity-or-variant) triple; ids never contain NUL. */
+export function totalKey(experimentId: string, metricName: string, last: string): string {
+  return `${experimentId}\u0000${metricName}\u0000${last}`;
+}

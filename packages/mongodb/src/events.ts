@@ -1,0 +1,86 @@
+import { type EventStore, type MetricAggregate, ownEntry } from "@abkit/core";
+import { getAssignment, recordAssignments } from "./assignments.js";
+import type { Connection } from "./connection.js";
+import { applyEventsJournaled } from "./eventJournal.js";
+import { validateEvents } from "./eventPlan.js";
+import { applyEventsInTransaction } from "./eventTransaction.js";
+
+/**
+ * Assignments, event batches and the aggregates they keep. A batch runs in one transaction
+ * on a replica set (eventTransaction.ts) and as a journaled, guarded batch on a standalone
+ * server (eventJournal.ts); either way it counts exactly once and the idempotency keys and
+ * the aggregates never drift apart.
+ */
+export function eventMethods({ run }: Connection): EventStore {
+  return {
+    recordAssignments: (assignments) => run((open) => recordAssignments(open, assignments)),
+
+    getAssignment: (projectId, experimentId, entityId) =>
+      run((open) => getAssignment(open, projectId, experimentId, entityId)),
+
+    applyEvents: async (projectId, events) => {
+      // Check every event before the first write: a bad batch writes nothing.
+      validateEvents(events);
+      return run(async (open) => {
+        if (events.length === 0) return { accepted: 0, deduped: 0 };
+        await open.recover();
+        return open.transactions
+          ? applyEventsInTransaction(open, projectId, events)
+          : applyEventsJournaled(open, projectId, events);
+      });
+    },
+
+    // O(variants x metrics): one document per counter. Zero counters (created ahead of a
+    // write that then counted nothing) are not data.
+    readAggregates: (projectId, experimentId) =>
+      run(async (open) => {
+        await open.recover();
+        const { exposures, aggregates } = open.collections;
+        const [exposureDocs, aggregateDocs] = await Promise.all([
+          exposures
+            .find(
+              { projectId, experimentId, count: { $gt: 0 } },
+              { projection: { variantKey: 1, count: 1 } },
+            )
+            .toArray(),
+          aggregates
+            .find(
+              { projectId, experimentId, events: { $gt: 0 } },
+              {
+                projection: {
+                  metricName: 1,
+                  variantKey: 1,
+                  events: 1,
+                  sum: 1,
+                  sumSquares: 1,
+                  entities: 1,
+                },
+              },
+            )
+            .toArray(),
+        ]);
+        const result: {
+          exposures: Record<string, number>;
+          metrics: Record<string, Record<string, MetricAggregate>>;
+        } = {
+          exposures: {},
+          metrics: {},
+        };
+        for (const doc of exposureDocs) ownEntry(result.exposures, doc.variantKey, () => doc.count);
+        for (const doc of aggregateDocs) {
+          const { events, sum, sumSquares, entities } = doc;
+          ownEntry(
+            ownEntry(result.metrics, doc.metricName, () => ({})),
+            doc.variantKey,
+            () => ({
+              events,
+              sum,
+              sumSquares,
+              entities,
+            }),
+          );
+        }
+        return result;
+      }),
+  };
+}

@@ -1,0 +1,40 @@
+import type { Store } from "@abkit/core";
+import { accountMethods } from "./accounts.js";
+import { createConnection } from "./connection.js";
+import { definitionMethods } from "./definitions.js";
+import { eventMethods } from "./events.js";
+import { logMethods } from "./logs.js";
+import { type MongodbStoreOptions, resolveOptions } from "./options.js";
+
+/**
+ * A `Store` on MongoDB through the official driver: many app instances share one database.
+ * The factory is synchronous; opening (connect, `hello`, `ensureIndexes`) starts at once in
+ * the background and every method waits for it, so a server that cannot be reached makes
+ * each call reject with `store_unavailable` (and the next call tries again). On a replica
+ * set, event batches and definition writes run in transactions; on a standalone server they
+ * use guarded, journaled writes that a crash cannot leave counted twice or half-counted
+ * (see the package README). `close()` closes the client only if the store created it.
+ *
+ * @example
+ * import { createAbkit } from "@abkit/core";
+ * import { mongodbStore } from "@abkit/mongodb";
+ *
+ * const store = mongodbStore({ url: "mongodb://127.0.0.1:27017/abkit" });
+ * const abkit = createAbkit({ store });
+ *
+ * @example
+ * // A client you already have (the store never closes it):
+ * const store = mongodbStore({ client, dbName: "abkit", collectionPrefix: "ab_" });
+ */
+export function mongodbStore(options: MongodbStoreOptions): Store {
+  const connection = createConnection(resolveOptions(options));
+  return {
+    name: "mongodb",
+    capabilities: { crossProcess: true, durable: true },
+    ...definitionMethods(connection),
+    ...eventMethods(connection),
+    ...logMethods(connection),
+    ...accountMethods(connection),
+    close: () => connection.close(),
+  };
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { COLLECTION_NAMES, INDEXES } from "../src/index.js";
+
+const unique = (collection: string) =>
+  INDEXES.filter((index) => index.collection === collection && index.unique).map((index) =>
+    Object.keys(index.key),
+  );
+
+describe("INDEXES", () => {
+  it("makes the contract's keys unique", () => {
+    expect(unique("definitions")).toEqual([
+      ["projectId", "kind", "key"],
+      ["projectId", "kind", "id"],
+    ]);
+    expect(unique("assignments")).toEqual([["projectId", "experimentId", "entityId"]]);
+    // Idempotency keys are unique per project, not store-wide.
+    expect(unique("eventKeys")).toEqual([["projectId", "key"]]);
+    expect(unique("apiKeys")).toEqual([["hash"]]);
+    // One counter document per (experiment, variant[, metric]): what guarded $inc relies on.
+    expect(unique("exposures")).toEqual([["projectId", "experimentId", "variantKey"]]);
+    expect(unique("aggregates")).toEqual([
+      ["projectId", "experimentId", "metricName", "variantKey"],
+    ]);
+    expect(unique("entityTotals")).toEqual([
+      ["projectId", "experimentId", "metricName", "entityId"],
+    ]);
+    expect(unique("logSummaries")).toEqual([
+      ["projectId", "experimentId", "variantKey", "metricName"],
+    ]);
+  });
+
+  it("keeps log ids unique through _id and lists logs newest first from one index", () => {
+    expect(unique("logs")).toEqual([]); // the log id is the _id
+    expect(INDEXES).toContainEqual({
+      collection: "logs",
+      name: "project_experiment_id",
+      key: { projectId: 1, experimentId: 1, _id: -1 },
+    });
+  });
+
+  it("finds pending journal entries through partial indexes", () => {
+    for (const collection of ["assignmentBatches", "eventBatches", "logs"]) {
+      expect(INDEXES).toContainEqual({
+        collection,
+        name: "pending_lease",
+        key: { lease: 1 },
+        partialFilterExpression: { state: "pending" },
+      });
+    }
+    expect(INDEXES).toContainEqual(
+      expect.objectContaining({
+        collection: "definitions",
+        partialFilterExpression: { bump: { $exists: true } },
+      }),
+    );
+  });
+
+  it("names every index uniquely within its collection, on known collections", () => {
+    const seen = new Set<string>();
+    for (const index of INDEXES) {
+      expect(Object.keys(COLLECTION_NAMES)).toContain(index.collection);
+      const id = `${index.collection}.${index.name}`;
+      expect(seen.has(id), id).toBe(false);
+      seen.add(id);
+    }
+  });
+});
