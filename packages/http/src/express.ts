@@ -27,7 +27,9 @@ export function abkitRouter(options: AbkitHttpOptions): Router {
     try {
       const response = await handler.handle(toFetchRequest(req));
       res.status(response.status);
-      response.headers.forEach((value, name) => res.setHeader(name, value));
+      response.headers.forEach((value, name) => {
+        res.setHeader(name, value);
+      });
       res.end(Buffer.from(await response.arrayBuffer()));
       // An answer given before the whole upload was read (413): discard the rest, so the
       // client reads the answer instead of a reset connection.

@@ -62,7 +62,9 @@ function toFetchRequest(request: FastifyRequest, prefix: string): Request {
 
 async function send(reply: FastifyReply, response: Response) {
   reply.code(response.status);
-  response.headers.forEach((value, name) => reply.header(name, value));
+  response.headers.forEach((value, name) => {
+    reply.header(name, value);
+  });
   return reply.send(Buffer.from(await response.arrayBuffer()));
 }
 

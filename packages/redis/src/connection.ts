@@ -63,11 +63,10 @@ function whenReady(client: Redis, timeoutMs: number, lastError: () => Error | nu
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       client.off("ready", onReady);
+      const cause = lastError();
+      const reason = cause ? `: ${cause.message}` : "";
       reject(
-        new StoreUnavailableError(
-          "redis",
-          `not connected (${client.status}) after ${timeoutMs} ms`,
-        ),
+        new StoreUnavailableError("redis", `not connected after ${timeoutMs} ms${reason}`, cause),
       );
     }, timeoutMs);
     const onReady = () => {
