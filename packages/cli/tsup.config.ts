@@ -1,10 +1,7 @@
-import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.shared.ts";
 
-export default defineConfig({
+// src/cli.ts starts with a shebang, which tsup keeps (and marks the file executable).
+export default packageBuild({
   entry: ["src/index.ts", "src/cli.ts"],
-  format: ["esm"],
   dts: { entry: "src/index.ts" },
-  clean: true,
-  sourcemap: true,
-  target: "node20",
 });

@@ -1,13 +1,7 @@
 import { cpSync } from "node:fs";
-import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.shared.ts";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node20",
+export default packageBuild({
   // The Lua scripts are read at run time from beside the bundle.
   onSuccess: async () => cpSync("src/lua", "dist/lua", { recursive: true }),
 });
