@@ -1,0 +1,57 @@
+import type { Abkit } from "@abkit/core";
+
+export const EXPERIMENT = "math-bot-system-prompt-v2";
+
+/** What each variant configures: the system prompt and the sampling temperature. */
+export interface PromptConfig {
+  prompt: string;
+  temperature: number;
+}
+
+/** What users outside the test get. */
+export const DEFAULT_CONFIG: PromptConfig = {
+  prompt: "You are a math tutor. Give the final answer in one sentence.",
+  temperature: 0.2,
+};
+
+/**
+ * Creates the segment and the experiment and starts it, unless an earlier run did: a second
+ * run on the same file reuses them (and its users keep their variants).
+ */
+export async function ensureExperiment(abkit: Abkit): Promise<"created" | "reused"> {
+  const existing = await abkit.experiments.get(EXPERIMENT);
+  if (existing) {
+    if (existing.status === "draft") await abkit.experiments.start(EXPERIMENT);
+    return "reused";
+  }
+  if (!(await abkit.segments.get("es-fr"))) {
+    await abkit.segments.create({
+      key: "es-fr",
+      name: "Spain and France",
+      condition: { country: { $in: ["ES", "FR"] } },
+    });
+  }
+  await abkit.experiments.create({
+    key: EXPERIMENT,
+    name: "Math tutor system prompt",
+    segments: ["es-fr"],
+    variants: [
+      { key: "control", weight: 50, config: { ...DEFAULT_CONFIG } },
+      {
+        key: "treatment",
+        weight: 50,
+        config: {
+          prompt:
+            "You are a math tutor. Walk through the problem step by step, then state the final answer.",
+          temperature: 0.2,
+        },
+      },
+    ],
+    metrics: [
+      { name: "thumbs_up", kind: "binomial", primary: true },
+      { name: "output_tokens", kind: "mean" },
+    ],
+  });
+  await abkit.experiments.start(EXPERIMENT);
+  return "created";
+}

@@ -1,0 +1,103 @@
+import type { ExperimentResults, MetricResult } from "@abkit/core";
+
+/** The results as a table people read: the SRM verdict first, then each metric, then latency. */
+export function formatResults(results: ExperimentResults): string[] {
+  const lines = [`Results of "${results.experimentKey}" (${results.status})`, ""];
+  const split = results.variants.map((variant) => `${variant.key} ${variant.users}`).join(", ");
+  lines.push(
+    results.srm.mismatch
+      ? `!! SAMPLE RATIO MISMATCH (p = ${results.srm.pValue.toExponential(1)}): exposures (${split}) do not match the weights; do not trust the numbers below until you know why.`
+      : `Sample ratio: ok (${split}; p = ${results.srm.pValue.toFixed(2)})`,
+    "",
+  );
+  for (const metric of results.metrics) lines.push(...metricTable(metric), "");
+  const latency = results.logMetrics.find((metric) => metric.name === "latency_ms");
+  if (latency) {
+    lines.push("latency_ms (from execution logs)");
+    const widths = [11, 7, 9, 9, 9];
+    lines.push(row(["variant", "calls", "mean", "p50", "p95"], widths));
+    for (const variant of latency.variants) {
+      lines.push(
+        row(
+          [
+            variant.variantKey,
+            String(variant.count),
+            ms(variant.mean),
+            ms(variant.p50),
+            ms(variant.p95),
+          ],
+          widths,
+        ),
+      );
+    }
+  }
+  return lines;
+}
+
+// --- Internal helpers ---
+
+function metricTable(metric: MetricResult): string[] {
+  const binomial = metric.kind === "binomial";
+  const title = `${metric.name} (${binomial ? "rate of users" : `${metric.kind} per user`}${metric.primary ? ", primary" : ""})`;
+  const lines = [
+    title,
+    row([
+      "variant",
+      "users",
+      binomial ? "rate" : "mean",
+      "uplift [95% CI]",
+      "p-value",
+      "P(beats control)",
+    ]),
+  ];
+  for (const variant of metric.variants) {
+    const value =
+      variant.value === null ? "n/a" : binomial ? percent(variant.value) : variant.value.toFixed(1);
+    const effect = variant.comparison;
+    const uplift = effect?.relative
+      ? `${signed(effect.relative.estimate)} [${signed(effect.relative.ci?.[0])}, ${signed(effect.relative.ci?.[1])}]`
+      : effect
+        ? "n/a"
+        : "(control)";
+    lines.push(
+      row([
+        variant.variantKey,
+        String(variant.users),
+        value,
+        uplift,
+        effect?.pValue === null || effect?.pValue === undefined ? "" : pValue(effect.pValue),
+        effect?.chanceToBeatControl === null || effect?.chanceToBeatControl === undefined
+          ? ""
+          : percent(effect.chanceToBeatControl),
+      ]),
+    );
+  }
+  return lines;
+}
+
+const WIDTHS = [11, 7, 8, 27, 9, 16];
+
+function row(cells: string[], widths = WIDTHS): string {
+  return cells
+    .map((cell, index) => cell.padEnd(widths[index] ?? 10))
+    .join(" ")
+    .trimEnd();
+}
+
+function percent(value: number): string {
+  return `${(100 * value).toFixed(1)}%`;
+}
+
+function signed(value: number | undefined): string {
+  if (value === undefined) return "n/a";
+  return `${value >= 0 ? "+" : ""}${(100 * value).toFixed(1)}%`;
+}
+
+function pValue(value: number): string {
+  if (value === 0) return "<1e-300";
+  return value < 0.001 ? value.toExponential(1) : value.toFixed(3);
+}
+
+function ms(value: number | null): string {
+  return value === null ? "n/a" : `${Math.round(value)} ms`;
+}

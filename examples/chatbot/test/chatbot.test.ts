@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { runChatbot } from "../src/chatbot.js";
+
+let dir = "";
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("chatbot demo", () => {
+  it("runs on a new file, then again on the same file without changing any number", async () => {
+    dir = mkdtempSync(join(tmpdir(), "abkit-chatbot-"));
+    const dbPath = join(dir, "demo.db");
+    const first = await runChatbot({ dbPath, users: 3000 });
+    const text = first.join("\n");
+    expect(text).toContain("experiment created");
+    const [, accepted, deduped] = /Events: (\d+) accepted, (\d+) deduped/.exec(text) ?? [];
+    expect(Number(accepted)).toBeGreaterThan(1000);
+    expect(Number(deduped)).toBeGreaterThan(0);
+    expect(text).toMatch(/Sample ratio: ok/);
+    expect(text).toMatch(/treatment +\d+ +[\d.]+% +[+-][\d.]+% \[/);
+    expect(text).toMatch(/latency_ms \(from execution logs\)/);
+
+    const second = await runChatbot({ dbPath, users: 3000 });
+    const again = second.join("\n");
+    expect(again).toContain("reused from an earlier run");
+    expect(again).toMatch(/Events: 0 accepted, \d+ deduped \(a rerun/);
+    // Everything from the results table on is identical.
+    const table = (lines: string[]) =>
+      lines.slice(lines.findIndex((line) => line.startsWith("Results of")));
+    expect(table(second)).toEqual(table(first));
+  }, 60_000);
+});
