@@ -17,9 +17,11 @@ import { type AbkitHttpOptions, createAbkitHandler } from "./handler.js";
  * import { abkitRouter } from "@abkit/http/express";
  *
  * const app = express();
- * app.use("/abkit", abkitRouter({ store }));
+ * const api = abkitRouter({ store });
+ * app.use("/abkit", api);
+ * // on shutdown: await api.close();
  */
-export function abkitRouter(options: AbkitHttpOptions): Router {
+export function abkitRouter(options: AbkitHttpOptions): Router & { close(): Promise<void> } {
   const handler = createAbkitHandler(options);
   const router = express.Router();
   router.use(async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
@@ -41,7 +43,8 @@ export function abkitRouter(options: AbkitHttpOptions): Router {
       next(error);
     }
   });
-  return router;
+  // Express has no shutdown hook: the app calls close() to write queued assignments.
+  return Object.assign(router, { close: () => handler.close() });
 }
 
 // --- Internal helpers ---

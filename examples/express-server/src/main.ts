@@ -1,0 +1,33 @@
+import { createApp } from "./app.js";
+
+const port = Number(process.env.PORT ?? 3000);
+const { app, adminKey, experiment, close } = await createApp();
+
+const server = app.listen(port, "127.0.0.1", () => {
+  const base = `http://127.0.0.1:${port}`;
+  console.log(`Experiment "math-bot-system-prompt-v2": ${experiment}.`);
+  if (adminKey) {
+    console.log("No API keys yet: created an admin key (shown this once only):");
+    console.log(`  ${adminKey}`);
+  }
+  console.log(`Listening on ${base}`);
+  console.log("");
+  console.log("Try:");
+  console.log(
+    `  curl -X POST ${base}/chat -H "Content-Type: application/json" -d '{"userId":"user_42","message":"What is 12 x 7?"}'`,
+  );
+  console.log(`  curl -X POST ${base}/chat/<messageId>/thumbs-up`);
+  console.log(
+    `  curl ${base}/api/v1/experiments/math-bot-system-prompt-v2/results -H "X-Api-Key: $KEY"`,
+  );
+});
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.log(`${signal}: shutting down`);
+    server.close(async () => {
+      await close();
+      process.exit(0);
+    });
+  });
+}
