@@ -1,0 +1,60 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type { Redis } from "ioredis";
+import { monotonicFactory } from "ulid";
+import type { BenchEvent } from "./events.js";
+
+/** @abkit/redis's own applyEvents Lua script, read from the package's source. */
+function applyEventsLua(): string {
+  const require = createRequire(import.meta.url);
+  const root = dirname(require.resolve("@abkit/redis/package.json"));
+  return readFileSync(join(root, "src", "lua", "applyEvents.lua"), "utf8");
+}
+
+/**
+ * The work `@abkit/redis`'s applyEvents does, on raw ioredis: one EVALSHA of the same script
+ * per batch, with the same keys and arguments (event JSON included).
+ */
+export function rawApplier(client: Redis, prefix: string, projectId: string, experimentId: string) {
+  client.defineCommand("benchApplyEvents", { lua: applyEventsLua() });
+  const ulid = monotonicFactory();
+  const base = `${prefix}{${projectId}}:`;
+  const keys = [
+    `${base}idem`,
+    `${base}events`,
+    `${base}asg:${experimentId}`,
+    `${base}tot:${experimentId}`,
+    `${base}agg:${experimentId}`,
+  ];
+  const run = (client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)
+    .benchApplyEvents!;
+  return async (events: BenchEvent[]) => {
+    const timestamp = new Date().toISOString();
+    const args: (string | number)[] = [events.length];
+    for (const event of events) {
+      const record = { id: `evt_${ulid()}`, ...event, timestamp, experimentIds: [experimentId] };
+      args.push(
+        event.entityId,
+        event.metricName,
+        String(event.value),
+        event.idempotencyKey,
+        "1",
+        JSON.stringify(record),
+      );
+    }
+    return run.call(client, keys.length, ...keys, ...args);
+  };
+}
+
+/** Deletes every key under `prefix`. */
+export async function deleteKeys(client: Redis, prefix: string): Promise<number> {
+  let cursor = "0";
+  let deleted = 0;
+  do {
+    const [next, found] = await client.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+    cursor = next;
+    if (found.length > 0) deleted += await client.del(...found);
+  } while (cursor !== "0");
+  return deleted;
+}

@@ -1,0 +1,70 @@
+/** Which case processes run, and how their results pair into ratios against the goals. */
+export interface CaseRun {
+  file: string;
+  args: string[];
+}
+
+export interface Comparison {
+  label: string;
+  ours: string;
+  reference: string;
+  /** `min`: ours / reference must reach `goal`; `max`: the ratio must stay below it. */
+  kind: "min" | "max";
+  goal: number;
+}
+
+export const CASES: CaseRun[] = [
+  ...["match", "mixed"].flatMap((scenario) =>
+    ["growthbook", "memory", "sqlite"].map((impl) => ({
+      file: "src/cases/evaluate.ts",
+      args: [impl, scenario],
+    })),
+  ),
+  ...["raw", "ours", "store"].map((mode) => ({ file: "src/cases/trackSqlite.ts", args: [mode] })),
+  ...["raw", "ours", "store"].map((mode) => ({ file: "src/cases/trackRedis.ts", args: [mode] })),
+  ...["1000", "1000000"].map((events) => ({ file: "src/cases/results.ts", args: [events] })),
+  ...["fastify", "express"].flatMap((framework) =>
+    ["bare", "abkit"].map((variant) => ({ file: "src/cases/http.ts", args: [framework, variant] })),
+  ),
+];
+
+export const COMPARISONS: Comparison[] = [
+  ...["match", "mixed"].flatMap((scenario) =>
+    ["memory", "sqlite"].map(
+      (store): Comparison => ({
+        label: `evaluate warm, ${store} store, ${scenario} users vs GrowthBook`,
+        ours: `evaluate/${store}/${scenario}`,
+        reference: `evaluate/growthbook/${scenario}`,
+        kind: "min",
+        goal: 2,
+      }),
+    ),
+  ),
+  ...["sqlite", "redis"].flatMap((store) =>
+    ["ours", "store"].map(
+      (mode): Comparison => ({
+        label: `track ingest, ${store}, ${mode === "ours" ? "abkit.track()" : "store.applyEvents()"} vs raw driver`,
+        ours: `track/${store}/${mode}`,
+        reference: `track/${store}/raw`,
+        kind: "min",
+        goal: 0.5,
+      }),
+    ),
+  ),
+  {
+    label: "results read, 10^6 events vs 10^3 (time ratio)",
+    ours: "results/memory/1000000",
+    reference: "results/memory/1000",
+    kind: "max",
+    goal: 1.5,
+  },
+  ...["fastify", "express"].map(
+    (framework): Comparison => ({
+      label: `HTTP evaluate, ${framework} vs bare JSON route`,
+      ours: `http/${framework}/abkit`,
+      reference: `http/${framework}/bare`,
+      kind: "min",
+      goal: 0.8,
+    }),
+  ),
+];
