@@ -14,6 +14,7 @@ export interface Assigned {
  * The engine's assignment rule: overrides win; an entity the rules enroll gets its bucket's
  * variant (queued as an assignment, no I/O); an entity they no longer enroll (its properties
  * or the targeting changed) keeps a variant stored earlier, for the life of the experiment.
+ * Whether the store holds one is asked at most once per `refreshIntervalMs` per entity.
  */
 export async function assignVariant(
   ctx: EngineContext,
@@ -45,10 +46,19 @@ export async function assignVariant(
   if (enrollment.reason === "not_running" || enrollment.reason === "environment_mismatch") {
     return { variant: null, reason: enrollment.reason };
   }
-  const known =
-    ctx.assignments.lookup(experiment.id, entityId) ??
-    (await ctx.store.getAssignment(ctx.projectId, experiment.id, entityId));
-  if (known === null || known === undefined) return { variant: null, reason: enrollment.reason };
+  // Entities targeting leaves out are most of the traffic of a targeted test: remember that
+  // the store had nothing for them, as long as definitions may be stale.
+  const now = Date.now();
+  if (ctx.assignments.recentlyMissing(experiment.id, entityId, now)) {
+    return { variant: null, reason: enrollment.reason };
+  }
+  const cached = ctx.assignments.lookup(experiment.id, entityId);
+  if (cached !== undefined) return stored(compiled, cached);
+  const known = await ctx.store.getAssignment(ctx.projectId, experiment.id, entityId);
+  if (known === null) {
+    ctx.assignments.rememberMissing(experiment.id, entityId, now);
+    return { variant: null, reason: enrollment.reason };
+  }
   ctx.assignments.remember(experiment.id, entityId, known);
   return stored(compiled, known);
 }

@@ -9,6 +9,11 @@ export interface AssignmentQueueOptions {
   flushIntervalMs: number;
   /** Assignments remembered in process (per engine), so repeat evaluations cost no I/O. */
   cacheSize: number;
+  /**
+   * How long "the store has no assignment for this entity" is believed, in ms: the same
+   * staleness definitions may have. 0 asks the store every time.
+   */
+  missingTtlMs: number;
 }
 
 /**
@@ -17,7 +22,9 @@ export interface AssignmentQueueOptions {
  * timer, and on `flush()`. A failed write keeps its records queued and makes `flush()` reject.
  */
 export class AssignmentQueue {
-  private readonly known: Lru<string>;
+  // A variant key, or (a number) when the store was last seen to have none: one map, so
+  // the evaluate path hashes its key once.
+  private readonly known: Lru<string | number>;
   private pending: AssignmentRecord[] = [];
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
@@ -32,12 +39,24 @@ export class AssignmentQueue {
 
   /** The variant this process knows for (experiment, entity), if any. */
   lookup(experimentId: string, entityId: string): string | undefined {
-    return this.known.get(cacheKey(experimentId, entityId));
+    const entry = this.known.get(cacheKey(experimentId, entityId));
+    return typeof entry === "string" ? entry : undefined;
   }
 
   /** Remembers a variant read from the store (nothing to write). */
   remember(experimentId: string, entityId: string, variantKey: string): void {
     this.known.set(cacheKey(experimentId, entityId), variantKey);
+  }
+
+  /** True when the store said, less than `missingTtlMs` ago, that the entity has no assignment. */
+  recentlyMissing(experimentId: string, entityId: string, now: number): boolean {
+    const checkedAt = this.known.get(cacheKey(experimentId, entityId));
+    return typeof checkedAt === "number" && now - checkedAt < this.options.missingTtlMs;
+  }
+
+  /** Remembers that the store had no assignment for the entity at `now`. */
+  rememberMissing(experimentId: string, entityId: string, now: number): void {
+    if (this.options.missingTtlMs > 0) this.known.set(cacheKey(experimentId, entityId), now);
   }
 
   /** Remembers a new assignment and queues its write. */

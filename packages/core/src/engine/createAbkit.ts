@@ -128,6 +128,7 @@ export function createAbkit(options: AbkitOptions): Abkit {
     batchSize: settings.assignmentBatchSize,
     flushIntervalMs: settings.flushIntervalMs,
     cacheSize: settings.assignmentCacheSize,
+    missingTtlMs: settings.refreshIntervalMs,
   });
   const engines = new Map<string, Abkit>();
   const shared = { ...settings, assignments, state, engines };

@@ -1,4 +1,4 @@
-import { describe, expect, expectTypeOf, it } from "vitest";
+import { describe, expect, expectTypeOf, it, vi } from "vitest";
 import { memoryStore } from "../../src/index.js";
 import { newEngine, promptExperiment } from "./fixtures.js";
 
@@ -156,6 +156,40 @@ describe("evaluate", () => {
       properties: { country: "DE" },
     });
     expect(stranger).toMatchObject({ variantKey: null, reason: "no_segment_match" });
+  });
+
+  it("asks the store about an entity targeting leaves out at most once per refresh interval", async () => {
+    const store = memoryStore();
+    const abkit = newEngine(store, { refreshIntervalMs: 200 });
+    await abkit.segments.create({ key: "es-fr", condition: { country: { $in: ["ES", "FR"] } } });
+    await abkit.experiments.create(promptExperiment({ segments: ["es-fr"] }));
+    await abkit.experiments.start(key);
+    const reads = vi.spyOn(store, "getAssignment");
+    for (let i = 0; i < 50; i++) {
+      const result = await abkit.evaluate({
+        experimentKey: key,
+        entityId: "user_7",
+        properties: { country: "DE" },
+      });
+      expect(result.variantKey).toBeNull();
+    }
+    expect(reads).toHaveBeenCalledTimes(1);
+
+    // Another process assigns user_7 (it was in Spain there): within the interval this one sees it.
+    const elsewhere = newEngine(store);
+    const { variantKey } = await elsewhere.evaluate({
+      experimentKey: key,
+      entityId: "user_7",
+      properties: { country: "ES" },
+    });
+    await elsewhere.flush();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const later = await abkit.evaluate({
+      experimentKey: key,
+      entityId: "user_7",
+      properties: { country: "DE" },
+    });
+    expect(later).toMatchObject({ variantKey, reason: "sticky" });
   });
 
   it("records each entity's assignment once, as an exposure of its variant", async () => {
