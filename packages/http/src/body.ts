@@ -1,3 +1,5 @@
+import type { HttpRequest } from "./exchange.js";
+import { tooLarge } from "./exchange.js";
 import { requestError } from "./httpError.js";
 
 /** Deepest nesting a body may have; deeper JSON is refused before any schema walks it. */
@@ -9,12 +11,12 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
  * while reading so a huge body is never buffered whole), valid UTF-8 and JSON nested at
  * most 64 deep (400). An empty body reads as `{}`.
  */
-export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
+export async function readJsonBody(request: HttpRequest, limit: number): Promise<unknown> {
+  const declared = Number(request.header("content-length") ?? "0");
   if (declared > limit) throw tooLarge(limit);
-  const bytes = await readLimited(request, limit);
+  const bytes = await request.body(limit);
   if (bytes.length === 0) return {};
-  const type = request.headers.get("content-type") ?? "";
+  const type = request.header("content-type") ?? "";
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
     throw requestError(
       "unsupported_media_type",
@@ -43,34 +45,6 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
 }
 
 // --- Internal helpers ---
-
-async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
-  if (!request.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
-function tooLarge(limit: number) {
-  return requestError("payload_too_large", `the body is larger than ${limit} bytes`);
-}
 
 // Iterative, so that hostile nesting cannot overflow the stack here either.
 function depthExceeds(root: unknown, max: number): boolean {

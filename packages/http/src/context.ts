@@ -8,6 +8,7 @@ import {
   type Store,
 } from "@abkit/core";
 import { readJsonBody } from "./body.js";
+import type { HttpRequest } from "./exchange.js";
 
 /** An authenticated key, and the engines of the projects it may reach. */
 export interface Authorized {
@@ -22,8 +23,8 @@ export interface Authorized {
 
 /** What a route gets: the request, its body, and authentication scoped to a project. */
 export interface RequestContext {
-  request: Request;
-  url: URL;
+  request: HttpRequest;
+  query: URLSearchParams;
   store: Store;
   /** The parsed JSON body (read once). */
   body(): Promise<unknown>;
@@ -35,13 +36,13 @@ export interface RequestContext {
 }
 
 export function createContext(
-  request: Request,
+  request: HttpRequest,
   options: { store: Store; engine: Abkit; bodyLimit: number },
 ): RequestContext {
   let body: Promise<unknown> | null = null;
   return {
     request,
-    url: new URL(request.url),
+    query: request.query,
     store: options.store,
     body: () => {
       body ??= readJsonBody(request, options.bodyLimit);
@@ -53,7 +54,7 @@ export function createContext(
       return {
         key,
         async project(requested) {
-          const header = request.headers.get("x-project-id");
+          const header = request.header("x-project-id");
           const projectId =
             typeof requested === "string" && requested !== ""
               ? requested
@@ -73,10 +74,10 @@ export function createContext(
   };
 }
 
-function presentedKey(request: Request): string {
-  const header = request.headers.get("x-api-key");
+function presentedKey(request: HttpRequest): string {
+  const header = request.header("x-api-key");
   if (header) return header.trim();
-  const authorization = request.headers.get("authorization") ?? "";
+  const authorization = request.header("authorization") ?? "";
   const bearer = /^Bearer\s+(.+)$/i.exec(authorization.trim());
   if (bearer?.[1]) return bearer[1].trim();
   throw new AbkitError("unauthorized", "send an API key in X-Api-Key or Authorization: Bearer");

@@ -5,6 +5,7 @@ import type {
   Router,
 } from "express";
 import express from "express";
+import { concat, type HttpRequest, tooLarge } from "./exchange.js";
 import { type AbkitHttpOptions, createAbkitHandler } from "./handler.js";
 
 /**
@@ -27,12 +28,8 @@ export function abkitRouter(options: AbkitHttpOptions): Router & { close(): Prom
   router.use(async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     if (!handler.owns(req.path)) return next();
     try {
-      const response = await handler.handle(toFetchRequest(req));
-      res.status(response.status);
-      response.headers.forEach((value, name) => {
-        res.setHeader(name, value);
-      });
-      res.end(Buffer.from(await response.arrayBuffer()));
+      const { status, body } = await handler.respond(toHttpRequest(req));
+      res.status(status).json(body);
       // An answer given before the whole upload was read (413): discard the rest, so the
       // client reads the answer instead of a reset connection.
       if (!req.readableEnded) {
@@ -49,40 +46,55 @@ export function abkitRouter(options: AbkitHttpOptions): Router & { close(): Prom
 
 // --- Internal helpers ---
 
-function toFetchRequest(req: ExpressRequest): Request {
-  const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.url}`;
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (typeof value === "string") headers.set(name, value);
-    else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-  }
-  if (req.method === "GET" || req.method === "HEAD")
-    return new Request(url, { method: req.method, headers });
-  // A body parser mounted before this router has already read the stream: re-encode its result.
-  const parsed = (req as { body?: unknown }).body;
-  const body = parsed !== undefined && req.readableEnded ? JSON.stringify(parsed) : bodyStream(req);
-  return new Request(url, { method: req.method, headers, body, duplex: "half" } as RequestInit);
+function toHttpRequest(req: ExpressRequest): HttpRequest {
+  const queryAt = req.url.indexOf("?");
+  return {
+    method: req.method,
+    path: req.path,
+    query: new URLSearchParams(queryAt < 0 ? "" : req.url.slice(queryAt + 1)),
+    header: (name) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(", ") : value;
+    },
+    body: (limit) => readBody(req, limit),
+  };
 }
 
-// Like Readable.toWeb, except that cancelling (a body over the limit) discards the rest of
-// the upload instead of destroying the socket, so the client still reads the 413.
-function bodyStream(req: ExpressRequest): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      req.on("data", (chunk: Buffer) => {
-        controller.enqueue(new Uint8Array(chunk));
-        if ((controller.desiredSize ?? 1) <= 0) req.pause();
-      });
-      req.once("end", () => controller.close());
-      req.once("error", (error) => controller.error(error));
-      req.pause();
-    },
-    pull() {
-      req.resume();
-    },
-    cancel() {
-      req.removeAllListeners("data");
-      req.resume();
-    },
+// A body parser mounted before this router has already read the stream: re-encode its
+// result. Otherwise read the stream, stopping as soon as it passes the limit.
+function readBody(req: ExpressRequest, limit: number): Promise<Uint8Array> {
+  const parsed = (req as { body?: unknown }).body;
+  if (parsed !== undefined && req.readableEnded) {
+    return Promise.resolve(new TextEncoder().encode(JSON.stringify(parsed)));
+  }
+  if (req.readableEnded) return Promise.resolve(new Uint8Array(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > limit) {
+        cleanup();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
   });
 }

@@ -1,5 +1,6 @@
 import { AbkitError } from "@abkit/core";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type { HttpRequest, HttpResponse } from "./exchange.js";
 import { type AbkitHttpOptions, createAbkitHandler } from "./handler.js";
 import { errorResponse } from "./httpError.js";
 
@@ -37,36 +38,10 @@ export const abkitFastify: FastifyPluginAsync<AbkitHttpOptions> = async (app, op
   // Routes are matched below the plugin's prefix.
   const prefix = app.prefix;
   const route = async (request: FastifyRequest, reply: FastifyReply) =>
-    send(reply, await handler.handle(toFetchRequest(request, prefix)));
+    send(reply, await handler.respond(toHttpRequest(request, prefix)));
   app.all("/", route);
   app.all("/*", route);
 };
-
-// --- Internal helpers ---
-
-function toFetchRequest(request: FastifyRequest, prefix: string): Request {
-  const path = request.url.startsWith(prefix) ? request.url.slice(prefix.length) : request.url;
-  const url = `${request.protocol}://${request.host}${path.startsWith("/") ? path : `/${path}`}`;
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (typeof value === "string") headers.set(name, value);
-    else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-  }
-  const body = Buffer.isBuffer(request.body) ? new Uint8Array(request.body) : undefined;
-  return new Request(url, {
-    method: request.method,
-    headers,
-    ...(body && request.method !== "GET" ? { body } : {}),
-  });
-}
-
-async function send(reply: FastifyReply, response: Response) {
-  reply.code(response.status);
-  response.headers.forEach((value, name) => {
-    reply.header(name, value);
-  });
-  return reply.send(Buffer.from(await response.arrayBuffer()));
-}
 
 // fastify-plugin's metadata (name and supported Fastify), without its skip-override: the
 // plugin stays encapsulated so `prefix` and its raw-body parser stay inside it.
@@ -74,3 +49,30 @@ Object.assign(abkitFastify, {
   [Symbol.for("fastify.display-name")]: "@abkit/http",
   [Symbol.for("plugin-meta")]: { name: "@abkit/http", fastify: "5.x" },
 });
+
+// --- Internal helpers ---
+
+function toHttpRequest(request: FastifyRequest, prefix: string): HttpRequest {
+  const below = request.url.startsWith(prefix) ? request.url.slice(prefix.length) : request.url;
+  const queryAt = below.indexOf("?");
+  const path = queryAt < 0 ? below : below.slice(0, queryAt);
+  // The parser above already read the body, within bodyLimit.
+  const body = Buffer.isBuffer(request.body) ? new Uint8Array(request.body) : new Uint8Array(0);
+  return {
+    method: request.method,
+    path: path.startsWith("/") ? path : `/${path}`,
+    query: new URLSearchParams(queryAt < 0 ? "" : below.slice(queryAt + 1)),
+    header: (name) => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value.join(", ") : value;
+    },
+    body: async () => body,
+  };
+}
+
+function send(reply: FastifyReply, response: HttpResponse) {
+  return reply
+    .code(response.status)
+    .type("application/json; charset=utf-8")
+    .send(JSON.stringify(response.body));
+}

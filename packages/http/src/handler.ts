@@ -1,6 +1,12 @@
 import { AbkitError, createAbkit, type Store } from "@abkit/core";
 import * as z from "zod";
 import { createContext, type RequestContext } from "./context.js";
+import {
+  fromFetchRequest,
+  type HttpRequest,
+  type HttpResponse,
+  toFetchResponse,
+} from "./exchange.js";
 import { errorResponse } from "./httpError.js";
 import { Router } from "./router.js";
 import { experimentRoutes } from "./routes/experiments.js";
@@ -20,9 +26,12 @@ export interface AbkitHttpOptions {
   refreshIntervalMs?: number;
 }
 
-/** The framework-free HTTP API: a Fetch `Request` in, a `Response` out. */
+/** The framework-free HTTP API. */
 export interface AbkitHandler {
+  /** A Fetch `Request` in, a `Response` out: for any Fetch API runtime. */
   handle(request: Request): Promise<Response>;
+  /** The same on the plain request the mounts build from their own (no Fetch objects). */
+  respond(request: HttpRequest): Promise<HttpResponse>;
   /** True for paths under the API's namespaces (`/api/v1/`, `/experiment/`); mounts pass others on. */
   owns(path: string): boolean;
   /** Writes queued assignments; call on shutdown. */
@@ -58,22 +67,24 @@ export function createAbkitHandler(options: AbkitHttpOptions): AbkitHandler {
   experimentRoutes(router);
   keyRoutes(router);
 
-  return {
-    async handle(request) {
-      try {
-        const url = new URL(request.url);
-        const found = router.match(request.method, url.pathname);
-        if (found === null)
-          throw new AbkitError("not_found", `no route for ${request.method} ${url.pathname}`);
-        if (found === "method") {
-          throw new AbkitError("not_found", `${url.pathname} does not answer ${request.method}`);
-        }
-        const ctx = createContext(request, { store: options.store, engine, bodyLimit });
-        return await found.handler(ctx, found.params);
-      } catch (error) {
-        return errorResponse(error);
+  async function respond(request: HttpRequest): Promise<HttpResponse> {
+    try {
+      const found = router.match(request.method, request.path);
+      if (found === null)
+        throw new AbkitError("not_found", `no route for ${request.method} ${request.path}`);
+      if (found === "method") {
+        throw new AbkitError("not_found", `${request.path} does not answer ${request.method}`);
       }
-    },
+      const ctx = createContext(request, { store: options.store, engine, bodyLimit });
+      return await found.handler(ctx, found.params);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  }
+
+  return {
+    handle: async (request) => toFetchResponse(await respond(fromFetchRequest(request))),
+    respond,
     owns: (path) => path.startsWith("/api/v1/") || path.startsWith("/experiment/"),
     close: () => engine.close(),
   };

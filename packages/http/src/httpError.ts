@@ -1,4 +1,5 @@
 import { AbkitError, type ErrorCode, isAbkitError } from "@abkit/core";
+import type { HttpResponse } from "./exchange.js";
 
 /** The HTTP status of each error code: the one place codes become statuses. */
 const STATUS: Record<ErrorCode, number> = {
@@ -19,11 +20,11 @@ const STATUS: Record<ErrorCode, number> = {
 };
 
 /** `{ error: { code, message, details? } }` with the code's status. Unknown errors are 500s that leak nothing. */
-export function errorResponse(error: unknown): Response {
+export function errorResponse(error: unknown): HttpResponse {
   const abkitError = isAbkitError(error)
     ? error
     : new AbkitError("internal", "unexpected error; the server log has the details");
-  return Response.json({ error: abkitError.toJSON() }, { status: STATUS[abkitError.code] ?? 500 });
+  return { status: STATUS[abkitError.code] ?? 500, body: { error: abkitError.toJSON() } };
 }
 
 /** An error the request itself caused: malformed, too large, or of the wrong type. */

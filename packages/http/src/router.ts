@@ -1,7 +1,8 @@
+import type { HttpResponse } from "./exchange.js";
 import { requestError } from "./httpError.js";
 
 /** A route handler: gets the request and its path parameters, returns a response. */
-export type RouteHandler<C> = (context: C, params: Record<string, string>) => Promise<Response>;
+export type RouteHandler<C> = (context: C, params: Record<string, string>) => Promise<HttpResponse>;
 
 interface Route<C> {
   method: string;

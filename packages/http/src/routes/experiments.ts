@@ -1,5 +1,6 @@
 import * as z from "zod";
 import type { RequestContext } from "../context.js";
+import type { HttpResponse } from "../exchange.js";
 import type { Router } from "../router.js";
 import { bodyAs, json } from "./shared.js";
 
@@ -9,7 +10,7 @@ const statusSchema = z.enum(["draft", "running", "stopped"]).optional();
 export function experimentRoutes(router: Router<RequestContext>): void {
   // Reads: an admin key, then the project the query names (or the key's).
   const engineOf = async (ctx: RequestContext) =>
-    (await ctx.authorize("admin")).project(ctx.url.searchParams.get("projectId") ?? undefined);
+    (await ctx.authorize("admin")).project(ctx.query.get("projectId") ?? undefined);
   // Writes: admin key first, then the body, then the project it (or the query) names.
   const withBody = async (ctx: RequestContext) => {
     const auth = await ctx.authorize("admin");
@@ -18,15 +19,13 @@ export function experimentRoutes(router: Router<RequestContext>): void {
       z.record(z.string(), z.unknown()),
       "request body",
     );
-    const abkit = await auth.project(
-      projectId ?? ctx.url.searchParams.get("projectId") ?? undefined,
-    );
+    const abkit = await auth.project(projectId ?? ctx.query.get("projectId") ?? undefined);
     return { abkit, fields };
   };
 
   router.add("GET", "/api/v1/experiments", async (ctx) => {
     const abkit = await engineOf(ctx);
-    const status = statusSchema.parse(ctx.url.searchParams.get("status") ?? undefined);
+    const status = statusSchema.parse(ctx.query.get("status") ?? undefined);
     return json({ experiments: await abkit.experiments.list(status ? { status } : {}) });
   });
 
@@ -55,14 +54,14 @@ export function experimentRoutes(router: Router<RequestContext>): void {
 
   router.add("GET", "/api/v1/experiments/:key/results", async (ctx, { key = "" }) => {
     const abkit = await engineOf(ctx);
-    const alpha = ctx.url.searchParams.get("alpha");
+    const alpha = ctx.query.get("alpha");
     return json(await abkit.results(key, alpha === null ? {} : { alpha: Number(alpha) }));
   });
 
   router.add("GET", "/api/v1/experiments/:key/logs", async (ctx, { key = "" }) => {
     const abkit = await engineOf(ctx);
-    const limit = ctx.url.searchParams.get("limit");
-    const cursor = ctx.url.searchParams.get("cursor");
+    const limit = ctx.query.get("limit");
+    const cursor = ctx.query.get("cursor");
     return json(
       await abkit.logs(key, {
         ...(limit === null ? {} : { limit: Number(limit) }),
@@ -101,7 +100,7 @@ export function experimentRoutes(router: Router<RequestContext>): void {
 
 // --- Internal helpers ---
 
-function notFound(kind: string, key: string): Response {
+function notFound(kind: string, key: string): HttpResponse {
   return json(
     { error: { code: "not_found", message: `${kind} "${key}" not found`, details: { kind, key } } },
     404,

@@ -52,7 +52,7 @@ const trackSchema = z.object({
   user_id: z.string().min(1).max(256),
 });
 
-const projectQuery = (ctx: RequestContext) => ctx.url.searchParams.get("project_id") ?? undefined;
+const projectQuery = (ctx: RequestContext) => ctx.query.get("project_id") ?? undefined;
 
 /** Seed 002: flags with experiments, snake_case bodies in `data` envelopes. */
 export function flagRoutes(router: Router<RequestContext>): void {

@@ -1,6 +1,7 @@
 import { parseInput } from "@abkit/core";
 import type * as z from "zod";
 import type { RequestContext } from "../context.js";
+import type { HttpResponse } from "../exchange.js";
 
 /** The request body parsed with `schema` (400 naming each bad field). */
 export async function bodyAs<S extends z.ZodType>(
@@ -11,9 +12,9 @@ export async function bodyAs<S extends z.ZodType>(
   return parseInput(schema, await ctx.body(), what);
 }
 
-/** A JSON response. */
-export function json(value: unknown, status = 200): Response {
-  return Response.json(value, { status });
+/** A JSON answer. */
+export function json(body: unknown, status = 200): HttpResponse {
+  return { status, body };
 }
 
 /** A plain object of JSON: what a body field holding properties, a context or a config must be. */
