@@ -79,6 +79,28 @@ describe.each(MOUNTS)("HTTP API on %s", (mount) => {
       expect(body.config).toMatchObject({ temperature: 0.2 });
     });
 
+    it("peeks without enrolling when asked (peek: true)", async () => {
+      const body = {
+        experimentKey: "math-bot-system-prompt-v2",
+        entityId: `peek-${mount}`,
+        properties: { country: "ES" },
+      };
+      const peeked = await json(
+        await call("POST", "/api/v1/experiments/evaluate", {
+          key: keys.sdk,
+          body: { ...body, peek: true },
+        }),
+      );
+      expect(["control", "treatment"]).toContain(peeked.variantKey);
+      const id = (await json(await call("GET", "/api/v1/experiments/math-bot-system-prompt-v2")))
+        .id;
+      expect(await store.getAssignment("default", id, `peek-${mount}`)).toBeNull();
+      const evaluated = await json(
+        await call("POST", "/api/v1/experiments/evaluate", { key: keys.sdk, body }),
+      );
+      expect(evaluated.variantKey).toBe(peeked.variantKey);
+    });
+
     it.each([
       ["outside the segment", { entityId: "user_99", properties: { country: "DE" } }],
       ["an unknown key", { experimentKey: "nope", entityId: "user_42" }],

@@ -69,3 +69,47 @@ function stored(compiled: CompiledExperiment, variantKey: string): Assigned {
   const variant = compiled.experiment.variants.find((candidate) => candidate.key === variantKey);
   return variant ? { variant, reason: "sticky" } : { variant: null, reason: "not_running" };
 }
+
+/** What `peek` found: the variant and why, and whether an assignment is already stored. */
+export interface Peeked extends Assigned {
+  assigned: boolean;
+}
+
+/**
+ * The variant an entity has, or would get, without recording anything: an override, else a
+ * stored assignment, else what the enrollment rules would give it now.
+ */
+export async function peekVariant(
+  ctx: EngineContext,
+  compiled: CompiledExperiment,
+  entityId: string,
+  properties: Attributes,
+  environment: string,
+): Promise<Peeked> {
+  const enrollment = enroll(compiled, entityId, properties, environment);
+  if (
+    !enrollment.enrolled &&
+    (enrollment.reason === "not_running" || enrollment.reason === "environment_mismatch")
+  ) {
+    return { variant: null, reason: enrollment.reason, assigned: false };
+  }
+  if (enrollment.enrolled && enrollment.reason === "override") {
+    return {
+      variant: compiled.experiment.variants[enrollment.variantIndex] ?? null,
+      reason: "override",
+      assigned: false,
+    };
+  }
+  const { experiment } = compiled;
+  const storedKey =
+    ctx.assignments.lookup(experiment.id, entityId) ??
+    (await ctx.store.getAssignment(ctx.projectId, experiment.id, entityId));
+  if (storedKey !== null && storedKey !== undefined)
+    return { ...stored(compiled, storedKey), assigned: true };
+  if (!enrollment.enrolled) return { variant: null, reason: enrollment.reason, assigned: false };
+  return {
+    variant: experiment.variants[enrollment.variantIndex] ?? null,
+    reason: "assigned",
+    assigned: false,
+  };
+}

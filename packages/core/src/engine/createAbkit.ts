@@ -14,7 +14,13 @@ import { AssignmentQueue } from "./assignmentQueue.js";
 import type { ExperimentResults, ResultsOptions } from "./buildResults.js";
 import { closedError, type EngineContext } from "./context.js";
 import { DefinitionsCache } from "./definitionsCache.js";
-import { type EvaluateOptions, type EvaluateResult, evaluateExperiment } from "./evaluate.js";
+import {
+  type EvaluateOptions,
+  type EvaluateResult,
+  evaluateExperiment,
+  type PeekResult,
+  peekExperiment,
+} from "./evaluate.js";
 import {
   type EvaluateFlagsOptions,
   type EvaluateFlagsResult,
@@ -71,6 +77,11 @@ export interface Abkit {
    * the entity is outside coverage: keep a fallback ready.
    */
   evaluate<C = JsonValue>(options: EvaluateOptions): Promise<EvaluateResult<C>>;
+  /**
+   * The variant an entity has, or would get now, without recording an assignment or an
+   * exposure: for admin tools and server-side previews. `assigned` says which.
+   */
+  peek<C = JsonValue>(options: EvaluateOptions): Promise<PeekResult<C>>;
   /** Every flag's value for an entity: `{ flags: { key: { value, ruleId } } }`. */
   evaluateFlags(options?: EvaluateFlagsOptions): Promise<EvaluateFlagsResult>;
   /** One flag's value for an entity, or null when the flag does not exist. */
@@ -168,6 +179,7 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
     segments: segmentsApi(ctx),
     flags: flagsApi(ctx, experiments),
     evaluate: (evaluateOptions) => evaluateExperiment(ctx, evaluateOptions),
+    peek: (peekOptions) => peekExperiment(ctx, peekOptions),
     evaluateFlags: (flagOptions) => evaluateFlags(ctx, flagOptions),
     evaluateFlag: (flagKey, flagOptions) => evaluateFlag(ctx, flagKey, flagOptions),
     track: (events) => trackEvents(ctx, events),

@@ -1,7 +1,7 @@
 import type { Attributes } from "../conditions/index.js";
 import { ValidationError } from "../errors/ValidationError.js";
 import type { JsonValue } from "../schema/common.js";
-import { assignVariant } from "./assignVariant.js";
+import { assignVariant, peekVariant } from "./assignVariant.js";
 import type { EngineContext } from "./context.js";
 import type { EvaluationReason } from "./enroll.js";
 
@@ -22,6 +22,47 @@ export interface EvaluateResult<C = JsonValue> {
   config: C | null;
   /** Why: `assigned`, `sticky`, `override`, or why the entity is not in the test. */
   reason: EvaluationReason;
+}
+
+/** What `peek` returns: `evaluate`'s answer, and whether the entity already has an assignment. */
+export interface PeekResult<C = JsonValue> extends EvaluateResult<C> {
+  /** True when the variant is one stored earlier; false when it is what evaluate would assign. */
+  assigned: boolean;
+}
+
+/**
+ * The variant an entity has or would get, recording nothing: no assignment, no exposure.
+ * For admin tools and previews.
+ */
+export async function peekExperiment<C>(
+  ctx: EngineContext,
+  options: EvaluateOptions,
+): Promise<PeekResult<C>> {
+  ctx.assertOpen();
+  const { experimentKey, entityId } = options;
+  const properties = options.properties ?? {};
+  checkEvaluateOptions(experimentKey, entityId, properties);
+  const compiled = (await ctx.definitions.get()).experimentsByKey.get(experimentKey);
+  if (compiled === undefined) {
+    return {
+      experimentKey,
+      variantKey: null,
+      config: null,
+      reason: "unknown_experiment",
+      assigned: false,
+    };
+  }
+  const environment = options.environment ?? ctx.environment;
+  const { variant, reason, assigned } = await peekVariant(
+    ctx,
+    compiled,
+    entityId,
+    properties,
+    environment,
+  );
+  return variant === null
+    ? { experimentKey, variantKey: null, config: null, reason, assigned }
+    : { experimentKey, variantKey: variant.key, config: variant.config as C, reason, assigned };
 }
 
 /** Evaluates one experiment for one entity; never throws for the null cases. */

@@ -10,7 +10,7 @@ export { buildResults } from "./buildResults.js";
 export type { Abkit, AbkitOptions } from "./createAbkit.js";
 export { createAbkit } from "./createAbkit.js";
 export type { EvaluationReason } from "./enroll.js";
-export type { EvaluateOptions, EvaluateResult } from "./evaluate.js";
+export type { EvaluateOptions, EvaluateResult, PeekResult } from "./evaluate.js";
 export type {
   EvaluateFlagsOptions,
   EvaluateFlagsResult,

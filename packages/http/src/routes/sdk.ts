@@ -9,6 +9,8 @@ const evaluateSchema = z.object({
   properties: z.record(z.string(), z.json()).optional(),
   environment: z.string().min(1).max(64).optional(),
   project_id: z.string().optional(),
+  /** Tell the variant without recording an assignment or an exposure. */
+  peek: z.boolean().optional(),
 });
 
 /** Seed 000 (evaluate, track) and seed 001 (execution logs): what SDK keys may call. */
@@ -22,7 +24,7 @@ export function sdkRoutes(router: Router<RequestContext>, batchLimit: number): v
     const auth = await ctx.authorize("sdk");
     const body = await bodyAs(ctx, evaluateSchema, "evaluate request");
     const abkit = await auth.project(body.project_id);
-    const result = await abkit.evaluate({
+    const result = await abkit[body.peek ? "peek" : "evaluate"]({
       experimentKey: body.experimentKey,
       entityId: body.entityId,
       ...(body.properties ? { properties: body.properties } : {}),
