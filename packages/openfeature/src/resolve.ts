@@ -47,7 +47,7 @@ export async function resolveFlag<T>(
   } catch (error) {
     const code =
       isAbkitError(error) && error.code === "validation_failed"
-        ? ErrorCode.PARSE_ERROR
+        ? ErrorCode.INVALID_CONTEXT
         : ErrorCode.GENERAL;
     return failure(defaultValue, code, error instanceof Error ? error.message : String(error));
   }
