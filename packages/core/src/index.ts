@@ -52,6 +52,7 @@ export {
   aggregateDelta,
   checkDefinitionId,
   checkDefinitionRevision,
+  exposureDay,
   ownEntry,
 } from "./storeHelpers.js";
 export type { StoreLocation } from "./storeUrl.js";

@@ -55,8 +55,10 @@ export interface DefinitionStore {
 export interface EventStore {
   /**
    * Records each assignment unless one exists for (project, experiment, entity): the first
-   * writer wins, also across processes. Counts a new one as an exposure of its variant.
-   * Returns, in order, the variant now stored for each (the existing one when there was one).
+   * writer wins, also across processes. Counts a new one, in the same atomic unit, as an
+   * exposure of its variant and in `exposuresByDay` under the UTC day of its `assignedAt`
+   * (see `exposureDay`; a time that does not parse counts as an exposure only). Returns, in
+   * order, the variant now stored for each (the existing one when there was one).
    */
   recordAssignments(assignments: AssignmentRecord[]): Promise<string[]>;
   /** The variant stored for (project, experiment, entity), or null. */
@@ -69,7 +71,10 @@ export interface EventStore {
    * to the entity's running totals and its variant's aggregates (see `MetricAggregate`).
    */
   applyEvents(projectId: string, events: EventRecord[]): Promise<ApplyEventsResult>;
-  /** Exposures and metric aggregates of one experiment; empty (not an error) with no data. */
+  /**
+   * Exposures (in total and by UTC day) and metric aggregates of one experiment; empty maps
+   * (not an error) with no data.
+   */
   readAggregates(projectId: string, experimentId: string): Promise<ExperimentAggregates>;
 }
 
@@ -159,7 +164,15 @@ export interface MetricAggregate {
 
 /** An experiment's aggregates: exposures by variant, and metric -> variant -> statistics. */
 export interface ExperimentAggregates {
+  /** variant -> entities assigned to it (each counted once, at its first assignment). */
   exposures: Record<string, number>;
+  /**
+   * UTC day (`YYYY-MM-DD`) of the assignments' `assignedAt` -> variant -> new assignments that
+   * day. Only days and variants with a count appear; `{}` for an empty experiment. Per variant
+   * the days sum to `exposures`, except for exposures a store counted without a day
+   * (assignments older than the store's per-day counts, or with an unparsable time).
+   */
+  exposuresByDay: Record<string, Record<string, number>>;
   metrics: Record<string, Record<string, MetricAggregate>>;
 }
 

@@ -81,3 +81,23 @@ export function ownEntry<T>(record: Record<string, T>, key: string, create: () =
   });
   return value;
 }
+
+/**
+ * For store authors: the UTC day (`YYYY-MM-DD`) an assignment's `assignedAt` falls on, the
+ * key of `exposuresByDay`; null when the time does not parse (or lies outside years
+ * 0000-9999), in which case the store counts the exposure without a day. One function, so
+ * every store buckets a time into the same day.
+ *
+ * @example
+ * exposureDay("2026-01-02T23:30:00-02:00"); // "2026-01-03"
+ */
+export function exposureDay(assignedAt: string): string | null {
+  const time = Date.parse(assignedAt);
+  if (!Number.isFinite(time)) return null;
+  const day = new Date(time).toISOString().slice(0, 10);
+  return DAY.test(day) ? day : null;
+}
+
+// --- Internal helpers ---
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,6 +1,7 @@
 import {
   aggregateDelta,
   type EventStore,
+  exposureDay,
   type MetricAggregate,
   ValidationError,
 } from "@abkit/core";
@@ -15,8 +16,17 @@ export function eventMethods(state: MemoryState): EventStore {
         const existing = state.assignments.get(key);
         if (existing !== undefined) return existing;
         state.assignments.set(key, record.variantKey);
-        const { exposures } = experimentState(state, record.projectId, record.experimentId);
-        exposures.set(record.variantKey, (exposures.get(record.variantKey) ?? 0) + 1);
+        const experiment = experimentState(state, record.projectId, record.experimentId);
+        increment(experiment.exposures, record.variantKey);
+        const day = exposureDay(record.assignedAt);
+        if (day !== null) {
+          let variants = experiment.exposuresByDay.get(day);
+          if (!variants) {
+            variants = new Map();
+            experiment.exposuresByDay.set(day, variants);
+          }
+          increment(variants, record.variantKey);
+        }
         return record.variantKey;
       });
     },
@@ -73,12 +83,22 @@ export function eventMethods(state: MemoryState): EventStore {
           [...variants].map(([key, agg]) => [key, { ...agg }]),
         );
       }
-      return { exposures: Object.fromEntries(experiment.exposures), metrics };
+      const exposuresByDay = Object.fromEntries(
+        [...experiment.exposuresByDay].map(([day, variants]) => [
+          day,
+          Object.fromEntries(variants),
+        ]),
+      );
+      return { exposures: Object.fromEntries(experiment.exposures), exposuresByDay, metrics };
     },
   };
 }
 
 // --- Internal helpers ---
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
 
 function assignmentKey(projectId: string, experimentId: string, entityId: string): string {
   return `${projectId}\u0000${experimentId}\u0000${entityId}`;

@@ -42,6 +42,8 @@ export interface ProjectState {
 /** One experiment's counters. */
 export interface ExperimentState {
   exposures: Map<string, number>;
+  /** UTC day -> variant -> new assignments that day. */
+  exposuresByDay: Map<string, Map<string, number>>;
   /** metric -> variant -> aggregate */
   metrics: Map<string, Map<string, MetricAggregate>>;
 }
@@ -82,7 +84,7 @@ export function experimentState(state: MemoryState, projectId: string, experimen
   const key = `${projectId}\u0000${experimentId}`;
   let experiment = state.experiments.get(key);
   if (!experiment) {
-    experiment = { exposures: new Map(), metrics: new Map() };
+    experiment = { exposures: new Map(), exposuresByDay: new Map(), metrics: new Map() };
     state.experiments.set(key, experiment);
   }
   return experiment;

@@ -1,4 +1,4 @@
-import { type AssignmentRecord, StoreUnavailableError } from "@abkit/core";
+import { type AssignmentRecord, exposureDay, StoreUnavailableError } from "@abkit/core";
 import { type ClientSession, ObjectId } from "mongodb";
 import type { Collections } from "./collections.js";
 import type { OpenStore } from "./connection.js";
@@ -8,9 +8,10 @@ import { beforeLease } from "./server.js";
 
 /**
  * Assignments: the unique index on (project, experiment, entity) picks the first writer,
- * also across processes. Exposure counters are kept with `$inc`, made exactly-once by the
- * guarded writes of guarded.ts: a batch is journaled first (`assignment_batches`), each
- * assignment it inserts carries the batch's id, and the counters move once per batch token.
+ * also across processes. Exposure counters (a variant's total and its count per UTC day, in
+ * one document) are kept with `$inc`, made exactly-once by the guarded writes of
+ * guarded.ts: a batch is journaled first (`assignment_batches`), each assignment it inserts
+ * carries the batch's id, and the counters move once per batch token.
  * A batch cut short by a crash is finished by recovery, so counters never drift from the
  * assignments; reading them stays O(variants).
  */
@@ -75,7 +76,7 @@ export async function applyAssignmentBatch(
     batch.records.map((record): AssignmentDoc => ({ ...record, batchId: token })),
   );
   const stored = await readAssignments(assignments, batch.records);
-  const counts = new Map<string, { key: Record<string, string>; count: number }>();
+  const counts = new Map<string, { key: Record<string, string>; inc: Record<string, number> }>();
   for (const record of batch.records) {
     const doc = stored.get(assignmentKey(record.projectId, record.experimentId, record.entityId));
     if (!doc) throw missing();
@@ -86,11 +87,14 @@ export async function applyAssignmentBatch(
       variantKey: doc.variantKey,
     };
     const id = keyString(key, ["projectId", "experimentId", "variantKey"]);
-    const entry = counts.get(id) ?? { key, count: 0 };
-    entry.count += 1;
+    const entry = counts.get(id) ?? { key, inc: {} };
+    add(entry.inc, "count");
+    // The day goes in the same guarded update as the total, so a replay moves neither.
+    const day = exposureDay(doc.assignedAt);
+    if (day !== null) add(entry.inc, `days.${day}`);
     counts.set(id, entry);
   }
-  const updates = [...counts.values()].map(({ key, count }) => ({ key, inc: { count } }));
+  const updates = [...counts.values()];
   const applied = await incrementOnce(exposures, updates, token, batch.lease, { count: 0 });
   // Committing is deleting the journal entry, while the lease still holds.
   const committed =
@@ -199,6 +203,11 @@ async function readAssignments(
   return new Map(
     docs.map((doc) => [assignmentKey(doc.projectId, doc.experimentId, doc.entityId), doc]),
   );
+}
+
+// Field names here are fixed or generated (`days.YYYY-MM-DD`), never user input.
+function add(inc: Record<string, number>, field: string): void {
+  inc[field] = (inc[field] ?? 0) + 1;
 }
 
 function variantsOf(stored: Map<string, AssignmentDoc>): Map<string, string> {

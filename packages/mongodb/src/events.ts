@@ -1,4 +1,4 @@
-import { type EventStore, type MetricAggregate, ownEntry } from "@abkit/core";
+import { type EventStore, type ExperimentAggregates, ownEntry } from "@abkit/core";
 import { getAssignment, recordAssignments } from "./assignments.js";
 import type { Connection } from "./connection.js";
 import { applyEventsJournaled } from "./eventJournal.js";
@@ -40,7 +40,7 @@ export function eventMethods({ run }: Connection): EventStore {
           exposures
             .find(
               { projectId, experimentId, count: { $gt: 0 } },
-              { projection: { variantKey: 1, count: 1 } },
+              { projection: { variantKey: 1, count: 1, days: 1 } },
             )
             .toArray(),
           aggregates
@@ -59,14 +59,19 @@ export function eventMethods({ run }: Connection): EventStore {
             )
             .toArray(),
         ]);
-        const result: {
-          exposures: Record<string, number>;
-          metrics: Record<string, Record<string, MetricAggregate>>;
-        } = {
-          exposures: {},
-          metrics: {},
-        };
-        for (const doc of exposureDocs) ownEntry(result.exposures, doc.variantKey, () => doc.count);
+        const result: ExperimentAggregates = { exposures: {}, exposuresByDay: {}, metrics: {} };
+        for (const doc of exposureDocs) {
+          ownEntry(result.exposures, doc.variantKey, () => doc.count);
+          for (const [day, count] of Object.entries(doc.days ?? {})) {
+            if (count > 0) {
+              ownEntry(
+                ownEntry(result.exposuresByDay, day, () => ({})),
+                doc.variantKey,
+                () => count,
+              );
+            }
+          }
+        }
         for (const doc of aggregateDocs) {
           const { events, sum, sumSquares, entities } = doc;
           ownEntry(

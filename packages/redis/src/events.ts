@@ -1,4 +1,10 @@
-import { type EventStore, type MetricAggregate, ownEntry, ValidationError } from "@abkit/core";
+import {
+  type EventStore,
+  exposureDay,
+  type MetricAggregate,
+  ownEntry,
+  ValidationError,
+} from "@abkit/core";
 import type { Connection } from "./connection.js";
 import { replyOf } from "./definitions.js";
 import { scriptError } from "./errors.js";
@@ -23,8 +29,15 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
             const k = keys.project(first.projectId);
             const winners = (await script(
               "recordAssignments",
-              [k.assignments(first.experimentId), k.exposures(first.experimentId)],
-              indexes.flatMap((i) => [assignments[i]!.entityId, assignments[i]!.variantKey]),
+              [
+                k.assignments(first.experimentId),
+                k.exposures(first.experimentId),
+                k.exposuresByDay(first.experimentId),
+              ],
+              indexes.flatMap((i) => {
+                const { entityId, variantKey, assignedAt } = assignments[i]!;
+                return [entityId, variantKey, exposureDay(assignedAt) ?? ""];
+              }),
             )) as string[];
             indexes.forEach((i, position) => {
               stored[i] = winners[position]!;
@@ -77,12 +90,22 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
           .multi()
           .hgetall(k.exposures(experimentId))
           .hgetall(k.aggregates(experimentId))
+          .hgetall(k.exposuresByDay(experimentId))
           .exec();
         const exposures: Record<string, number> = {};
         for (const [variant, count] of Object.entries(
           replyOf<Record<string, string>>(replies, 0) ?? {},
         )) {
           ownEntry(exposures, variant, () => Number(count));
+        }
+        // Fields are `day NUL variant`; a day never holds NUL, so the first one splits them.
+        const exposuresByDay: Record<string, Record<string, number>> = {};
+        for (const [field, count] of Object.entries(
+          replyOf<Record<string, string>>(replies, 2) ?? {},
+        )) {
+          const cut = field.indexOf(SEPARATOR);
+          const day = ownEntry(exposuresByDay, field.slice(0, cut), () => ({}));
+          ownEntry(day, field.slice(cut + 1), () => Number(count));
         }
         const metrics: Record<string, Record<string, MetricAggregate>> = {};
         for (const [field, value] of Object.entries(
@@ -103,7 +126,7 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
             aggregate[stat] = Number(value);
           }
         }
-        return { exposures, metrics };
+        return { exposures, exposuresByDay, metrics };
       }),
   };
 }

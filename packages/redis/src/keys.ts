@@ -17,6 +17,7 @@ export interface ProjectKeys {
   logs: string;
   assignments(experimentId: string): string;
   exposures(experimentId: string): string;
+  exposuresByDay(experimentId: string): string;
   totals(experimentId: string): string;
   aggregates(experimentId: string): string;
   logIndex(experimentId: string): string;
@@ -44,6 +45,7 @@ export function keysFor(prefix: string): Keys {
         logs: `${base}logs`,
         assignments: (experimentId) => `${base}asg:${experimentId}`,
         exposures: (experimentId) => `${base}expo:${experimentId}`,
+        exposuresByDay: (experimentId) => `${base}expoday:${experimentId}`,
         totals: (experimentId) => `${base}tot:${experimentId}`,
         aggregates: (experimentId) => `${base}agg:${experimentId}`,
         logIndex: (experimentId) => `${base}logidx:${experimentId}`,

@@ -1,6 +1,7 @@
 import {
   aggregateDelta,
   type EventStore,
+  exposureDay,
   type MetricAggregate,
   ownEntry,
   ValidationError,
@@ -22,6 +23,10 @@ export function eventMethods({ db, run, write }: Connection): EventStore {
   const bumpExposure = db.prepare(
     `INSERT INTO exposures (project_id, experiment_id, variant_key, count) VALUES (?, ?, ?, 1)
      ON CONFLICT DO UPDATE SET count = count + 1`,
+  );
+  const bumpExposureDay = db.prepare(
+    `INSERT INTO exposures_by_day (project_id, experiment_id, day, variant_key, count)
+     VALUES (?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET count = count + 1`,
   );
   // The unique partial index on (project_id, idempotency_key) is the dedup: a repeat inserts nothing.
   const insertEvent = db.prepare(
@@ -45,6 +50,12 @@ export function eventMethods({ db, run, write }: Connection): EventStore {
   );
   const selectExposures = db.prepare<[string, string], { variant_key: string; count: number }>(
     "SELECT variant_key, count FROM exposures WHERE project_id = ? AND experiment_id = ?",
+  );
+  const selectExposuresByDay = db.prepare<
+    [string, string],
+    { day: string; variant_key: string; count: number }
+  >(
+    "SELECT day, variant_key, count FROM exposures_by_day WHERE project_id = ? AND experiment_id = ?",
   );
   const selectAggregates = db.prepare<
     [string, string],
@@ -72,7 +83,10 @@ export function eventMethods({ db, run, write }: Connection): EventStore {
           ) {
             return selectAssignment.get(projectId, experimentId, entityId)!.variant_key;
           }
+          // In the same transaction as the insert: a new assignment counts once, dated.
           bumpExposure.run(projectId, experimentId, variantKey);
+          const day = exposureDay(record.assignedAt);
+          if (day !== null) bumpExposureDay.run(projectId, experimentId, day, variantKey);
           return variantKey;
         }),
       ),
@@ -130,6 +144,10 @@ export function eventMethods({ db, run, write }: Connection): EventStore {
           const exposures: Record<string, number> = {};
           for (const row of selectExposures.all(projectId, experimentId))
             exposures[row.variant_key] = row.count;
+          const exposuresByDay: Record<string, Record<string, number>> = {};
+          for (const row of selectExposuresByDay.all(projectId, experimentId)) {
+            ownEntry(exposuresByDay, row.day, () => ({}))[row.variant_key] = row.count;
+          }
           const metrics: Record<string, Record<string, MetricAggregate>> = {};
           for (const row of selectAggregates.all(projectId, experimentId)) {
             ownEntry(metrics, row.metric_name, () => ({}))[row.variant_key] = {
@@ -139,7 +157,7 @@ export function eventMethods({ db, run, write }: Connection): EventStore {
               entities: row.entities,
             };
           }
-          return { exposures, metrics };
+          return { exposures, exposuresByDay, metrics };
         })(),
       ),
   };

@@ -1,4 +1,4 @@
-import { AbkitError, type LogRecord } from "@abkit/core";
+import { AbkitError, exposureDay, type LogRecord } from "@abkit/core";
 import type Database from "better-sqlite3";
 import { logSummaryWriter } from "./logSummaries.js";
 
@@ -133,6 +133,32 @@ export const MIGRATIONS: readonly Migration[] = [
       for (const row of rows) summarize(JSON.parse(row.body) as LogRecord);
       after = rows.at(-1)?.id ?? after;
     }
+  },
+  // 3: exposures per UTC day of the assignment, backfilled from the assignments a version-2
+  // file already holds. The day comes from the same exposureDay() that later writes use, so
+  // backfilled and new counts bucket a time alike; times that do not parse stay undated.
+  (db) => {
+    db.exec(`
+      CREATE TABLE exposures_by_day (
+        project_id TEXT NOT NULL,
+        experiment_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        variant_key TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (project_id, experiment_id, day, variant_key)
+      ) WITHOUT ROWID;
+    `);
+    db.function("abkit_exposure_day", { deterministic: true }, (assignedAt) =>
+      typeof assignedAt === "string" ? exposureDay(assignedAt) : null,
+    );
+    db.exec(`
+      INSERT INTO exposures_by_day (project_id, experiment_id, day, variant_key, count)
+      SELECT project_id, experiment_id, day, variant_key, count(*) FROM (
+        SELECT project_id, experiment_id, variant_key, abkit_exposure_day(assigned_at) AS day
+        FROM assignments
+      ) WHERE day IS NOT NULL
+      GROUP BY project_id, experiment_id, day, variant_key;
+    `);
   },
 ];
 

@@ -101,6 +101,62 @@ describe("sqliteStore", () => {
     reopened.close();
   });
 
+  it("opens a file written by schema version 2, backfilling exposures by UTC day", async () => {
+    const path = join(tempDir(), "v2.db");
+    const db = new Database(path);
+    for (const migration of MIGRATIONS.slice(0, 2)) {
+      if (typeof migration === "string") db.exec(migration);
+      else migration(db);
+    }
+    db.pragma("user_version = 2");
+    const insert = db.prepare(
+      `INSERT INTO assignments (project_id, experiment_id, entity_id, variant_key, assigned_at)
+       VALUES ('default', ?, ?, ?, ?)`,
+    );
+    const bump = db.prepare(
+      `INSERT INTO exposures (project_id, experiment_id, variant_key, count) VALUES ('default', ?, ?, 1)
+       ON CONFLICT DO UPDATE SET count = count + 1`,
+    );
+    const rows: [string, string, string, string][] = [
+      ["exp_1", "u1", "A", "2026-01-01T08:00:00.000Z"],
+      ["exp_1", "u2", "A", "2026-01-01T23:59:59.999Z"],
+      ["exp_1", "u3", "B", "2026-01-01T12:00:00.000Z"],
+      // Another offset, but the first of January in UTC.
+      ["exp_1", "u4", "B", "2026-01-02T00:30:00.000+01:00"],
+      ["exp_1", "u5", "A", "2026-01-03T00:00:00.000Z"],
+      ["exp_1", "u6", "B", "not a time"],
+      ["exp_2", "u1", "A", "2026-01-02T10:00:00.000Z"],
+    ];
+    for (const [experimentId, entityId, variantKey, assignedAt] of rows) {
+      insert.run(experimentId, entityId, variantKey, assignedAt);
+      bump.run(experimentId, variantKey);
+    }
+    db.close();
+
+    const store = sqliteStore({ path });
+    expect(await store.readAggregates("default", "exp_1")).toEqual({
+      exposures: { A: 3, B: 3 },
+      exposuresByDay: { "2026-01-01": { A: 2, B: 2 }, "2026-01-03": { A: 1 } },
+      metrics: {},
+    });
+    expect((await store.readAggregates("default", "exp_2")).exposuresByDay).toEqual({
+      "2026-01-02": { A: 1 },
+    });
+    // New assignments count on top of the backfilled days.
+    await store.recordAssignments([
+      { ...assignmentOf("exp_1", "u7", "B"), assignedAt: "2026-01-03T09:00:00.000Z" },
+      { ...assignmentOf("exp_1", "u1", "B"), assignedAt: "2026-01-03T09:00:00.000Z" },
+    ]);
+    expect((await store.readAggregates("default", "exp_1")).exposuresByDay).toEqual({
+      "2026-01-01": { A: 2, B: 2 },
+      "2026-01-03": { A: 1, B: 1 },
+    });
+    await store.close();
+    const reopened = new Database(path);
+    expect(reopened.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    reopened.close();
+  });
+
   it("migrates once when several stores open a new file", async () => {
     const path = join(tempDir(), "shared.db");
     const stores = [sqliteStore({ path }), sqliteStore({ path }), sqliteStore({ path })];
@@ -166,6 +222,10 @@ describe("sqliteStore", () => {
     expect(() => sqliteStore({ path: "x.db", synchronous: "OFF" as never })).toThrow("synchronous");
   });
 });
+
+function assignmentOf(experimentId: string, entityId: string, variantKey: string) {
+  return { projectId: "default", experimentId, entityId, variantKey, assignedAt: "" };
+}
 
 /**
  * Starts a process that takes the write lock on `path`, holds it `ms`, then commits.

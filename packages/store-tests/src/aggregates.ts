@@ -1,7 +1,7 @@
 import { type AssignmentRecord, type EventRecord, newId } from "@abkit/core";
 import { expect, it } from "vitest";
 import { firstOfEachKey, recount, seededRandom, shuffled } from "./expected.js";
-import { assignment, eventRecord } from "./fixtures.js";
+import { AT_DAY, assignment, eventRecord } from "./fixtures.js";
 import { expectCode, type StoreUnderTest } from "./harness.js";
 
 const P = "aggregates-project";
@@ -116,9 +116,11 @@ export function aggregateCases(ctx: StoreUnderTest): void {
     await ctx.store.applyEvents(P, [eventRecord("u1", [exp], { value: 2 })]);
     const read = await ctx.store.readAggregates(P, exp);
     read.exposures.A = 100;
+    read.exposuresByDay[AT_DAY]!.A = 100;
     read.metrics.output_tokens!.A!.sum = 100;
     expect(await ctx.store.readAggregates(P, exp)).toEqual({
       exposures: { A: 1 },
+      exposuresByDay: { [AT_DAY]: { A: 1 } },
       metrics: { output_tokens: { A: { events: 1, sum: 2, sumSquares: 4, entities: 1 } } },
     });
   });

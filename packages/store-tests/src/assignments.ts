@@ -1,6 +1,7 @@
 import { newId } from "@abkit/core";
 import { describe, expect, it } from "vitest";
-import { assignment } from "./fixtures.js";
+import { exposureDayCases } from "./exposuresByDay.js";
+import { AT_DAY, assignment } from "./fixtures.js";
 import { useStore } from "./harness.js";
 import type { StoreHarness } from "./types.js";
 
@@ -9,7 +10,7 @@ const P = "assign-project";
 /**
  * Assignments: insert-if-absent where the first writer wins (within a batch, across
  * batches, under concurrent calls), the stored variant returned in order, and exact
- * exposure counts.
+ * exposure counts, in total and by UTC day.
  *
  * @example
  * describe("my store", () => assignmentsContract({ create: async () => myStore() }));
@@ -39,6 +40,7 @@ export function assignmentsContract(harness: StoreHarness): void {
       expect(await ctx.store.getAssignment(P, exp, "b")).toBeNull();
       expect(await ctx.store.readAggregates(P, exp)).toEqual({
         exposures: { control: 3, treatment: 2, third: 1 },
+        exposuresByDay: { [AT_DAY]: { control: 3, treatment: 2, third: 1 } },
         metrics: {},
       });
       expect(await ctx.store.recordAssignments([])).toEqual([]);
@@ -120,5 +122,7 @@ export function assignmentsContract(harness: StoreHarness): void {
       }
       expect((await ctx.store.readAggregates(P, exp)).exposures).toEqual(exposures);
     });
+
+    exposureDayCases(ctx);
   });
 }

@@ -9,7 +9,7 @@ import {
 import { describe, expect, it, type TestContext } from "vitest";
 import type { ChildTask, DefinitionWriteOutcome } from "./child/protocol.js";
 import { runChildren } from "./child/spawn.js";
-import { chunks, recount, seededRandom, shuffled } from "./expected.js";
+import { chunks, countExposureDay, recount, seededRandom, shuffled } from "./expected.js";
 import { assignment, eventRecord, flagRecord, segmentRecord } from "./fixtures.js";
 import { useStore } from "./harness.js";
 import type { StoreHarness } from "./types.js";
@@ -83,13 +83,19 @@ export function crossProcessContract(harness: StoreHarness): void {
         const inChildren = sharedStore(t);
         const exp = newId("exp");
         const entities = Array.from({ length: 400 }, (_, i) => `entity-${i}`);
+        // Every child assigns an entity at the same time, on one of two days: the winner's
+        // exposure must land on that day exactly once.
+        const dayOf = (entity: string) =>
+          Number(entity.slice("entity-".length)) % 2 === 0 ? "2026-03-01" : "2026-03-02";
         const orders = Array.from({ length: CHILDREN }, (_, i) =>
           shuffled(entities, seededRandom(100 + i)),
         );
         const tasks: ChildTask[] = orders.map((order, i) => ({
           op: "recordAssignments",
           batches: chunks(
-            order.map((entity) => assignment(P, exp, entity, `v${i}`)),
+            order.map((entity) =>
+              assignment(P, exp, entity, `v${i}`, `${dayOf(entity)}T12:00:00.000Z`),
+            ),
             10,
           ),
         }));
@@ -104,13 +110,17 @@ export function crossProcessContract(harness: StoreHarness): void {
           });
         });
         const exposures: Record<string, number> = {};
+        const exposuresByDay: Record<string, Record<string, number>> = {};
         for (const entity of entities) {
           const winner = winners.get(entity)!;
           expect(["v0", "v1", "v2", "v3"]).toContain(winner);
           expect(await ctx.store.getAssignment(P, exp, entity)).toBe(winner);
           exposures[winner] = (exposures[winner] ?? 0) + 1;
+          countExposureDay(exposuresByDay, dayOf(entity), winner);
         }
-        expect((await ctx.store.readAggregates(P, exp)).exposures).toEqual(exposures);
+        const read = await ctx.store.readAggregates(P, exp);
+        expect(read.exposures).toEqual(exposures);
+        expect(read.exposuresByDay).toEqual(exposuresByDay);
       },
       TIMEOUT_MS,
     );

@@ -2,7 +2,7 @@ import { type EventRecord, newId } from "@abkit/core";
 import { describe, expect, it } from "vitest";
 import { aggregateCases } from "./aggregates.js";
 import { firstOfEachKey, recount } from "./expected.js";
-import { assignment, eventRecord } from "./fixtures.js";
+import { AT_DAY, assignment, eventRecord } from "./fixtures.js";
 import { useStore } from "./harness.js";
 import type { StoreHarness } from "./types.js";
 
@@ -27,9 +27,10 @@ export function eventsContract(harness: StoreHarness): void {
       ["u2", "B"],
     ]);
 
-    it("reads { exposures: {}, metrics: {} } for an experiment with no data", async () => {
+    it("reads { exposures: {}, exposuresByDay: {}, metrics: {} } for an experiment with no data", async () => {
       expect(await ctx.store.readAggregates(P, newId("exp"))).toEqual({
         exposures: {},
+        exposuresByDay: {},
         metrics: {},
       });
     });
@@ -132,10 +133,15 @@ export function eventsContract(harness: StoreHarness): void {
       const one = { events: 1, sum: 3, sumSquares: 9, entities: 1 };
       expect(await ctx.store.readAggregates(P, exp1)).toEqual({
         exposures: { A: 1 },
+        exposuresByDay: { [AT_DAY]: { A: 1 } },
         metrics: { clicks: { A: one } },
       });
       expect((await ctx.store.readAggregates(P, exp2)).metrics).toEqual({ clicks: { X: one } });
-      expect(await ctx.store.readAggregates(P, exp3)).toEqual({ exposures: {}, metrics: {} });
+      expect(await ctx.store.readAggregates(P, exp3)).toEqual({
+        exposures: {},
+        exposuresByDay: {},
+        metrics: {},
+      });
       expect((await ctx.store.readAggregates(P, unlisted)).metrics).toEqual({});
     });
 

@@ -1,4 +1,5 @@
 import type { EventRecord, ExperimentAggregates, MetricAggregate } from "@abkit/core";
+import { AT_DAY } from "./fixtures.js";
 
 /**
  * The suite's own arithmetic: what a store must report, recomputed from the events a test
@@ -21,16 +22,19 @@ export function firstOfEachKey(sent: readonly EventRecord[]): EventRecord[] {
 
 /**
  * The aggregates of `experimentId` from scratch: exposures are the variants of `assigned`
- * (entity -> variant), and each accepted event naming the experiment counts for its
- * entity's variant. Per entity u with total t_u: `sum = Σ t_u`, `sumSquares = Σ t_u²`.
+ * (entity -> variant), all made on `day` (the day of the fixtures' `AT` by default), and
+ * each accepted event naming the experiment counts for its entity's variant. Per entity u
+ * with total t_u: `sum = Σ t_u`, `sumSquares = Σ t_u²`.
  */
 export function recount(
   experimentId: string,
   assigned: ReadonlyMap<string, string>,
   accepted: readonly EventRecord[],
+  day: string = AT_DAY,
 ): ExperimentAggregates {
   const exposures: Record<string, number> = {};
   for (const variant of assigned.values()) exposures[variant] = (exposures[variant] ?? 0) + 1;
+  const exposuresByDay = assigned.size > 0 ? { [day]: { ...exposures } } : {};
 
   // metric -> variant -> entity -> { events, total }
   const totals = new Map<string, Map<string, Map<string, { events: number; total: number }>>>();
@@ -59,7 +63,24 @@ export function recount(
     }
     metrics[metric] = variants;
   }
-  return { exposures, metrics };
+  return { exposures, exposuresByDay, metrics };
+}
+
+/**
+ * Adds one exposure of `variant` on `day` to an `exposuresByDay` map being built.
+ *
+ * @example
+ * const byDay = {};
+ * countExposureDay(byDay, "2026-03-01", "control"); // { "2026-03-01": { control: 1 } }
+ */
+export function countExposureDay(
+  byDay: Record<string, Record<string, number>>,
+  day: string,
+  variant: string,
+): void {
+  const variants = byDay[day] ?? {};
+  variants[variant] = (variants[variant] ?? 0) + 1;
+  byDay[day] = variants;
 }
 
 /**

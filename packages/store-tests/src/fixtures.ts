@@ -18,6 +18,8 @@ import {
 
 /** A fixed instant, so records compare equal after a round trip. */
 export const AT = "2026-01-02T03:04:05.678Z";
+/** The UTC day of `AT`: the `exposuresByDay` key of every assignment made by `assignment()`. */
+export const AT_DAY = "2026-01-02";
 
 /**
  * An experiment record with every field set, nested JSON configs and unicode text.
@@ -129,14 +131,15 @@ export function segmentRecord(
   };
 }
 
-/** An assignment of `entityId` to `variantKey`. */
+/** An assignment of `entityId` to `variantKey`, made at `assignedAt` (`AT` by default). */
 export function assignment(
   projectId: string,
   experimentId: string,
   entityId: string,
   variantKey: string,
+  assignedAt: string = AT,
 ): AssignmentRecord {
-  return { projectId, experimentId, entityId, variantKey, assignedAt: AT };
+  return { projectId, experimentId, entityId, variantKey, assignedAt };
 }
 
 /** An event to attribute to `experimentIds`; value 1, no idempotency key unless given. */

@@ -1,6 +1,7 @@
 import { newId } from "@abkit/core";
 import { describe, expect, it } from "vitest";
 import {
+  AT_DAY,
   assignment,
   eventRecord,
   experimentRecord,
@@ -61,7 +62,11 @@ export function isolationContract(harness: StoreHarness): void {
       const exp = newId("exp");
       await ctx.store.recordAssignments([assignment(A, exp, "u1", "control")]);
       expect(await ctx.store.getAssignment(B, exp, "u1")).toBeNull();
-      expect(await ctx.store.readAggregates(B, exp)).toEqual({ exposures: {}, metrics: {} });
+      expect(await ctx.store.readAggregates(B, exp)).toEqual({
+        exposures: {},
+        exposuresByDay: {},
+        metrics: {},
+      });
       // B's first writer is B's own, not A's.
       expect(await ctx.store.recordAssignments([assignment(B, exp, "u1", "treatment")])).toEqual([
         "treatment",
@@ -69,10 +74,12 @@ export function isolationContract(harness: StoreHarness): void {
       await ctx.store.applyEvents(A, [eventRecord("u1", [exp], { value: 3 })]);
       expect(await ctx.store.readAggregates(B, exp)).toEqual({
         exposures: { treatment: 1 },
+        exposuresByDay: { [AT_DAY]: { treatment: 1 } },
         metrics: {},
       });
       expect(await ctx.store.readAggregates(A, exp)).toEqual({
         exposures: { control: 1 },
+        exposuresByDay: { [AT_DAY]: { control: 1 } },
         metrics: { output_tokens: { control: { events: 1, sum: 3, sumSquares: 9, entities: 1 } } },
       });
       expect(await ctx.store.getAssignment(A, exp, "u1")).toBe("control");

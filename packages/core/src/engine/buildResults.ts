@@ -8,6 +8,7 @@ import { type SrmResult, srmTest } from "../stats/srmTest.js";
 import type { Interval } from "../stats/types.js";
 import { welchTest } from "../stats/welchTest.js";
 import type { ExperimentAggregates, LogSummaries, MetricAggregate } from "../store.js";
+import { type ExposureDay, exposuresOverTime } from "./exposuresOverTime.js";
 
 /** One variant's numbers for one metric, with its comparison against the control. */
 export interface VariantMetricResult {
@@ -70,6 +71,12 @@ export interface ExperimentResults {
   variants: { key: string; weight: number; users: number }[];
   /** Sample-ratio mismatch of exposures against the weights. */
   srm: SrmResult;
+  /**
+   * Exposures per UTC day, ascending and without gaps, from the first to the last day with
+   * one; each entry has every variant key in `exposures` and in the running `cumulative`.
+   * Empty without exposures.
+   */
+  exposuresOverTime: ExposureDay[];
   metrics: MetricResult[];
   logMetrics: { name: string; variants: LogMetricVariant[] }[];
 }
@@ -115,6 +122,10 @@ export function buildResults(
     srm: srmTest(
       ordered.map((variant) => users(variant.key)),
       ordered.map((variant) => variant.weight),
+    ),
+    exposuresOverTime: exposuresOverTime(
+      ordered.map((variant) => variant.key),
+      aggregates.exposuresByDay,
     ),
     metrics: metrics.map((metric) => ({
       ...metric,

@@ -18,6 +18,7 @@ export type {
   FlagReason,
 } from "./evaluateFlags.js";
 export type { ExperimentsApi } from "./experimentsApi.js";
+export type { ExposureDay } from "./exposuresOverTime.js";
 export type { FlagsApi } from "./flagsApi.js";
 export type { LogsPageOptions } from "./logs.js";
 export type { SegmentsApi } from "./segmentsApi.js";

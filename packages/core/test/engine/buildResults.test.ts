@@ -45,6 +45,10 @@ function experiment(overrides: Partial<Experiment> = {}): Experiment {
 
 const aggregates = {
   exposures: { A: 1000, B: 990, C: 1010 },
+  exposuresByDay: {
+    "2026-01-01": { A: 600, B: 590 },
+    "2026-01-03": { A: 400, B: 400, C: 1010 },
+  },
   metrics: {
     thumbs_up: {
       A: { events: 320, sum: 320, sumSquares: 320, entities: 300 },
@@ -120,10 +124,38 @@ describe("buildResults", () => {
   });
 
   it("gives empty numbers, not errors, for an experiment without data", () => {
-    const empty = buildResults(experiment(), { exposures: {}, metrics: {} }, {}, 0.05);
+    const empty = buildResults(
+      experiment(),
+      { exposures: {}, exposuresByDay: {}, metrics: {} },
+      {},
+      0.05,
+    );
     expect(empty.srm).toMatchObject({ pValue: 1, mismatch: false });
     expect(empty.metrics[0]!.variants[1]).toMatchObject({ users: 0, value: null });
     expect(empty.logMetrics).toEqual([]);
+    expect(empty.exposuresOverTime).toEqual([]);
+  });
+
+  it("reports exposures over time, control first, ending at each variant's users", () => {
+    const named = buildResults(experiment({ control: "B" }), aggregates, {}, 0.05);
+    expect(named.exposuresOverTime).toEqual([
+      {
+        date: "2026-01-01",
+        exposures: { B: 590, A: 600, C: 0 },
+        cumulative: { B: 590, A: 600, C: 0 },
+      },
+      { date: "2026-01-02", exposures: { B: 0, A: 0, C: 0 }, cumulative: { B: 590, A: 600, C: 0 } },
+      {
+        date: "2026-01-03",
+        exposures: { B: 400, A: 400, C: 1010 },
+        cumulative: { B: 990, A: 1000, C: 1010 },
+      },
+    ]);
+    expect(Object.keys(named.exposuresOverTime[0]!.exposures)).toEqual(["B", "A", "C"]);
+    const last = named.exposuresOverTime.at(-1)!.cumulative;
+    expect(named.variants.map((variant) => [variant.key, variant.users])).toEqual(
+      Object.entries(last),
+    );
   });
 
   it("summarizes log metrics per variant from their sketches", () => {
