@@ -9,7 +9,7 @@ export const USAGE: Record<string, string> = {
   "": `abkit: the abkit experimentation engine from the command line
 
 Usage:
-  abkit serve [--port 3000] [--host 127.0.0.1] [--store <url>]
+  abkit serve [--port 3000] [--host 127.0.0.1] [--dashboard-path /] [--no-dashboard] [--store <url>]
   abkit keys create [--name <name>] [--scope sdk|admin] [--project <id>] [--org <id>]
   abkit keys list [--org <id>]
   abkit keys revoke <id>
@@ -21,15 +21,19 @@ ${STORE_HELP}
 
 Run "abkit <command> --help" for a command's options; "abkit --version" for the version.`,
 
-  serve: `Usage: abkit serve [--port 3000] [--host 127.0.0.1] [--store <url>]
+  serve: `Usage: abkit serve [--port 3000] [--host 127.0.0.1] [--dashboard-path /] [--no-dashboard] [--store <url>]
 
 Serves abkit's HTTP API (evaluate, track, logs, flags, experiments, results, keys) over the
-store. On a store without API keys it creates an admin key for organization "default",
-project "default", and prints it once. Stops cleanly on SIGINT or SIGTERM.
+store, and the dashboard (sign in with an API key). On a store without API keys it creates
+an admin key for organization "default", project "default", and prints it once. Stops
+cleanly on SIGINT or SIGTERM.
 
 Options:
   --port <n>         TCP port, 0 for any free one (default 3000)
   --host <address>   interface to listen on (default 127.0.0.1; 0.0.0.0 for all)
+  --dashboard-path <path>
+                     where the dashboard is served (default /)
+  --no-dashboard     serve the API only, without the dashboard
 ${STORE_HELP}`,
 
   keys: `Usage:

@@ -1,14 +1,20 @@
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { createAbkit } from "@abkit/core";
+import { DASHBOARD_NOT_BUILT, dashboardBuilt } from "@abkit/http";
 import { sqliteStore } from "@abkit/sqlite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { findKeys, runAbkit, startServer, tempDir } from "./helpers.js";
 
 const temp = tempDir();
 const dbPath = join(temp.dir, "serve.db");
 const store = `sqlite:${dbPath}`;
 afterAll(() => temp.cleanup());
+
+// A checkout without `pnpm build` has no dashboard: serve still starts, warns, and answers 503.
+const built = dashboardBuilt();
+const withoutDashboardWarning = (stderr: string) =>
+  stderr.replace(`warning: ${DASHBOARD_NOT_BUILT}\n`, "");
 
 beforeAll(async () => {
   const db = sqliteStore({ path: dbPath });
@@ -57,7 +63,7 @@ describe("abkit serve", () => {
     expect(await server.stop("SIGTERM")).toBe(0);
     expect(server.stdout()).toContain("SIGTERM: shutting down");
     expect(server.stdout().trimEnd().endsWith("Stopped.")).toBe(true);
-    expect(server.stderr()).toBe("");
+    expect(withoutDashboardWarning(server.stderr())).toBe("");
 
     const db = sqliteStore({ path: dbPath });
     const abkit = createAbkit({ store: db });
@@ -76,6 +82,72 @@ describe("abkit serve", () => {
     const keys = await runAbkit(["keys", "list", "--store", store]);
     expect(keys.stdout.trimEnd().split("\n")).toHaveLength(2); // header + the one admin key
     expect(keys.stdout).toContain("admin (created by abkit serve)");
+  });
+
+  it("serves the dashboard at / by default and prints its URL", async () => {
+    const server = await startServer(store);
+    try {
+      expect(server.stdout()).toContain(`Dashboard: ${server.url}/\n`);
+      const page = await fetch(`${server.url}/`);
+      expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      if (built) {
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain('<meta name="abkit-api-root" content="./" />');
+      } else {
+        expect(page.status).toBe(503);
+        expect(await page.text()).toContain("pnpm --filter @abkit/dashboard build");
+        await vi.waitFor(() => expect(server.stderr()).toContain(DASHBOARD_NOT_BUILT));
+      }
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  it("serves the dashboard at --dashboard-path, redirecting the path to its slash form", async () => {
+    const server = await startServer(store, ["--dashboard-path", "/console"]);
+    try {
+      expect(server.stdout()).toContain(`Dashboard: ${server.url}/console/\n`);
+      const redirect = await fetch(`${server.url}/console?tab=keys`, { redirect: "manual" });
+      expect(redirect.status).toBe(308);
+      expect(redirect.headers.get("location")).toBe("console/?tab=keys");
+      const page = await fetch(`${server.url}/console/`);
+      expect(page.status).toBe(built ? 200 : 503);
+      if (built) expect(await page.text()).toContain('content="../"');
+      // The root is no page any more: the plugin's JSON 404.
+      const root = await fetch(`${server.url}/`);
+      expect(root.status).toBe(404);
+      expect(await root.json()).toMatchObject({ error: { code: "not_found" } });
+      // The dashboard signs in with keys/current, served beside it.
+      const anonymous = await fetch(`${server.url}/api/v1/keys/current`);
+      expect(anonymous.status).toBe(401);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  it("serves no dashboard with --no-dashboard", async () => {
+    const server = await startServer(store, ["--no-dashboard"]);
+    try {
+      expect(server.stdout()).not.toContain("Dashboard:");
+      const root = await fetch(`${server.url}/`);
+      expect(root.status).toBe(404);
+      expect(await root.json()).toMatchObject({ error: { code: "not_found" } });
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    expect(server.stderr()).toBe("");
+  });
+
+  it.each([
+    [["--dashboard-path", "console"], 'must start with "/"'],
+    [["--dashboard-path", "/api/v1"], "must not be under /api/v1/ or /experiment/"],
+    [["--dashboard-path", "/a/../b"], '".."'],
+    [["--no-dashboard", "--dashboard-path", "/x"], "cannot be used together"],
+  ])("refuses %j with a usage error (exit 2)", async (flags, message) => {
+    const { code, stderr } = await runAbkit(["serve", "--store", "memory:", ...flags]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+    expect(stderr).toContain("Usage: abkit serve");
   });
 
   it("fails with exit 1 and a message when the port is taken", async () => {

@@ -13,12 +13,33 @@ export interface HttpRequest {
   header(name: string): string | undefined;
   /** The body's bytes, at most `limit` of them (`payload_too_large` beyond). */
   body(limit: number): Promise<Uint8Array>;
+  /**
+   * Where the handler is mounted (`/abkit`), when a mount knows it. Only needed with `path`
+   * `""`, which a mount passes for its root asked without a trailing slash.
+   */
+  mount?: string;
 }
 
-/** What the handler answers: a status and a JSON body, which the mount serializes. */
-export interface HttpResponse {
+/**
+ * What the handler answers: a JSON body, which the mount serializes (the API), or raw
+ * bytes sent as they are with their headers (the dashboard's files).
+ */
+export type HttpResponse = JsonResponse | RawResponse;
+
+/** A status and any JSON value. */
+export interface JsonResponse {
   status: number;
   body: unknown;
+  raw?: false;
+  headers?: Record<string, string>;
+}
+
+/** A status, headers (with `content-type`) and a body sent unchanged; empty for HEAD and 304. */
+export interface RawResponse {
+  status: number;
+  raw: true;
+  body: Uint8Array | string;
+  headers: Record<string, string>;
 }
 
 /** The request of a Fetch API runtime, as the handler reads it. */
@@ -35,7 +56,13 @@ export function fromFetchRequest(request: Request): HttpRequest {
 
 /** A handler answer as a Fetch `Response`. */
 export function toFetchResponse(response: HttpResponse): Response {
-  return Response.json(response.body, { status: response.status });
+  const { status, headers } = response;
+  if (!response.raw)
+    return Response.json(response.body, headers ? { status, headers } : { status });
+  const { body } = response;
+  const empty = typeof body === "string" ? body === "" : body.byteLength === 0;
+  // A 304 (or an answer to HEAD) must not carry a body object at all.
+  return new Response(empty ? null : body, { status, headers });
 }
 
 /** Reads a web stream, refusing more than `limit` bytes while reading. */

@@ -10,8 +10,8 @@ import { type AbkitHttpOptions, createAbkitHandler } from "./handler.js";
 
 /**
  * The HTTP API as an Express router. It answers every path under `/api/v1/` and
- * `/experiment/` below its mount point (a JSON 404 when no route matches) and passes every
- * other request on to the next handler.
+ * `/experiment/` below its mount point (a JSON 404 when no route matches), the dashboard's
+ * paths when it is on, and passes every other request on to the next handler.
  *
  * @example
  * import express from "express";
@@ -28,8 +28,9 @@ export function abkitRouter(options: AbkitHttpOptions): Router & { close(): Prom
   router.use(async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     if (!handler.owns(req.path)) return next();
     try {
-      const { status, body } = await handler.respond(toHttpRequest(req));
-      res.status(status).json(body);
+      const response = await handler.respond(toHttpRequest(req));
+      if (response.raw) res.writeHead(response.status, response.headers).end(response.body);
+      else res.status(response.status).json(response.body);
       // An answer given before the whole upload was read (413): discard the rest, so the
       // client reads the answer instead of a reset connection.
       if (!req.readableEnded) {
@@ -50,7 +51,8 @@ function toHttpRequest(req: ExpressRequest): HttpRequest {
   const queryAt = req.url.indexOf("?");
   return {
     method: req.method,
-    path: req.path,
+    path: isBareMountRoot(req) ? "" : req.path,
+    mount: req.baseUrl,
     query: new URLSearchParams(queryAt < 0 ? "" : req.url.slice(queryAt + 1)),
     header: (name) => {
       const value = req.headers[name];
@@ -58,6 +60,15 @@ function toHttpRequest(req: ExpressRequest): HttpRequest {
     },
     body: (limit) => readBody(req, limit),
   };
+}
+
+// Express shows "/abkit" as path "/" below the mount; the handler needs to tell the two
+// apart to redirect a page to its slash form.
+function isBareMountRoot(req: ExpressRequest): boolean {
+  if (req.path !== "/" || req.baseUrl === "") return false;
+  const url = req.originalUrl;
+  const queryAt = url.indexOf("?");
+  return !(queryAt < 0 ? url : url.slice(0, queryAt)).endsWith("/");
 }
 
 // A body parser mounted before this router has already read the stream: re-encode its

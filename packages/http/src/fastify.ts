@@ -60,7 +60,9 @@ function toHttpRequest(request: FastifyRequest, prefix: string): HttpRequest {
   const body = Buffer.isBuffer(request.body) ? new Uint8Array(request.body) : new Uint8Array(0);
   return {
     method: request.method,
-    path: path.startsWith("/") ? path : `/${path}`,
+    // "" is the prefix itself asked without a trailing slash (see HttpRequest.mount).
+    path: path === "" || path.startsWith("/") ? path : `/${path}`,
+    mount: prefix,
     query: new URLSearchParams(queryAt < 0 ? "" : below.slice(queryAt + 1)),
     header: (name) => {
       const value = request.headers[name];
@@ -71,6 +73,17 @@ function toHttpRequest(request: FastifyRequest, prefix: string): HttpRequest {
 }
 
 function send(reply: FastifyReply, response: HttpResponse) {
+  if (response.raw) {
+    const { body } = response;
+    return reply
+      .code(response.status)
+      .headers(response.headers)
+      .send(
+        typeof body === "string"
+          ? body
+          : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+      );
+  }
   return reply
     .code(response.status)
     .type("application/json; charset=utf-8")

@@ -1,6 +1,8 @@
 import { AbkitError, createAbkit, type Store } from "@abkit/core";
 import * as z from "zod";
 import { createContext, type RequestContext } from "./context.js";
+import { type DashboardOption, dashboardOptionSchema } from "./dashboard/options.js";
+import { createDashboardServer } from "./dashboard/serve.js";
 import {
   fromFetchRequest,
   type HttpRequest,
@@ -24,6 +26,12 @@ export interface AbkitHttpOptions {
   batchLimit?: number;
   /** How stale cached definitions may be, in ms. Default 1000. */
   refreshIntervalMs?: number;
+  /**
+   * Serves the dashboard (off by default). `true` means `{ path: "/" }`, relative to the
+   * mount; `assetsDir` defaults to the `@abkit/dashboard` build. Only the page and its
+   * `_abkit/` files are answered, from memory.
+   */
+  dashboard?: DashboardOption;
 }
 
 /** The framework-free HTTP API. */
@@ -32,7 +40,10 @@ export interface AbkitHandler {
   handle(request: Request): Promise<Response>;
   /** The same on the plain request the mounts build from their own (no Fetch objects). */
   respond(request: HttpRequest): Promise<HttpResponse>;
-  /** True for paths under the API's namespaces (`/api/v1/`, `/experiment/`); mounts pass others on. */
+  /**
+   * True for paths under the API's namespaces (`/api/v1/`, `/experiment/`) and, when it is
+   * on, the dashboard's own paths; mounts pass others on.
+   */
   owns(path: string): boolean;
   /** Writes queued assignments; call on shutdown. */
   close(): Promise<void>;
@@ -47,6 +58,7 @@ const optionsSchema = z.object({
     .default(1024 * 1024),
   batchLimit: z.number().int().min(1).max(1000).default(1000),
   refreshIntervalMs: z.number().int().min(0).default(1000),
+  dashboard: dashboardOptionSchema,
 });
 
 /**
@@ -59,7 +71,8 @@ const optionsSchema = z.object({
  * const response = await api.handle(new Request("http://localhost/api/v1/track", { method: "POST", ... }));
  */
 export function createAbkitHandler(options: AbkitHttpOptions): AbkitHandler {
-  const { bodyLimit, batchLimit, refreshIntervalMs } = optionsSchema.parse(options);
+  const { bodyLimit, batchLimit, refreshIntervalMs, dashboard } = optionsSchema.parse(options);
+  const site = dashboard ? createDashboardServer(dashboard) : null;
   const engine = createAbkit({ store: options.store, refreshIntervalMs });
   const router = new Router<RequestContext>();
   sdkRoutes(router, batchLimit);
@@ -69,6 +82,7 @@ export function createAbkitHandler(options: AbkitHttpOptions): AbkitHandler {
 
   async function respond(request: HttpRequest): Promise<HttpResponse> {
     try {
+      if (site?.owns(request.path)) return site.respond(request);
       const found = router.match(request.method, request.path);
       if (found === null)
         throw new AbkitError("not_found", `no route for ${request.method} ${request.path}`);
@@ -85,7 +99,8 @@ export function createAbkitHandler(options: AbkitHttpOptions): AbkitHandler {
   return {
     handle: async (request) => toFetchResponse(await respond(fromFetchRequest(request))),
     respond,
-    owns: (path) => path.startsWith("/api/v1/") || path.startsWith("/experiment/"),
+    owns: (path) =>
+      path.startsWith("/api/v1/") || path.startsWith("/experiment/") || (site?.owns(path) ?? false),
     close: () => engine.close(),
   };
 }

@@ -1,4 +1,8 @@
-export type { HttpRequest, HttpResponse } from "./exchange.js";
+export { dashboardAssetsDir, dashboardBuilt } from "@abkit/dashboard";
+export type { DashboardOption } from "./dashboard/options.js";
+export { dashboardPathSchema } from "./dashboard/options.js";
+export { DASHBOARD_NOT_BUILT } from "./dashboard/page.js";
+export type { HttpRequest, HttpResponse, JsonResponse, RawResponse } from "./exchange.js";
 export { fromFetchRequest, toFetchResponse } from "./exchange.js";
 export type { AbkitHandler, AbkitHttpOptions } from "./handler.js";
 export { createAbkitHandler } from "./handler.js";

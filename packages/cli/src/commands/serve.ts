@@ -1,18 +1,21 @@
 import type { AddressInfo } from "node:net";
 import { createApiKey, type Store } from "@abkit/core";
+import { DASHBOARD_NOT_BUILT, dashboardBuilt } from "@abkit/http";
 import { abkitFastify } from "@abkit/http/fastify";
 import Fastify from "fastify";
 import { helpOption, parseCommand, parsePort, storeOption } from "../args.js";
 import { type CliContext, printUsage, storeUrl } from "../context.js";
 import { displayStoreUrl, openStore } from "../openStore.js";
+import { dashboardUrl, parseDashboardFlags } from "./dashboardOption.js";
 import { printPlaintext } from "./keys.js";
 
 /** The organization and project `serve` creates its first admin key for. */
 const BOOTSTRAP = { organizationId: "default", projectId: "default" } as const;
 
 /**
- * `abkit serve`: the HTTP API on Fastify over a store, until SIGINT or SIGTERM. On a store
- * without keys, creates an admin key and prints it once.
+ * `abkit serve`: the HTTP API on Fastify over a store, with the dashboard at "/" unless
+ * told otherwise, until SIGINT or SIGTERM. On a store without keys, creates an admin key and
+ * prints it once.
  */
 export async function serveCommand(args: string[], ctx: CliContext): Promise<number> {
   const command = "serve";
@@ -21,9 +24,12 @@ export async function serveCommand(args: string[], ctx: CliContext): Promise<num
     ...storeOption,
     port: { type: "string" },
     host: { type: "string" },
+    "dashboard-path": { type: "string" },
+    "no-dashboard": { type: "boolean" },
   });
   if (help) return printUsage(ctx, command);
   const port = parsePort(values.port ?? "3000", command);
+  const dashboard = parseDashboardFlags(values, command);
   const host = values.host ?? "127.0.0.1";
   const url = storeUrl(ctx, values.store);
 
@@ -37,7 +43,7 @@ export async function serveCommand(args: string[], ctx: CliContext): Promise<num
   const app = Fastify({ logger: false });
   try {
     await bootstrapAdminKey(store, ctx);
-    await app.register(abkitFastify, { store });
+    await app.register(abkitFastify, { store, dashboard });
     await app.listen({ port, host });
   } catch (error) {
     shutdown.dispose();
@@ -45,8 +51,13 @@ export async function serveCommand(args: string[], ctx: CliContext): Promise<num
     await store.close().catch(() => {});
     throw error;
   }
+  const origin = listenUrl(app.server.address() as AddressInfo);
   ctx.out(`abkit is serving ${displayStoreUrl(url)}`);
-  ctx.out(`Listening on ${listenUrl(app.server.address() as AddressInfo)}`);
+  if (dashboard) {
+    ctx.out(`Dashboard: ${dashboardUrl(origin, dashboard.path)}`);
+    if (!dashboardBuilt()) ctx.err(`warning: ${DASHBOARD_NOT_BUILT}`);
+  }
+  ctx.out(`Listening on ${origin}`);
 
   const signal = await shutdown.signal;
   ctx.out(`${signal}: shutting down (a second signal forces the exit)`);

@@ -13,8 +13,15 @@ const createKeySchema = z.strictObject({
   projectId: z.string().optional(),
 });
 
-/** API keys of the caller's organization: create (plaintext once), list, revoke. */
+/** API keys of the caller's organization: create (plaintext once), list, revoke; and the caller's own. */
 export function keyRoutes(router: Router<RequestContext>): void {
+  // Any live key may read itself: the dashboard signs in with it. Added before the `:id`
+  // routes so "current" is never taken for an id.
+  router.add("GET", "/api/v1/keys/current", async (ctx) => {
+    const { key } = await ctx.authorize("sdk");
+    return json({ key: keyJson(key) });
+  });
+
   router.add("GET", "/api/v1/keys", async (ctx) => {
     const { key } = await ctx.authorize("admin");
     return json({ keys: (await ctx.store.listApiKeys(key.organizationId)).map(keyJson) });

@@ -1,0 +1,80 @@
+import type { MetricResult } from "../api/types.js";
+import {
+  formatCount,
+  formatInterval,
+  formatNumber,
+  formatP,
+  formatPercent,
+  formatSignedNumber,
+  formatSignedPercent,
+  levelOf,
+} from "../format.js";
+
+/** One metric's numbers per variant, as `GET .../results` returned them. */
+export function MetricTable({ metric, alpha }: { metric: MetricResult; alpha: number }) {
+  const rate = metric.kind === "binomial";
+  const value = rate ? formatPercent : formatNumber;
+  const absolute = rate ? formatSignedPercent : formatSignedNumber;
+  const level = levelOf(alpha);
+  return (
+    <div class="table-scroll">
+      <table class="results-table" data-testid={`metric-table-${metric.name}`}>
+        <caption class="visually-hidden">
+          {metric.name}: {rate ? "conversion rate" : `${metric.kind} per user`} by variant
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Variant</th>
+            <th scope="col">Users</th>
+            <th scope="col">{rate ? "Rate" : metric.kind === "mean" ? "Mean" : "Per user"}</th>
+            <th scope="col">Effect ({level} interval)</th>
+            <th scope="col">Relative ({level} interval)</th>
+            <th scope="col">p-value</th>
+            <th scope="col">Adjusted p</th>
+            <th scope="col">Chance to beat control</th>
+            <th scope="col">Always-valid interval</th>
+          </tr>
+        </thead>
+        <tbody>
+          {metric.variants.map((variant) => {
+            const comparison = variant.comparison;
+            return (
+              <tr key={variant.variantKey} data-variant={variant.variantKey}>
+                <th scope="row">
+                  {variant.variantKey}
+                  {comparison === null && <span class="muted"> (control)</span>}
+                </th>
+                <td data-cell="users">{formatCount(variant.n)}</td>
+                <td data-cell="value">{value(variant.value)}</td>
+                {comparison === null ? (
+                  <td colSpan={6} class="muted">
+                    baseline
+                  </td>
+                ) : (
+                  <>
+                    <td data-cell="absolute">
+                      {absolute(comparison.absolute.estimate)}{" "}
+                      <span class="ci">{formatInterval(comparison.absolute.ci, absolute)}</span>
+                    </td>
+                    <td data-cell="relative">
+                      {formatSignedPercent(comparison.relative?.estimate)}{" "}
+                      <span class="ci">
+                        {formatInterval(comparison.relative?.ci, formatSignedPercent)}
+                      </span>
+                    </td>
+                    <td data-cell="p">{formatP(comparison.pValue)}</td>
+                    <td data-cell="p-adjusted">{formatP(comparison.pValueAdjusted)}</td>
+                    <td data-cell="chance">{formatPercent(comparison.chanceToBeatControl)}</td>
+                    <td data-cell="sequential">
+                      {formatInterval(comparison.sequential?.ci, absolute)}
+                    </td>
+                  </>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
