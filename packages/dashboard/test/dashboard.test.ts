@@ -130,6 +130,54 @@ describe.runIf(browserAvailable())("dashboard in a browser", () => {
     await page.close();
   });
 
+  it("edits a draft, showing the API's validation errors as it wrote them", async () => {
+    await api("POST", "api/v1/segments", {
+      key: "es_fr",
+      name: "Spain and France",
+      condition: { country: { $in: ["ES", "FR"] } },
+    });
+    await api("POST", "api/v1/experiments", {
+      key: "hint_style",
+      variants: [
+        { key: "control", weight: 50 },
+        { key: "socratic", weight: 50, config: { style: "questions" } },
+      ],
+    });
+    const page = await signedInPage();
+    await page.goto(`${server.url}/#/experiments/hint_style/edit`);
+    const weight = page.getByTestId("variant-0").getByLabel("Weight (%)");
+    await weight.fill("60");
+    await page.getByText("(they must sum to 100%)").waitFor();
+    await page.getByRole("button", { name: "Save draft" }).click();
+
+    // The page sends it anyway: the API is the judge, and its answer is shown verbatim.
+    const response = await fetch(`${server.url}/api/v1/experiments/hint_style`, {
+      method: "PATCH",
+      headers: { "x-api-key": adminKey, "content-type": "application/json" },
+      body: JSON.stringify({
+        variants: [
+          { key: "control", weight: 60, config: null },
+          { key: "socratic", weight: 50, config: { style: "questions" } },
+        ],
+      }),
+    });
+    const expected = ((await response.json()) as { error: { message: string } }).error;
+    const error = page.getByTestId("api-error");
+    await expect.poll(() => error.locator(".error-message").textContent()).toBe(expected.message);
+
+    await weight.fill("50");
+    await page.getByLabel("Coverage (% of matching traffic)").fill("40");
+    await page.getByLabel(/Spain and France/).check();
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await page.getByRole("heading", { name: /hint_style/, level: 1 }).waitFor();
+    const saved = await api<{ coverage: number; segments: string[]; revision: number }>(
+      "GET",
+      "api/v1/experiments/hint_style",
+    );
+    expect(saved).toMatchObject({ coverage: 0.4, segments: ["es_fr"], revision: 2 });
+    await page.close();
+  });
+
   it("shows a sample ratio mismatch prominently", async () => {
     await api("POST", "api/v1/experiments", {
       key: "skewed",
@@ -245,7 +293,7 @@ describe.runIf(browserAvailable())("dashboard in a browser", () => {
     const page = await signedInPage();
     const rows = page.getByTestId("experiments").locator("tbody tr");
     await rows.first().waitFor();
-    expect(await rows.count()).toBe(3);
+    expect(await rows.count()).toBe(4);
     await page.getByLabel("Status").selectOption("running");
     await expect.poll(() => rows.count()).toBe(2);
     await page.getByLabel("Status").selectOption("stopped");
@@ -321,6 +369,21 @@ describe.runIf(browserAvailable())("dashboard in a browser", () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: artifactPath("results-phone.png"), fullPage: true });
     await page.close();
+  });
+
+  it("finds the API from a page served below another path", async () => {
+    const nested = await startServer(`sqlite:${dbPath}`, ["--dashboard-path", "/admin/ui"]);
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${nested.url}/admin/ui`);
+      expect(new URL(page.url()).pathname).toBe("/admin/ui/");
+      await page.getByLabel("API key").fill(adminKey);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByTestId("experiments").waitFor();
+      await page.close();
+    } finally {
+      await nested.stop();
+    }
   });
 
   // --- Helpers ---
