@@ -7,6 +7,7 @@ const users = Number(process.env.USERS ?? 20_000);
 const lines = await runChatbot({ dbPath, users, onProgress: progress });
 process.stderr.write("\n\n");
 for (const line of lines) console.log(line);
+console.log("\nThe same results in the browser: npx pnpm@10 dashboard");
 
 function progress(done: number, total: number): void {
   const width = 30;
