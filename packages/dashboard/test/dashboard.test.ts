@@ -164,6 +164,7 @@ describe.runIf(browserAvailable())("dashboard in a browser", () => {
     const expected = ((await response.json()) as { error: { message: string } }).error;
     const error = page.getByTestId("api-error");
     await expect.poll(() => error.locator(".error-message").textContent()).toBe(expected.message);
+    await page.screenshot({ path: artifactPath("editor.png"), fullPage: true });
 
     await weight.fill("50");
     await page.getByLabel("Coverage (% of matching traffic)").fill("40");
@@ -323,6 +324,7 @@ describe.runIf(browserAvailable())("dashboard in a browser", () => {
     await card.waitFor();
     expect(await card.textContent()).toContain('{"country":"FR"}');
     await card.getByRole("link", { name: "Checkout test" }).waitFor();
+    await page.screenshot({ path: artifactPath("flags.png"), fullPage: true });
     await page.close();
   });
 
@@ -333,6 +335,7 @@ describe.runIf(browserAvailable())("dashboard in a browser", () => {
     await page.getByRole("button", { name: "Create key" }).click();
     const plaintext = (await page.getByTestId("new-key").locator("code").textContent()) ?? "";
     expect(plaintext).toMatch(/^ak_/);
+    await page.screenshot({ path: artifactPath("keys.png"), fullPage: true });
     // The new key works against the API, with the sdk scope only.
     const current = await api<{ key: { id: string; scopes: string[]; prefix: string } }>(
       "GET",
