@@ -301,3 +301,41 @@ describe("formatPValue", () => {
     expect(formatPValue(null)).toBe("n/a");
   });
 });
+
+describe("renderResults, a broken guardrail", () => {
+  it("says so above the metrics, with the relative change and the tolerance", async () => {
+    const engine = createAbkit({ store: memoryStore() });
+    await engine.experiments.create({
+      key: "faster",
+      variants: [
+        { key: "control", weight: 50 },
+        { key: "treatment", weight: 50 },
+      ],
+      metrics: [
+        { name: "clicks", kind: "count", primary: true },
+        { name: "latency_ms", kind: "mean", guardrail: { harm: "increase", tolerance: 0.05 } },
+      ],
+    });
+    await engine.experiments.start("faster");
+    const events = [];
+    for (let i = 0; i < 400; i++) {
+      const entityId = `u${i}`;
+      const { variantKey } = await engine.evaluate({ experimentKey: "faster", entityId });
+      const base = variantKey === "treatment" ? 1300 : 1000;
+      events.push({ entityId, metricName: "latency_ms", value: base + (i % 40) });
+    }
+    await engine.track(events);
+    const results = await engine.results("faster");
+    const [violation] = results.guardrailViolations;
+    expect(violation).toMatchObject({ metric: "latency_ms", variantKey: "treatment" });
+    const text = renderResults(results);
+    const line = text.split("\n").find((candidate) => candidate.startsWith("!! GUARDRAIL"));
+    expect(line).toBe(
+      `!! GUARDRAIL latency_ms: treatment moves it by ${formatPercent(violation!.relative!.estimate, true)} ` +
+        `[${formatPercent(violation!.relative!.ci![0], true)}, ${formatPercent(violation!.relative!.ci![1], true)}], ` +
+        "a increase beyond the tolerated 5.00%.",
+    );
+    expect(text.indexOf("!! GUARDRAIL")).toBeLessThan(text.indexOf("Metric "));
+    await engine.close();
+  });
+});

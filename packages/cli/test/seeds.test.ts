@@ -138,8 +138,9 @@ describe("seed 000: evaluate and track (Easy Experiments)", () => {
     const { variantKey, config } = (await res.json()) as EvaluateResponse;
     const { prompt, temperature } = config ?? defaultConfig;
 
-    // Example response: { experimentKey, variantKey, config }.
-    expect(Object.keys(body).sort()).toEqual(["config", "experimentKey", "variantKey"]);
+    // Example response: { experimentKey, variantKey, config }, and why (`reason`).
+    expect(Object.keys(body).sort()).toEqual(["config", "experimentKey", "reason", "variantKey"]);
+    expect(body).toMatchObject({ reason: "assigned" });
     expect(body.experimentKey).toBe("math-bot-system-prompt-v2");
     // The same variant the embedded engine gives for the same definition (deterministic).
     const embedded = createAbkit({ store: memoryStore() });
@@ -174,21 +175,52 @@ describe("seed 000: evaluate and track (Easy Experiments)", () => {
   });
 
   it.each([
-    ["the user matches no segment", keysOf("chatbot"), "math-bot-system-prompt-v2", "US"],
-    ["the experiment is a draft", keysOf("chatbot"), "math-bot-system-prompt-v3", "ES"],
-    ["the experiment was stopped", keysOf("chatbot"), "math-bot-system-prompt-v1", "ES"],
-    ["the key does not exist", keysOf("chatbot"), "math-bot-system-prompt-v9", "ES"],
-    ["the key is another company's", keysOf("rival"), "math-bot-system-prompt-v2", "ES"],
+    [
+      "the user matches no segment",
+      keysOf("chatbot"),
+      "math-bot-system-prompt-v2",
+      "US",
+      "no_segment_match",
+    ],
+    [
+      "the experiment is a draft",
+      keysOf("chatbot"),
+      "math-bot-system-prompt-v3",
+      "ES",
+      "not_running",
+    ],
+    [
+      "the experiment was stopped",
+      keysOf("chatbot"),
+      "math-bot-system-prompt-v1",
+      "ES",
+      "not_running",
+    ],
+    [
+      "the key does not exist",
+      keysOf("chatbot"),
+      "math-bot-system-prompt-v9",
+      "ES",
+      "unknown_experiment",
+    ],
+    // Another company's experiment is indistinguishable from none at all.
+    [
+      "the key is another company's",
+      keysOf("rival"),
+      "math-bot-system-prompt-v2",
+      "ES",
+      "unknown_experiment",
+    ],
   ])(
     "evaluate returns variantKey and config null when %s",
-    async (_, key, experimentKey, country) => {
+    async (_, key, experimentKey, country, reason) => {
       // A user of their own: user_42 keeps the variant they were first given, whatever changes.
       const res = await evaluate(
         { experimentKey, entityId: "user_77", properties: { country } },
         key(),
       );
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ experimentKey, variantKey: null, config: null });
+      expect(await res.json()).toEqual({ experimentKey, variantKey: null, config: null, reason });
     },
   );
 

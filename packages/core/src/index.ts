@@ -21,17 +21,13 @@ export type { IdPrefix } from "./ids.js";
 export { newId } from "./ids.js";
 export * from "./lifecycle/index.js";
 export * from "./schema/index.js";
-export type { SketchBuckets } from "./stats/sketch.js";
-export {
-  mergeSketches,
-  SKETCH_RELATIVE_ERROR,
-  sketchBucket,
-  sketchQuantile,
-} from "./stats/sketch.js";
+export * from "./stats/index.js";
 export type {
   AccountStore,
   ApplyEventsResult,
   AssignmentRecord,
+  CovariateAggregate,
+  CovariateProduct,
   DefinitionKind,
   DefinitionKinds,
   DefinitionOf,
@@ -50,8 +46,13 @@ export type {
 } from "./store.js";
 export {
   aggregateDelta,
+  checkAssignmentRecords,
   checkDefinitionId,
   checkDefinitionRevision,
+  checkEventRecords,
+  crossPair,
+  crossPartners,
+  emptyAggregates,
   exposureDay,
   ownEntry,
 } from "./storeHelpers.js";

@@ -57,8 +57,10 @@ export interface EventStore {
    * Records each assignment unless one exists for (project, experiment, entity): the first
    * writer wins, also across processes. Counts a new one, in the same atomic unit, as an
    * exposure of its variant and in `exposuresByDay` under the UTC day of its `assignedAt`
-   * (see `exposureDay`; a time that does not parse counts as an exposure only). Returns, in
-   * order, the variant now stored for each (the existing one when there was one).
+   * (see `exposureDay`; a time that does not parse counts as an exposure only), and adds its
+   * `covariates` to the variant's `CovariateAggregate`s. A bad covariate name or value
+   * rejects the whole call before any write (`validation_failed`). Returns, in order, the
+   * variant now stored for each (the existing one when there was one).
    */
   recordAssignments(assignments: AssignmentRecord[]): Promise<string[]>;
   /** The variant stored for (project, experiment, entity), or null. */
@@ -68,7 +70,10 @@ export interface EventStore {
    * Applies a batch in one atomic unit: an event whose `idempotencyKey` the project has seen
    * (earlier or earlier in this batch) is only counted in `deduped`; every other event is
    * kept and, for each of its `experimentIds` in which its entity has an assignment, added
-   * to the entity's running totals and its variant's aggregates (see `MetricAggregate`).
+   * to the entity's running totals and its variant's aggregates (see `MetricAggregate`), to
+   * the covariate products of the covariates kept with that assignment (`CovariateProduct`)
+   * and, for each partner B in `crossMetrics[experiment]`, to `crossProducts` by
+   * `value·t_u(B)`. A bad value or `crossMetrics` rejects the whole batch (`validation_failed`).
    */
   applyEvents(projectId: string, events: EventRecord[]): Promise<ApplyEventsResult>;
   /**
@@ -142,6 +147,11 @@ export interface AssignmentRecord {
   entityId: string;
   variantKey: string;
   assignedAt: string;
+  /**
+   * Covariate name -> the entity's value at its first exposure (for CUPED). Kept only with a
+   * new assignment: a losing writer's covariates are ignored. Names are slugs, values finite.
+   */
+  covariates?: Record<string, number> | undefined;
 }
 
 /** What `applyEvents` did: `accepted + deduped` equals the batch length. */
@@ -162,6 +172,26 @@ export interface MetricAggregate {
   entities: number;
 }
 
+/**
+ * One covariate in one variant, over the entities whose new assignment carried it:
+ * `entities` = their count, `sum = Σ x_u`, `sumSquares = Σ x_u²`.
+ */
+export interface CovariateAggregate {
+  entities: number;
+  sum: number;
+  sumSquares: number;
+}
+
+/**
+ * One (metric, covariate) pair in one variant, over the entities carrying the covariate:
+ * `sumXY = Σ x_u·t_u` (every accepted event adds `x_u·value`) and
+ * `sumXWithEvent = Σ x_u` over the entities with an event of the metric.
+ */
+export interface CovariateProduct {
+  sumXY: number;
+  sumXWithEvent: number;
+}
+
 /** An experiment's aggregates: exposures by variant, and metric -> variant -> statistics. */
 export interface ExperimentAggregates {
   /** variant -> entities assigned to it (each counted once, at its first assignment). */
@@ -174,6 +204,15 @@ export interface ExperimentAggregates {
    */
   exposuresByDay: Record<string, Record<string, number>>;
   metrics: Record<string, Record<string, MetricAggregate>>;
+  /** covariate -> variant -> statistics of the covariate values; `{}` without covariates. */
+  covariates: Record<string, Record<string, CovariateAggregate>>;
+  /** metric -> covariate -> variant -> cross sums for CUPED; `{}` when none. */
+  covariateProducts: Record<string, Record<string, Record<string, CovariateProduct>>>;
+  /**
+   * A1 -> A2 -> variant -> `Σ_u t_u(A1)·t_u(A2)` (A1 < A2 in JavaScript string order), for
+   * ratio metrics; kept from events' `crossMetrics`. `{}` when none.
+   */
+  crossProducts: Record<string, Record<string, Record<string, number>>>;
 }
 
 /** One log metric of one variant: how many logs carried it, their sum, and its sketch. */

@@ -1,5 +1,8 @@
 import { ConflictError } from "./errors/ConflictError.js";
-import type { DefinitionKind } from "./store.js";
+import { ValidationError } from "./errors/ValidationError.js";
+import { keySchema } from "./schema/common.js";
+import type { EventRecord } from "./schema/event.js";
+import type { AssignmentRecord, DefinitionKind, ExperimentAggregates } from "./store.js";
 
 /**
  * For store authors: throws the `conflict` a definition write must raise when the stored
@@ -98,6 +101,117 @@ export function exposureDay(assignedAt: string): string | null {
   return DAY.test(day) ? day : null;
 }
 
+/**
+ * For store authors: throws the `validation_failed` that `recordAssignments` must raise,
+ * before any write, when a record's `covariates` is not an object of slug names to finite
+ * numbers.
+ *
+ * @example
+ * checkAssignmentRecords(assignments); // then write
+ */
+export function checkAssignmentRecords(assignments: readonly AssignmentRecord[]): void {
+  assignments.forEach((record, index) => {
+    const { covariates } = record;
+    if (covariates === undefined) return;
+    if (!isPlainRecord(covariates)) {
+      throw ValidationError.field([index, "covariates"], "must be an object", "assignments");
+    }
+    for (const [name, value] of Object.entries(covariates)) {
+      if (!isName(name)) {
+        throw ValidationError.field([index, "covariates", name], NAME_RULE, "assignments");
+      }
+      if (typeof value !== "number" || !Number.isFinite(value)) {
+        throw ValidationError.field(
+          [index, "covariates", name],
+          "must be a finite number",
+          "assignments",
+        );
+      }
+    }
+  });
+}
+
+/**
+ * For store authors: throws the `validation_failed` that `applyEvents` must raise, before
+ * any write, when a value is not finite or `crossMetrics` is not experiment id -> metric
+ * names.
+ *
+ * @example
+ * checkEventRecords(events); // then write
+ */
+export function checkEventRecords(events: readonly EventRecord[]): void {
+  events.forEach((event, index) => {
+    if (typeof event.value !== "number" || !Number.isFinite(event.value)) {
+      throw ValidationError.field([index, "value"], "must be a finite number", "events");
+    }
+    const { crossMetrics } = event;
+    if (crossMetrics === undefined) return;
+    if (!isPlainRecord(crossMetrics)) {
+      throw ValidationError.field([index, "crossMetrics"], "must be an object", "events");
+    }
+    for (const [experimentId, names] of Object.entries(crossMetrics)) {
+      const path = [index, "crossMetrics", experimentId];
+      if (!Array.isArray(names)) throw ValidationError.field(path, "must be an array", "events");
+      names.forEach((name, n) => {
+        if (typeof name !== "string" || !isName(name)) {
+          throw ValidationError.field([...path, n], NAME_RULE, "events");
+        }
+      });
+    }
+  });
+}
+
+/**
+ * For store authors: the partners of `event` in `experimentId` whose totals its value
+ * multiplies, each once, without its own metric (in the order listed).
+ *
+ * @example
+ * crossPartners({ metricName: "a", crossMetrics: { e: ["b", "a", "b"] } }, "e"); // ["b"]
+ */
+export function crossPartners(
+  event: Pick<EventRecord, "metricName" | "crossMetrics">,
+  experimentId: string,
+): string[] {
+  const listed = event.crossMetrics && Object.hasOwn(event.crossMetrics, experimentId);
+  if (!listed) return [];
+  const names = event.crossMetrics?.[experimentId] ?? [];
+  return [...new Set(names)].filter((name) => name !== event.metricName);
+}
+
+/**
+ * For store authors: the two metrics of a cross product in the order `crossProducts` keys
+ * them (plain JavaScript string comparison, smaller first).
+ *
+ * @example
+ * crossPair("revenue", "orders"); // ["orders", "revenue"]
+ */
+export function crossPair(a: string, b: string): [string, string] {
+  return a < b ? [a, b] : [b, a];
+}
+
+/** For store authors: the aggregates of an experiment with no data, every map empty. */
+export function emptyAggregates(): ExperimentAggregates {
+  return {
+    exposures: {},
+    exposuresByDay: {},
+    metrics: {},
+    covariates: {},
+    covariateProducts: {},
+    crossProducts: {},
+  };
+}
+
 // --- Internal helpers ---
+
+const NAME_RULE =
+  "must be a name of 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit";
+
+function isName(name: string): boolean {
+  return keySchema.safeParse(name).success;
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

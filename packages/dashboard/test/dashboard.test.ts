@@ -9,6 +9,7 @@ import {
   formatNumber,
   formatP,
   formatPercent,
+  formatSignedNumber,
   formatSignedPercent,
 } from "../web/src/format.js";
 import { artifactPath, browserAvailable, launchBrowser } from "./browser.js";
@@ -290,13 +291,70 @@ describe.runIf(browserAvailable())("dashboard in a browser", () => {
     await page.close();
   });
 
+  it("shows the CUPED effect beside the raw one, and a broken guardrail apart", async () => {
+    await api("POST", "api/v1/experiments", {
+      key: "reply_length",
+      variants: [
+        { key: "control", weight: 50 },
+        { key: "concise", weight: 50 },
+      ],
+      metrics: [
+        { name: "tokens", kind: "sum", primary: true, covariate: "tokens_before" },
+        { name: "latency_ms", kind: "mean", guardrail: { harm: "increase", tolerance: 0.05 } },
+      ],
+    });
+    await api("POST", "api/v1/experiments/reply_length/start");
+    const events: unknown[] = [];
+    await Promise.all(
+      Array.from({ length: 400 }, async (_, index) => {
+        const entityId = `reader-${index}`;
+        const before = 100 + ((index * 37) % 60);
+        const { variantKey } = await api<{ variantKey: string }>(
+          "POST",
+          "api/v1/experiments/evaluate",
+          { experimentKey: "reply_length", entityId, properties: { tokens_before: before } },
+        );
+        const concise = variantKey === "concise";
+        const tokens = before + ((index * 13) % 20) - (concise ? 10 : 0);
+        events.push({ entityId, metricName: "tokens", value: tokens });
+        events.push({
+          entityId,
+          metricName: "latency_ms",
+          value: (concise ? 1300 : 1000) + ((index * 7) % 50),
+        });
+      }),
+    );
+    await api("POST", "api/v1/track", { events });
+    const results = await api<ExperimentResults>("GET", "api/v1/experiments/reply_length/results");
+    expect(results.guardrailViolations).toHaveLength(1);
+
+    const page = await signedInPage();
+    await page.goto(`${server.url}/#/experiments/reply_length`);
+    const alert = page.getByTestId("guardrail-alert");
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain("latency_ms");
+    const cuped = results.metrics[0]?.variants[1]?.comparison?.cuped;
+    const cell = page
+      .getByTestId("metric-table-tokens")
+      .locator('tr[data-variant="concise"] [data-cell="cuped"]');
+    expect(await cell.textContent()).toContain(
+      `${formatSignedNumber(cuped?.absolute.estimate)} ${formatInterval(cuped?.absolute.ci, formatSignedNumber)}`,
+    );
+    const verdict = page
+      .getByTestId("metric-table-latency_ms")
+      .locator('tr[data-variant="concise"] [data-cell="guardrail"]');
+    expect(await verdict.textContent()).toBe("harm");
+    await page.screenshot({ path: artifactPath("guardrail.png"), fullPage: true });
+    await page.close();
+  });
+
   it("lists experiments by status", async () => {
     const page = await signedInPage();
     const rows = page.getByTestId("experiments").locator("tbody tr");
     await rows.first().waitFor();
-    expect(await rows.count()).toBe(4);
+    expect(await rows.count()).toBe(5);
     await page.getByLabel("Status").selectOption("running");
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count()).toBe(3);
     await page.getByLabel("Status").selectOption("stopped");
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().getAttribute("data-key")).toBe("tutor_prompt");

@@ -74,8 +74,9 @@ describe.each(MOUNTS)("HTTP API on %s", (mount) => {
       });
       expect(response.status).toBe(200);
       const body: any = await response.json();
-      expect(Object.keys(body).sort()).toEqual(["config", "experimentKey", "variantKey"]);
+      expect(Object.keys(body).sort()).toEqual(["config", "experimentKey", "reason", "variantKey"]);
       expect(["control", "treatment"]).toContain(body.variantKey);
+      expect(body.reason).toBe("assigned");
       expect(body.config).toMatchObject({ temperature: 0.2 });
     });
 
@@ -381,6 +382,22 @@ describe.each(MOUNTS)("HTTP API on %s", (mount) => {
       expect(list.experiments.map((e: { key: string }) => e.key)).toContain(key);
       const results = await json(await call("GET", `/api/v1/experiments/${key}/results`));
       expect(results).toMatchObject({ experimentKey: key, srm: { mismatch: false } });
+      expect(results.correction).toEqual({ method: "holm", across: "variants" });
+      const corrected = await json(
+        await call(
+          "GET",
+          `/api/v1/experiments/${key}/results?correction=benjamini-hochberg&correctAcross=metrics-and-variants`,
+        ),
+      );
+      expect(corrected.correction).toEqual({
+        method: "benjamini-hochberg",
+        across: "metrics-and-variants",
+      });
+      await expectError(
+        await call("GET", `/api/v1/experiments/${key}/results?correction=bonferroni`),
+        400,
+        "validation_failed",
+      );
       expect((await json(await call("POST", `/api/v1/experiments/${key}/stop`))).status).toBe(
         "stopped",
       );

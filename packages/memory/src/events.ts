@@ -1,16 +1,21 @@
 import {
   aggregateDelta,
+  checkAssignmentRecords,
+  checkEventRecords,
+  type EventRecord,
   type EventStore,
   exposureDay,
   type MetricAggregate,
-  ValidationError,
 } from "@abkit/core";
+import { addCovariates, addProducts, readProducts } from "./products.js";
 import { copy, experimentState, type MemoryState, projectState } from "./state.js";
 
 /** Assignments, event batches with dedup, and incrementally kept aggregates. */
 export function eventMethods(state: MemoryState): EventStore {
   return {
     async recordAssignments(assignments) {
+      // Check every record before the first write: a bad call changes nothing.
+      checkAssignmentRecords(assignments);
       return assignments.map((record) => {
         const key = assignmentKey(record.projectId, record.experimentId, record.entityId);
         const existing = state.assignments.get(key);
@@ -18,6 +23,11 @@ export function eventMethods(state: MemoryState): EventStore {
         state.assignments.set(key, record.variantKey);
         const experiment = experimentState(state, record.projectId, record.experimentId);
         increment(experiment.exposures, record.variantKey);
+        const covariates = Object.entries(record.covariates ?? {});
+        if (covariates.length > 0) {
+          state.assignmentCovariates.set(key, covariates);
+          addCovariates(experiment, record.variantKey, covariates);
+        }
         const day = exposureDay(record.assignedAt);
         if (day !== null) {
           let variants = experiment.exposuresByDay.get(day);
@@ -37,11 +47,7 @@ export function eventMethods(state: MemoryState): EventStore {
 
     async applyEvents(projectId, events) {
       // Check every event before the first write: a bad batch changes nothing.
-      events.forEach((event, index) => {
-        if (!Number.isFinite(event.value)) {
-          throw ValidationError.field([index, "value"], "must be a finite number", "events");
-        }
-      });
+      checkEventRecords(events);
       const project = projectState(state, projectId);
       let accepted = 0;
       let deduped = 0;
@@ -61,15 +67,7 @@ export function eventMethods(state: MemoryState): EventStore {
             assignmentKey(projectId, experimentId, event.entityId),
           );
           if (variantKey === undefined) continue;
-          addToAggregates(
-            state,
-            projectId,
-            experimentId,
-            variantKey,
-            event.metricName,
-            event.entityId,
-            event.value,
-          );
+          addToAggregates(state, projectId, experimentId, variantKey, event);
         }
       }
       return { accepted, deduped };
@@ -89,7 +87,12 @@ export function eventMethods(state: MemoryState): EventStore {
           Object.fromEntries(variants),
         ]),
       );
-      return { exposures: Object.fromEntries(experiment.exposures), exposuresByDay, metrics };
+      return {
+        exposures: Object.fromEntries(experiment.exposures),
+        exposuresByDay,
+        metrics,
+        ...readProducts(experiment),
+      };
     },
   };
 }
@@ -110,10 +113,9 @@ function addToAggregates(
   projectId: string,
   experimentId: string,
   variantKey: string,
-  metricName: string,
-  entityId: string,
-  value: number,
+  event: EventRecord,
 ): void {
+  const { metricName, entityId, value } = event;
   const totalKey = `${projectId}\u0000${experimentId}\u0000${metricName}\u0000${entityId}`;
   const total = state.entityTotals.get(totalKey) ?? { events: 0, sum: 0 };
   const { metrics } = experimentState(state, projectId, experimentId);
@@ -129,5 +131,6 @@ function addToAggregates(
   aggregate.sumSquares += delta.sumSquares;
   aggregate.entities += delta.entities;
   variants.set(variantKey, aggregate);
+  addProducts(state, projectId, experimentId, variantKey, event, total.events === 0);
   state.entityTotals.set(totalKey, { events: total.events + 1, sum: total.sum + value });
 }

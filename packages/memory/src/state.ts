@@ -1,5 +1,7 @@
 import type {
   ApiKeyRecord,
+  CovariateAggregate,
+  CovariateProduct,
   DefinitionKind,
   DefinitionKinds,
   EventRecord,
@@ -15,6 +17,8 @@ export interface MemoryState {
   projects: Map<string, ProjectState>;
   /** `project NUL experiment NUL entity` -> variant key. */
   assignments: Map<string, string>;
+  /** `project NUL experiment NUL entity` -> covariates kept with its assignment. */
+  assignmentCovariates: Map<string, [string, number][]>;
   /** `project NUL idempotencyKey` of every event seen. */
   seenKeys: Set<string>;
   /** `project NUL experiment NUL metric NUL entity` -> the entity's running total. */
@@ -46,6 +50,12 @@ export interface ExperimentState {
   exposuresByDay: Map<string, Map<string, number>>;
   /** metric -> variant -> aggregate */
   metrics: Map<string, Map<string, MetricAggregate>>;
+  /** covariate -> variant -> aggregate */
+  covariates: Map<string, Map<string, CovariateAggregate>>;
+  /** metric -> covariate -> variant -> products */
+  covariateProducts: Map<string, Map<string, Map<string, CovariateProduct>>>;
+  /** A1 -> A2 -> variant -> Σ t(A1)·t(A2) */
+  crossProducts: Map<string, Map<string, Map<string, number>>>;
 }
 
 export function createState(): MemoryState {
@@ -53,6 +63,7 @@ export function createState(): MemoryState {
     closed: false,
     projects: new Map(),
     assignments: new Map(),
+    assignmentCovariates: new Map(),
     seenKeys: new Set(),
     entityTotals: new Map(),
     experiments: new Map(),
@@ -84,10 +95,27 @@ export function experimentState(state: MemoryState, projectId: string, experimen
   const key = `${projectId}\u0000${experimentId}`;
   let experiment = state.experiments.get(key);
   if (!experiment) {
-    experiment = { exposures: new Map(), exposuresByDay: new Map(), metrics: new Map() };
+    experiment = {
+      exposures: new Map(),
+      exposuresByDay: new Map(),
+      metrics: new Map(),
+      covariates: new Map(),
+      covariateProducts: new Map(),
+      crossProducts: new Map(),
+    };
     state.experiments.set(key, experiment);
   }
   return experiment;
+}
+
+/** `map.get(key)`, set to `create()` first when absent. */
+export function entry<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
 }
 
 /** Copies a record in or out, so callers never share objects with the store. */

@@ -1,9 +1,21 @@
-import { type AssignmentRecord, exposureDay, StoreUnavailableError } from "@abkit/core";
+import {
+  type AssignmentRecord,
+  checkAssignmentRecords,
+  exposureDay,
+  StoreUnavailableError,
+} from "@abkit/core";
 import { type ClientSession, ObjectId } from "mongodb";
 import type { Collections } from "./collections.js";
 import type { OpenStore } from "./connection.js";
 import type { AssignmentBatchDoc, AssignmentDoc } from "./counterDocs.js";
-import { incrementOnce, insertIgnoringDuplicates, keyString, releaseToken } from "./guarded.js";
+import {
+  type CounterUpdate,
+  incrementOnce,
+  insertIgnoringDuplicates,
+  keyString,
+  releaseToken,
+} from "./guarded.js";
+import type { AssignmentInfo } from "./productPlan.js";
 import { beforeLease } from "./server.js";
 
 /**
@@ -26,6 +38,8 @@ export async function recordAssignments(
   open: OpenStore,
   records: readonly AssignmentRecord[],
 ): Promise<string[]> {
+  // Check every record before the first write: a bad call writes nothing.
+  checkAssignmentRecords(records);
   if (records.length === 0) return [];
   await open.recover();
   // The first record of each (project, experiment, entity) is the batch's candidate.
@@ -39,13 +53,17 @@ export async function recordAssignments(
     state: "pending",
     lease: await open.clock.leaseUntil(),
     records: [...candidates.values()].map(
-      ({ projectId, experimentId, entityId, variantKey, assignedAt }) => ({
-        projectId,
-        experimentId,
-        entityId,
-        variantKey,
-        assignedAt,
-      }),
+      ({ projectId, experimentId, entityId, variantKey, assignedAt, covariates }) => {
+        const entries = Object.entries(covariates ?? {}).map(([name, value]) => ({ name, value }));
+        return {
+          projectId,
+          experimentId,
+          entityId,
+          variantKey,
+          assignedAt,
+          ...(entries.length > 0 ? { covariates: entries } : {}),
+        };
+      },
     ),
   };
   await open.collections.assignmentBatches.insertOne(batch);
@@ -68,7 +86,7 @@ export async function applyAssignmentBatch(
   open: OpenStore,
   batch: AssignmentBatchDoc,
 ): Promise<Map<string, string>> {
-  const { assignments, assignmentBatches, exposures } = open.collections;
+  const { assignments, assignmentBatches, exposures, covariates } = open.collections;
   const token = batch._id.toHexString();
   // Replays insert nothing new: whoever ran first inserted every record it could.
   await insertIgnoringDuplicates(
@@ -77,6 +95,7 @@ export async function applyAssignmentBatch(
   );
   const stored = await readAssignments(assignments, batch.records);
   const counts = new Map<string, { key: Record<string, string>; inc: Record<string, number> }>();
+  const covariateUpdates = new Map<string, CounterUpdate>();
   for (const record of batch.records) {
     const doc = stored.get(assignmentKey(record.projectId, record.experimentId, record.entityId));
     if (!doc) throw missing();
@@ -93,9 +112,25 @@ export async function applyAssignmentBatch(
     const day = exposureDay(doc.assignedAt);
     if (day !== null) add(entry.inc, `days.${day}`);
     counts.set(id, entry);
+    // The stored document's covariates: the winner's, the same on every replay.
+    for (const { name, value } of doc.covariates ?? []) {
+      const covariateKey = { ...key, covariate: name };
+      const covariateId = `${id}\u0000${name}`;
+      const update = covariateUpdates.get(covariateId) ?? {
+        key: covariateKey,
+        inc: { entities: 0, sum: 0, sumSquares: 0 },
+      };
+      update.inc.entities! += 1;
+      update.inc.sum! += value;
+      update.inc.sumSquares! += value * value;
+      covariateUpdates.set(covariateId, update);
+    }
   }
   const updates = [...counts.values()];
-  const applied = await incrementOnce(exposures, updates, token, batch.lease, { count: 0 });
+  const covariateCounts = [...covariateUpdates.values()];
+  const applied =
+    (await incrementOnce(exposures, updates, token, batch.lease, { count: 0 })) &&
+    (await incrementOnce(covariates, covariateCounts, token, batch.lease, ZERO_COVARIATE));
   // Committing is deleting the journal entry, while the lease still holds.
   const committed =
     applied &&
@@ -113,11 +148,18 @@ export async function applyAssignmentBatch(
     }
     return variantsOf(stored);
   }
-  await releaseToken(
-    exposures,
-    updates.map((update) => update.key),
-    token,
-  );
+  await Promise.all([
+    releaseToken(
+      exposures,
+      updates.map((update) => update.key),
+      token,
+    ),
+    releaseToken(
+      covariates,
+      covariateCounts.map((update) => update.key),
+      token,
+    ),
+  ]);
   return variantsOf(stored);
 }
 
@@ -146,7 +188,19 @@ export async function variantLookup(
   entityIds: readonly string[],
   session?: ClientSession,
 ): Promise<(experimentId: string, entityId: string) => string | undefined> {
-  const variants = new Map<string, string>();
+  const infoOf = await assignmentLookup(collections, projectId, experimentIds, entityIds, session);
+  return (experimentId, entityId) => infoOf(experimentId, entityId)?.variantKey;
+}
+
+/** Like `variantLookup`, with the covariates kept with each assignment. */
+export async function assignmentLookup(
+  collections: Collections,
+  projectId: string,
+  experimentIds: readonly string[],
+  entityIds: readonly string[],
+  session?: ClientSession,
+): Promise<(experimentId: string, entityId: string) => AssignmentInfo | undefined> {
+  const variants = new Map<string, AssignmentInfo>();
   if (experimentIds.length > 0 && entityIds.length > 0) {
     const docs = await collections.assignments
       .find(
@@ -156,18 +210,24 @@ export async function variantLookup(
           entityId: { $in: [...new Set(entityIds)] },
         },
         {
-          projection: { experimentId: 1, entityId: 1, variantKey: 1 },
+          projection: { experimentId: 1, entityId: 1, variantKey: 1, covariates: 1 },
           ...(session ? { session } : {}),
         },
       )
       .toArray();
-    for (const doc of docs)
-      variants.set(assignmentKey(projectId, doc.experimentId, doc.entityId), doc.variantKey);
+    for (const doc of docs) {
+      variants.set(assignmentKey(projectId, doc.experimentId, doc.entityId), {
+        variantKey: doc.variantKey,
+        covariates: doc.covariates ?? [],
+      });
+    }
   }
   return (experimentId, entityId) => variants.get(assignmentKey(projectId, experimentId, entityId));
 }
 
 // --- Internal helpers ---
+
+const ZERO_COVARIATE = { entities: 0, sum: 0, sumSquares: 0 };
 
 function assignmentKey(projectId: string, experimentId: string, entityId: string): string {
   return `${projectId}\u0000${experimentId}\u0000${entityId}`;

@@ -3,6 +3,9 @@ import type {
   AggregateDoc,
   AssignmentBatchDoc,
   AssignmentDoc,
+  CovariateDoc,
+  CovariateProductDoc,
+  CrossProductDoc,
   EntityTotalDoc,
   EventKeyDoc,
   ExposureDoc,
@@ -23,6 +26,9 @@ export const COLLECTION_NAMES = {
   eventKeys: "event_keys",
   entityTotals: "entity_totals",
   aggregates: "aggregates",
+  covariates: "covariates",
+  covariateProducts: "covariate_products",
+  crossProducts: "cross_products",
   logs: "logs",
   logSummaries: "log_summaries",
   projects: "projects",
@@ -108,6 +114,24 @@ export const INDEXES: readonly IndexSpec[] = [
     unique: true,
   },
   {
+    collection: "covariates",
+    name: "project_experiment_covariate_variant",
+    key: { projectId: 1, experimentId: 1, covariate: 1, variantKey: 1 },
+    unique: true,
+  },
+  {
+    collection: "covariateProducts",
+    name: "project_experiment_metric_covariate_variant",
+    key: { projectId: 1, experimentId: 1, metricName: 1, covariate: 1, variantKey: 1 },
+    unique: true,
+  },
+  {
+    collection: "crossProducts",
+    name: "project_experiment_metrics_variant",
+    key: { projectId: 1, experimentId: 1, metricA: 1, metricB: 1, variantKey: 1 },
+    unique: true,
+  },
+  {
     collection: "logs",
     name: "project_experiment_id",
     key: { projectId: 1, experimentId: 1, _id: -1 },
@@ -148,6 +172,9 @@ export interface Collections {
   eventKeys: Collection<EventKeyDoc>;
   entityTotals: Collection<EntityTotalDoc>;
   aggregates: Collection<AggregateDoc>;
+  covariates: Collection<CovariateDoc>;
+  covariateProducts: Collection<CovariateProductDoc>;
+  crossProducts: Collection<CrossProductDoc>;
   logs: Collection<LogDoc>;
   logSummaries: Collection<LogSummaryDoc>;
   projects: Collection<ProjectDoc>;

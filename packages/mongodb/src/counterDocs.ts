@@ -1,4 +1,5 @@
 import type { ObjectId } from "mongodb";
+import type { CovariateEntry } from "./productPlan.js";
 
 /**
  * The documents that count (counters, running totals, claimed keys) and the journal of
@@ -19,6 +20,8 @@ export interface AssignmentDoc {
   entityId: string;
   variantKey: string;
   assignedAt: string;
+  /** The covariates kept with it (names are values): only the first writer's. */
+  covariates?: CovariateEntry[];
   /** The batch that inserted it: its exposure counts once, under that batch's token. */
   batchId: string;
 }
@@ -94,5 +97,38 @@ export interface AssignmentBatchDoc {
     entityId: string;
     variantKey: string;
     assignedAt: string;
+    covariates?: CovariateEntry[];
   }[];
+}
+
+/** A covariate's sums over the new assignments of one variant. */
+export interface CovariateDoc extends GuardedDoc {
+  projectId: string;
+  experimentId: string;
+  covariate: string;
+  variantKey: string;
+  entities: number;
+  sum: number;
+  sumSquares: number;
+}
+
+/** Σ x·t and Σ x over entities with an event, for one (metric, covariate, variant). */
+export interface CovariateProductDoc extends GuardedDoc {
+  projectId: string;
+  experimentId: string;
+  metricName: string;
+  covariate: string;
+  variantKey: string;
+  sumXY: number;
+  sumXWithEvent: number;
+}
+
+/** Σ t(metricA)·t(metricB) over one variant's entities (metricA < metricB). */
+export interface CrossProductDoc extends GuardedDoc {
+  projectId: string;
+  experimentId: string;
+  metricA: string;
+  metricB: string;
+  variantKey: string;
+  sum: number;
 }

@@ -8,6 +8,7 @@ import {
   type Project,
 } from "@abkit/core";
 import type { ObjectId } from "mongodb";
+import { type EventEntry, partnersOf } from "./productPlan.js";
 
 /**
  * The documents the store keeps, and the mapping between them and abkit's records. No
@@ -41,7 +42,7 @@ export interface EventBatchDoc {
   state: "pending" | "applied";
   /** Until when its current applier may write (absent once applied). */
   lease?: Date;
-  events: EventRecord[];
+  events: EventEntry[];
   /** Indexes of the events counted as duplicates (set when applied). */
   deduped?: number[];
 }
@@ -193,9 +194,13 @@ export function fromApiKeyDoc(doc: ApiKeyDoc): ApiKeyRecord {
   };
 }
 
-/** An event record as stored in its batch (a copy with exactly the record's fields). */
-export function toEventEntry(event: EventRecord): EventRecord {
+/**
+ * An event record as stored in its batch (a copy with exactly the record's fields); its
+ * `crossMetrics` become `partners`, a list, so experiment ids stay values, never field names.
+ */
+export function toEventEntry(event: EventRecord): EventEntry {
   const { id, entityId, metricName, value, idempotencyKey, timestamp, experimentIds } = event;
+  const partners = partnersOf(event);
   return {
     id,
     entityId,
@@ -204,6 +209,7 @@ export function toEventEntry(event: EventRecord): EventRecord {
     idempotencyKey,
     timestamp,
     experimentIds: [...experimentIds],
+    ...(partners ? { partners } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { type ApplyEventsResult, type EventRecord, StoreUnavailableError } from "@abkit/core";
 import { type AnyBulkWriteOperation, type Document, ObjectId } from "mongodb";
-import { variantLookup } from "./assignments.js";
+import { assignmentLookup } from "./assignments.js";
 import type { OpenStore } from "./connection.js";
 import type { EntityTotalDoc } from "./counterDocs.js";
 import { type EventBatchDoc, toEventEntry } from "./documents.js";
@@ -14,6 +14,7 @@ import {
   totalKey,
 } from "./eventPlan.js";
 import { ensureDocs, incrementOnce, insertIgnoringDuplicates, releaseToken } from "./guarded.js";
+import { planProducts } from "./productPlan.js";
 import { beforeLease } from "./server.js";
 
 /**
@@ -57,19 +58,22 @@ export async function applyEventBatch(
   open: OpenStore,
   batch: EventBatchDoc & { lease: Date },
 ): Promise<ApplyEventsResult> {
-  const { eventBatches, entityTotals, aggregates } = open.collections;
+  const { eventBatches, entityTotals, aggregates, covariateProducts, crossProducts } =
+    open.collections;
   const { projectId, events, lease } = batch;
   const token = batch._id.toHexString();
 
   const accepted = await claimKeys(open, batch, token);
   const acceptedEvents = accepted.map((index) => events[index]!);
-  const variantOf = await variantLookup(
+  const infoOf = await assignmentLookup(
     open.collections,
     projectId,
     acceptedEvents.flatMap((event) => event.experimentIds),
     acceptedEvents.map((event) => event.entityId),
   );
-  const totals = planTotals(acceptedEvents, variantOf);
+  // Partners' totals are in the plan too (no value): their totals before this batch are
+  // recorded like the others', so a replay computes the same cross products.
+  const totals = planTotals(acceptedEvents, (e, u) => infoOf(e, u)?.variantKey);
   const totalKeys = totals.map((total) => totalFilter(projectId, total));
   await ensureDocs(entityTotals, totalKeys, { events: 0, sum: 0 });
 
@@ -98,10 +102,21 @@ export async function applyEventBatch(
         }),
       )
     : [];
+  const products = befores
+    ? planProducts(projectId, acceptedEvents, infoOf, (key) => befores.get(key)!)
+    : { covariateProducts: [], crossProducts: [] };
   const result = { accepted: accepted.length, deduped: events.length - accepted.length };
   const committed =
     befores !== undefined &&
     (await incrementOnce(aggregates, aggregateUpdates, token, lease, ZERO_AGGREGATE)) &&
+    (await incrementOnce(
+      covariateProducts,
+      products.covariateProducts,
+      token,
+      lease,
+      ZERO_COVARIATE_PRODUCT,
+    )) &&
+    (await incrementOnce(crossProducts, products.crossProducts, token, lease, { sum: 0 })) &&
     (
       await eventBatches.updateOne(
         { _id: batch._id, state: "pending", lease, ...beforeLease(lease) },
@@ -130,6 +145,16 @@ export async function applyEventBatch(
     releaseToken(
       aggregates,
       aggregateUpdates.map((update) => update.key),
+      token,
+    ),
+    releaseToken(
+      covariateProducts,
+      products.covariateProducts.map((update) => update.key),
+      token,
+    ),
+    releaseToken(
+      crossProducts,
+      products.crossProducts.map((update) => update.key),
       token,
     ),
   ]);
@@ -223,6 +248,7 @@ async function readBefores(
 }
 
 const ZERO_AGGREGATE = { events: 0, sum: 0, sumSquares: 0, entities: 0 };
+const ZERO_COVARIATE_PRODUCT = { sumXY: 0, sumXWithEvent: 0 };
 
 function keyOfTotal(total: { experimentId: string; metricName: string; entityId: string }): string {
   return totalKey(total.experimentId, total.metricName, total.entityId);

@@ -1,4 +1,5 @@
-import { aggregateDelta, type EventRecord, ValidationError } from "@abkit/core";
+import { aggregateDelta, checkEventRecords, type EventRecord } from "@abkit/core";
+import type { EventEntry } from "./productPlan.js";
 
 /**
  * The arithmetic of an event batch, free of I/O so both ways of applying a batch (one
@@ -35,14 +36,10 @@ export interface TotalBefore {
 
 /**
  * Throws the `validation_failed` the contract asks for when any value is not a finite
- * number, before anything is written.
+ * number or `crossMetrics` is malformed, before anything is written.
  */
 export function validateEvents(events: readonly EventRecord[]): void {
-  events.forEach((event, index) => {
-    if (typeof event.value !== "number" || !Number.isFinite(event.value)) {
-      throw ValidationError.field([index, "value"], "must be a finite number", "events");
-    }
-  });
+  checkEventRecords(events);
 }
 
 /**
@@ -72,27 +69,34 @@ export function firstOfEachKey(events: readonly Pick<EventRecord, "idempotencyKe
  * entity has a variant (`variantOf` returns undefined where it has none).
  */
 export function planTotals(
-  accepted: readonly EventRecord[],
+  accepted: readonly EventEntry[],
   variantOf: (experimentId: string, entityId: string) => string | undefined,
 ): PlannedTotal[] {
   const totals = new Map<string, PlannedTotal>();
+  const totalOf = (
+    experimentId: string,
+    metricName: string,
+    entityId: string,
+    variantKey: string,
+  ) => {
+    const id = totalKey(experimentId, metricName, entityId);
+    let total = totals.get(id);
+    if (!total) {
+      total = { experimentId, metricName, entityId, variantKey, values: [] };
+      totals.set(id, total);
+    }
+    return total;
+  };
   for (const event of accepted) {
     for (const experimentId of event.experimentIds) {
       const variantKey = variantOf(experimentId, event.entityId);
       if (variantKey === undefined) continue;
-      const id = totalKey(experimentId, event.metricName, event.entityId);
-      let total = totals.get(id);
-      if (!total) {
-        total = {
-          experimentId,
-          metricName: event.metricName,
-          entityId: event.entityId,
-          variantKey,
-          values: [],
-        };
-        totals.set(id, total);
+      totalOf(experimentId, event.metricName, event.entityId, variantKey).values.push(event.value);
+      // A partner's total is read (and, in a batch, recorded) with no value of its own.
+      const partners = event.partners?.find((list) => list.experimentId === experimentId);
+      for (const partner of partners?.metrics ?? []) {
+        totalOf(experimentId, partner, event.entityId, variantKey);
       }
-      total.values.push(event.value);
     }
   }
   return [...totals.values()];
@@ -112,6 +116,7 @@ export function planAggregates(
 ): PlannedAggregate[] {
   const aggregates = new Map<string, PlannedAggregate>();
   for (const total of totals) {
+    if (total.values.length === 0) continue; // a partner's total: no aggregate moves
     const before = beforeOf(total);
     const id = totalKey(total.experimentId, total.metricName, total.variantKey);
     let aggregate = aggregates.get(id);

@@ -1,10 +1,17 @@
 import type { ApplyEventsResult, EventRecord } from "@abkit/core";
-import { type AnyBulkWriteOperation, type ClientSession, ObjectId } from "mongodb";
-import { variantLookup } from "./assignments.js";
+import {
+  type AnyBulkWriteOperation,
+  type ClientSession,
+  type Collection,
+  type Document,
+  ObjectId,
+} from "mongodb";
+import { assignmentLookup } from "./assignments.js";
 import type { OpenStore } from "./connection.js";
 import type { AggregateDoc, EntityTotalDoc } from "./counterDocs.js";
 import { toEventEntry } from "./documents.js";
 import { firstOfEachKey, planAggregates, planTotals, sumOf, totalKey } from "./eventPlan.js";
+import { planProducts } from "./productPlan.js";
 import { inTransaction } from "./transactions.js";
 
 /**
@@ -33,7 +40,8 @@ async function applyInSession(
   projectId: string,
   events: readonly EventRecord[],
 ): Promise<ApplyEventsResult> {
-  const { eventBatches, eventKeys, entityTotals, aggregates } = open.collections;
+  const { eventBatches, eventKeys, entityTotals, aggregates, covariateProducts, crossProducts } =
+    open.collections;
   const batchId = new ObjectId();
   const firsts = firstOfEachKey(events);
   const keys = firsts.flatMap((index) => events[index]!.idempotencyKey ?? []);
@@ -69,15 +77,15 @@ async function applyInSession(
     { session },
   );
 
-  const acceptedEvents = accepted.map((index) => events[index]!);
-  const variantOf = await variantLookup(
+  const acceptedEvents = accepted.map((index) => toEventEntry(events[index]!));
+  const infoOf = await assignmentLookup(
     open.collections,
     projectId,
     acceptedEvents.flatMap((event) => event.experimentIds),
     acceptedEvents.map((event) => event.entityId),
     session,
   );
-  const totals = planTotals(acceptedEvents, variantOf);
+  const totals = planTotals(acceptedEvents, (e, u) => infoOf(e, u)?.variantKey);
   if (totals.length > 0) {
     const current = await entityTotals
       .find(
@@ -127,6 +135,28 @@ async function applyInSession(
       })) as AnyBulkWriteOperation<AggregateDoc>[],
       { session },
     );
+    const products = planProducts(
+      projectId,
+      acceptedEvents,
+      infoOf,
+      (key) => befores.get(key) ?? { sum: 0, events: 0 },
+    );
+    for (const [collection, counters] of [
+      [covariateProducts, products.covariateProducts],
+      [crossProducts, products.crossProducts],
+    ] as const) {
+      if (counters.length === 0) continue;
+      await (collection as unknown as Collection<Document>).bulkWrite(
+        counters.map(({ key, inc }) => ({
+          updateOne: {
+            filter: key,
+            update: { $inc: inc, $setOnInsert: { pending: [] } },
+            upsert: true,
+          },
+        })),
+        { session },
+      );
+    }
   }
   return { accepted: accepted.length, deduped: events.length - accepted.length };
 }

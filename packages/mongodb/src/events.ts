@@ -1,4 +1,4 @@
-import { type EventStore, type ExperimentAggregates, ownEntry } from "@abkit/core";
+import { type EventStore, emptyAggregates, ownEntry } from "@abkit/core";
 import { getAssignment, recordAssignments } from "./assignments.js";
 import type { Connection } from "./connection.js";
 import { applyEventsJournaled } from "./eventJournal.js";
@@ -35,31 +35,37 @@ export function eventMethods({ run }: Connection): EventStore {
     readAggregates: (projectId, experimentId) =>
       run(async (open) => {
         await open.recover();
-        const { exposures, aggregates } = open.collections;
-        const [exposureDocs, aggregateDocs] = await Promise.all([
-          exposures
-            .find(
-              { projectId, experimentId, count: { $gt: 0 } },
-              { projection: { variantKey: 1, count: 1, days: 1 } },
-            )
-            .toArray(),
-          aggregates
-            .find(
-              { projectId, experimentId, events: { $gt: 0 } },
-              {
-                projection: {
-                  metricName: 1,
-                  variantKey: 1,
-                  events: 1,
-                  sum: 1,
-                  sumSquares: 1,
-                  entities: 1,
+        const { exposures, aggregates, covariates, covariateProducts, crossProducts } =
+          open.collections;
+        const scope = { projectId, experimentId };
+        const [exposureDocs, aggregateDocs, covariateDocs, productDocs, crossDocs] =
+          await Promise.all([
+            exposures
+              .find(
+                { projectId, experimentId, count: { $gt: 0 } },
+                { projection: { variantKey: 1, count: 1, days: 1 } },
+              )
+              .toArray(),
+            aggregates
+              .find(
+                { projectId, experimentId, events: { $gt: 0 } },
+                {
+                  projection: {
+                    metricName: 1,
+                    variantKey: 1,
+                    events: 1,
+                    sum: 1,
+                    sumSquares: 1,
+                    entities: 1,
+                  },
                 },
-              },
-            )
-            .toArray(),
-        ]);
-        const result: ExperimentAggregates = { exposures: {}, exposuresByDay: {}, metrics: {} };
+              )
+              .toArray(),
+            covariates.find({ ...scope, entities: { $gt: 0 } }).toArray(),
+            covariateProducts.find(scope).toArray(),
+            crossProducts.find(scope).toArray(),
+          ]);
+        const result = emptyAggregates();
         for (const doc of exposureDocs) {
           ownEntry(result.exposures, doc.variantKey, () => doc.count);
           for (const [day, count] of Object.entries(doc.days ?? {})) {
@@ -83,6 +89,38 @@ export function eventMethods({ run }: Connection): EventStore {
               sumSquares,
               entities,
             }),
+          );
+        }
+        for (const doc of covariateDocs) {
+          const { entities, sum, sumSquares } = doc;
+          ownEntry(
+            ownEntry(result.covariates, doc.covariate, () => ({})),
+            doc.variantKey,
+            () => ({
+              entities,
+              sum,
+              sumSquares,
+            }),
+          );
+        }
+        // Product counters exist only for batches that moved them (or are about to: recovery).
+        for (const doc of productDocs) {
+          const byCovariate = ownEntry(result.covariateProducts, doc.metricName, () => ({}));
+          ownEntry(
+            ownEntry(byCovariate, doc.covariate, () => ({})),
+            doc.variantKey,
+            () => ({
+              sumXY: doc.sumXY,
+              sumXWithEvent: doc.sumXWithEvent,
+            }),
+          );
+        }
+        for (const doc of crossDocs) {
+          const byB = ownEntry(result.crossProducts, doc.metricA, () => ({}));
+          ownEntry(
+            ownEntry(byB, doc.metricB, () => ({})),
+            doc.variantKey,
+            () => doc.sum,
           );
         }
         return result;

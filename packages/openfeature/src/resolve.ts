@@ -17,6 +17,8 @@ const REASONS: Record<FlagEvaluation["reason"], ResolutionReason> = {
   rule: StandardResolutionReasons.TARGETING_MATCH,
   default: StandardResolutionReasons.DEFAULT,
   disabled: StandardResolutionReasons.DISABLED,
+  // A held-out entity is served the flag's default, on purpose.
+  holdout: StandardResolutionReasons.DEFAULT,
 };
 
 /**

@@ -1,13 +1,15 @@
 import {
+  checkAssignmentRecords,
+  checkEventRecords,
   type EventStore,
   exposureDay,
   type MetricAggregate,
   ownEntry,
-  ValidationError,
 } from "@abkit/core";
 import type { Connection } from "./connection.js";
 import { replyOf } from "./definitions.js";
 import { scriptError } from "./errors.js";
+import { encodeCovariates, encodePartners, readProducts } from "./products.js";
 
 const SEPARATOR = "\u0000";
 
@@ -16,6 +18,8 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
   return {
     recordAssignments: (assignments) =>
       run(async () => {
+        // Check every record before the first script: a bad call writes nothing.
+        checkAssignmentRecords(assignments);
         // One script per (project, experiment): its keys share a slot.
         const groups = new Map<string, number[]>();
         assignments.forEach((record, index) => {
@@ -33,10 +37,17 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
                 k.assignments(first.experimentId),
                 k.exposures(first.experimentId),
                 k.exposuresByDay(first.experimentId),
+                k.entityCovariates(first.experimentId),
+                k.covariates(first.experimentId),
               ],
               indexes.flatMap((i) => {
-                const { entityId, variantKey, assignedAt } = assignments[i]!;
-                return [entityId, variantKey, exposureDay(assignedAt) ?? ""];
+                const { entityId, variantKey, assignedAt, covariates } = assignments[i]!;
+                return [
+                  entityId,
+                  variantKey,
+                  exposureDay(assignedAt) ?? "",
+                  encodeCovariates(covariates),
+                ];
               }),
             )) as string[];
             indexes.forEach((i, position) => {
@@ -55,18 +66,21 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
 
     applyEvents: (projectId, events) =>
       run(async () => {
-        events.forEach((event, index) => {
-          if (typeof event.value !== "number" || !Number.isFinite(event.value)) {
-            throw ValidationError.field([index, "value"], "must be a finite number", "events");
-          }
-        });
+        checkEventRecords(events);
         if (events.length === 0) return { accepted: 0, deduped: 0 };
         const k = keys.project(projectId);
         const experiments = [...new Set(events.flatMap((event) => event.experimentIds))];
         const position = new Map(experiments.map((id, index) => [id, index + 1]));
         const eventKeys = [k.idempotencyKeys, k.events];
-        for (const id of experiments)
-          eventKeys.push(k.assignments(id), k.totals(id), k.aggregates(id));
+        for (const id of experiments) {
+          eventKeys.push(
+            k.assignments(id),
+            k.entityCovariates(id),
+            k.totals(id),
+            k.aggregates(id),
+            k.products(id),
+          );
+        }
         const args: (string | number)[] = [events.length];
         for (const event of events) {
           args.push(
@@ -76,6 +90,7 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
             event.idempotencyKey ?? "",
             event.experimentIds.map((id) => position.get(id)).join(","),
             JSON.stringify(event),
+            encodePartners(event),
           );
         }
         const [first, second] = (await script("applyEvents", eventKeys, args)) as [number, number];
@@ -91,6 +106,8 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
           .hgetall(k.exposures(experimentId))
           .hgetall(k.aggregates(experimentId))
           .hgetall(k.exposuresByDay(experimentId))
+          .hgetall(k.covariates(experimentId))
+          .hgetall(k.products(experimentId))
           .exec();
         const exposures: Record<string, number> = {};
         for (const [variant, count] of Object.entries(
@@ -126,7 +143,15 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
             aggregate[stat] = Number(value);
           }
         }
-        return { exposures, exposuresByDay, metrics };
+        return {
+          exposures,
+          exposuresByDay,
+          metrics,
+          ...readProducts(
+            replyOf<Record<string, string>>(replies, 3) ?? {},
+            replyOf<Record<string, string>>(replies, 4) ?? {},
+          ),
+        };
       }),
   };
 }

@@ -18,6 +18,12 @@ export interface ProjectKeys {
   assignments(experimentId: string): string;
   exposures(experimentId: string): string;
   exposuresByDay(experimentId: string): string;
+  /** entity -> the covariates kept with its assignment. */
+  entityCovariates(experimentId: string): string;
+  /** Covariate aggregates per variant. */
+  covariates(experimentId: string): string;
+  /** Covariate products and cross products per variant. */
+  products(experimentId: string): string;
   totals(experimentId: string): string;
   aggregates(experimentId: string): string;
   logIndex(experimentId: string): string;
@@ -46,6 +52,9 @@ export function keysFor(prefix: string): Keys {
         assignments: (experimentId) => `${base}asg:${experimentId}`,
         exposures: (experimentId) => `${base}expo:${experimentId}`,
         exposuresByDay: (experimentId) => `${base}expoday:${experimentId}`,
+        entityCovariates: (experimentId) => `${base}asgcov:${experimentId}`,
+        covariates: (experimentId) => `${base}cov:${experimentId}`,
+        products: (experimentId) => `${base}prod:${experimentId}`,
         totals: (experimentId) => `${base}tot:${experimentId}`,
         aggregates: (experimentId) => `${base}agg:${experimentId}`,
         logIndex: (experimentId) => `${base}logidx:${experimentId}`,

@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import type { Redis } from "ioredis";
 
 /** Bumped whenever a script changes, so two releases sharing a server never collide. */
-const SCRIPTS_VERSION = 2;
+const SCRIPTS_VERSION = 3;
 
 const SCRIPTS = {
   putDefinition: "putDefinition-3",
   deleteDefinition: "deleteDefinition-3",
-  recordAssignments: "recordAssignments-3",
+  recordAssignments: "recordAssignments-5",
   applyEvents: "applyEvents",
   appendLog: "appendLog-3",
   createApiKey: "createApiKey-2",

@@ -1,12 +1,14 @@
 import {
   aggregateDelta,
+  checkAssignmentRecords,
+  checkEventRecords,
   type EventStore,
   exposureDay,
   type MetricAggregate,
   ownEntry,
-  ValidationError,
 } from "@abkit/core";
 import type { Connection } from "./connection.js";
+import { productWriter } from "./products.js";
 
 /**
  * Assignments and events. Each call is one transaction, so dedup, per-entity totals and
@@ -72,9 +74,13 @@ export function eventMethods({ db, run, write }: Connection): EventStore {
      WHERE project_id = ? AND experiment_id = ?`,
   );
 
+  const products = productWriter(db);
+
   return {
-    recordAssignments: (assignments) =>
-      write(() =>
+    recordAssignments: async (assignments) => {
+      // Check every record before the transaction: a bad call writes nothing.
+      checkAssignmentRecords(assignments);
+      return write(() =>
         assignments.map((record) => {
           const { projectId, experimentId, entityId, variantKey } = record;
           if (
@@ -87,20 +93,26 @@ export function eventMethods({ db, run, write }: Connection): EventStore {
           bumpExposure.run(projectId, experimentId, variantKey);
           const day = exposureDay(record.assignedAt);
           if (day !== null) bumpExposureDay.run(projectId, experimentId, day, variantKey);
+          if (record.covariates) {
+            products.addCovariates(
+              projectId,
+              experimentId,
+              entityId,
+              variantKey,
+              record.covariates,
+            );
+          }
           return variantKey;
         }),
-      ),
+      );
+    },
 
     getAssignment: (projectId, experimentId, entityId) =>
       run(() => selectAssignment.get(projectId, experimentId, entityId)?.variant_key ?? null),
 
     applyEvents: async (projectId, events) => {
       // Check every event before the transaction: a bad batch writes nothing.
-      events.forEach((event, index) => {
-        if (typeof event.value !== "number" || !Number.isFinite(event.value)) {
-          throw ValidationError.field([index, "value"], "must be a finite number", "events");
-        }
-      });
+      checkEventRecords(events);
       return write(() => {
         let accepted = 0;
         for (const event of events) {
@@ -122,6 +134,7 @@ export function eventMethods({ db, run, write }: Connection): EventStore {
             if (variant === undefined) continue;
             const total = selectTotal.get(projectId, experimentId, metricName, entityId);
             const delta = aggregateDelta(total?.sum ?? 0, value, total === undefined);
+            products.addProducts(projectId, experimentId, variant, event, total === undefined);
             upsertTotal.run(projectId, experimentId, metricName, entityId, value);
             upsertAggregate.run(
               projectId,
@@ -157,7 +170,7 @@ export function eventMethods({ db, run, write }: Connection): EventStore {
               entities: row.entities,
             };
           }
-          return { exposures, exposuresByDay, metrics };
+          return { exposures, exposuresByDay, metrics, ...products.read(projectId, experimentId) };
         })(),
       ),
   };

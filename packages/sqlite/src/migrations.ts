@@ -160,6 +160,47 @@ export const MIGRATIONS: readonly Migration[] = [
       GROUP BY project_id, experiment_id, day, variant_key;
     `);
   },
+  // 4: covariates kept with new assignments and the CUPED / ratio-metric sums. Existing data
+  // has none of them, so nothing is backfilled.
+  `
+  CREATE TABLE assignment_covariates (
+    project_id TEXT NOT NULL,
+    experiment_id TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    covariate TEXT NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (project_id, experiment_id, entity_id, covariate)
+  ) WITHOUT ROWID;
+  CREATE TABLE covariates (
+    project_id TEXT NOT NULL,
+    experiment_id TEXT NOT NULL,
+    covariate TEXT NOT NULL,
+    variant_key TEXT NOT NULL,
+    entities INTEGER NOT NULL,
+    sum REAL NOT NULL,
+    sum_squares REAL NOT NULL,
+    PRIMARY KEY (project_id, experiment_id, covariate, variant_key)
+  ) WITHOUT ROWID;
+  CREATE TABLE covariate_products (
+    project_id TEXT NOT NULL,
+    experiment_id TEXT NOT NULL,
+    metric_name TEXT NOT NULL,
+    covariate TEXT NOT NULL,
+    variant_key TEXT NOT NULL,
+    sum_xy REAL NOT NULL,
+    sum_x_with_event REAL NOT NULL,
+    PRIMARY KEY (project_id, experiment_id, metric_name, covariate, variant_key)
+  ) WITHOUT ROWID;
+  CREATE TABLE cross_products (
+    project_id TEXT NOT NULL,
+    experiment_id TEXT NOT NULL,
+    metric_a TEXT NOT NULL,
+    metric_b TEXT NOT NULL,
+    variant_key TEXT NOT NULL,
+    sum REAL NOT NULL,
+    PRIMARY KEY (project_id, experiment_id, metric_a, metric_b, variant_key)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** One schema step: SQL to run, or a function for steps that need code (backfills). */

@@ -138,6 +138,9 @@ describe("sqliteStore", () => {
       exposures: { A: 3, B: 3 },
       exposuresByDay: { "2026-01-01": { A: 2, B: 2 }, "2026-01-03": { A: 1 } },
       metrics: {},
+      covariates: {},
+      covariateProducts: {},
+      crossProducts: {},
     });
     expect((await store.readAggregates("default", "exp_2")).exposuresByDay).toEqual({
       "2026-01-02": { A: 1 },

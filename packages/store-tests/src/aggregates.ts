@@ -1,7 +1,7 @@
 import { type AssignmentRecord, type EventRecord, newId } from "@abkit/core";
 import { expect, it } from "vitest";
 import { firstOfEachKey, recount, seededRandom, shuffled } from "./expected.js";
-import { AT_DAY, assignment, eventRecord } from "./fixtures.js";
+import { AT_DAY, assignment, eventRecord, NO_PRODUCTS } from "./fixtures.js";
 import { expectCode, type StoreUnderTest } from "./harness.js";
 
 const P = "aggregates-project";
@@ -122,6 +122,7 @@ export function aggregateCases(ctx: StoreUnderTest): void {
       exposures: { A: 1 },
       exposuresByDay: { [AT_DAY]: { A: 1 } },
       metrics: { output_tokens: { A: { events: 1, sum: 2, sumSquares: 4, entities: 1 } } },
+      ...NO_PRODUCTS,
     });
   });
 }

@@ -1,7 +1,7 @@
 import { newId } from "@abkit/core";
 import { describe, expect, it } from "vitest";
 import { exposureDayCases } from "./exposuresByDay.js";
-import { AT_DAY, assignment } from "./fixtures.js";
+import { AT_DAY, assignment, NO_PRODUCTS } from "./fixtures.js";
 import { useStore } from "./harness.js";
 import type { StoreHarness } from "./types.js";
 
@@ -42,6 +42,7 @@ export function assignmentsContract(harness: StoreHarness): void {
         exposures: { control: 3, treatment: 2, third: 1 },
         exposuresByDay: { [AT_DAY]: { control: 3, treatment: 2, third: 1 } },
         metrics: {},
+        ...NO_PRODUCTS,
       });
       expect(await ctx.store.recordAssignments([])).toEqual([]);
     });

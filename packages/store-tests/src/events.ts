@@ -2,8 +2,9 @@ import { type EventRecord, newId } from "@abkit/core";
 import { describe, expect, it } from "vitest";
 import { aggregateCases } from "./aggregates.js";
 import { firstOfEachKey, recount } from "./expected.js";
-import { AT_DAY, assignment, eventRecord } from "./fixtures.js";
+import { AT_DAY, assignment, eventRecord, NO_PRODUCTS } from "./fixtures.js";
 import { useStore } from "./harness.js";
+import { productCases } from "./products.js";
 import type { StoreHarness } from "./types.js";
 
 const P = "events-project";
@@ -32,6 +33,7 @@ export function eventsContract(harness: StoreHarness): void {
         exposures: {},
         exposuresByDay: {},
         metrics: {},
+        ...NO_PRODUCTS,
       });
     });
 
@@ -135,16 +137,19 @@ export function eventsContract(harness: StoreHarness): void {
         exposures: { A: 1 },
         exposuresByDay: { [AT_DAY]: { A: 1 } },
         metrics: { clicks: { A: one } },
+        ...NO_PRODUCTS,
       });
       expect((await ctx.store.readAggregates(P, exp2)).metrics).toEqual({ clicks: { X: one } });
       expect(await ctx.store.readAggregates(P, exp3)).toEqual({
         exposures: {},
         exposuresByDay: {},
         metrics: {},
+        ...NO_PRODUCTS,
       });
       expect((await ctx.store.readAggregates(P, unlisted)).metrics).toEqual({});
     });
 
     aggregateCases(ctx);
+    productCases(ctx);
   });
 }

@@ -63,7 +63,14 @@ export function recount(
     }
     metrics[metric] = variants;
   }
-  return { exposures, exposuresByDay, metrics };
+  return {
+    exposures,
+    exposuresByDay,
+    metrics,
+    covariates: {},
+    covariateProducts: {},
+    crossProducts: {},
+  };
 }
 
 /**

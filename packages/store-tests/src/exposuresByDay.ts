@@ -1,7 +1,7 @@
 import { type ExperimentAggregates, newId } from "@abkit/core";
 import { expect, it } from "vitest";
 import { countExposureDay } from "./expected.js";
-import { assignment } from "./fixtures.js";
+import { assignment, NO_PRODUCTS } from "./fixtures.js";
 import type { StoreUnderTest } from "./harness.js";
 
 const P = "exposure-days-project";
@@ -106,6 +106,7 @@ export function exposureDayCases(ctx: StoreUnderTest): void {
       exposures: { A: 2 },
       exposuresByDay: { "2026-03-01": { A: 1 } },
       metrics: {},
+      ...NO_PRODUCTS,
     });
   });
 }

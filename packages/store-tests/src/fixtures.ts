@@ -20,6 +20,8 @@ import {
 export const AT = "2026-01-02T03:04:05.678Z";
 /** The UTC day of `AT`: the `exposuresByDay` key of every assignment made by `assignment()`. */
 export const AT_DAY = "2026-01-02";
+/** The CUPED and ratio-metric maps of `readAggregates` when no covariate or partner is set. */
+export const NO_PRODUCTS = { covariates: {}, covariateProducts: {}, crossProducts: {} } as const;
 
 /**
  * An experiment record with every field set, nested JSON configs and unicode text.
@@ -54,6 +56,7 @@ export function experimentRecord(
     ],
     control: "control",
     segments: ["es-fr"],
+    holdout: null,
     coverage: 0.75,
     hashSeed: `${key}-seed`,
     hashVersion: 2,

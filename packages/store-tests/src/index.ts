@@ -12,6 +12,7 @@ import { definitionsContract } from "./definitions.js";
 import { eventsContract } from "./events.js";
 import { isolationContract } from "./isolation.js";
 import { logsContract } from "./logs.js";
+import { methodsContract } from "./methods.js";
 import {
   CONTRACT_GROUPS,
   type ContractGroup,
@@ -30,6 +31,7 @@ export type { StoreUnderTest } from "./harness.js";
 export { expectCode, useStore } from "./harness.js";
 export { isolationContract } from "./isolation.js";
 export { logsContract } from "./logs.js";
+export { methodsContract } from "./methods.js";
 export type { ChildStoreSpec, ContractGroup, StoreContractOptions, StoreHarness } from "./types.js";
 export { CONTRACT_GROUPS } from "./types.js";
 
@@ -40,6 +42,7 @@ const GROUPS: Record<ContractGroup, (harness: StoreHarness) => void> = {
   logs: logsContract,
   accounts: accountsContract,
   isolation: isolationContract,
+  methods: methodsContract,
   crossProcess: crossProcessContract,
 };
 

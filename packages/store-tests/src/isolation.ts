@@ -7,6 +7,7 @@ import {
   experimentRecord,
   flagRecord,
   logRecord,
+  NO_PRODUCTS,
   segmentRecord,
 } from "./fixtures.js";
 import { expectCode, useStore } from "./harness.js";
@@ -66,6 +67,7 @@ export function isolationContract(harness: StoreHarness): void {
         exposures: {},
         exposuresByDay: {},
         metrics: {},
+        ...NO_PRODUCTS,
       });
       // B's first writer is B's own, not A's.
       expect(await ctx.store.recordAssignments([assignment(B, exp, "u1", "treatment")])).toEqual([
@@ -76,11 +78,13 @@ export function isolationContract(harness: StoreHarness): void {
         exposures: { treatment: 1 },
         exposuresByDay: { [AT_DAY]: { treatment: 1 } },
         metrics: {},
+        ...NO_PRODUCTS,
       });
       expect(await ctx.store.readAggregates(A, exp)).toEqual({
         exposures: { control: 1 },
         exposuresByDay: { [AT_DAY]: { control: 1 } },
         metrics: { output_tokens: { control: { events: 1, sum: 3, sumSquares: 9, entities: 1 } } },
+        ...NO_PRODUCTS,
       });
       expect(await ctx.store.getAssignment(A, exp, "u1")).toBe("control");
     });

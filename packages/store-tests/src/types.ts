@@ -8,6 +8,7 @@ export type ContractGroup =
   | "logs"
   | "accounts"
   | "isolation"
+  | "methods"
   | "crossProcess";
 
 /** Every group, in the order `runStoreContract` registers them. */
@@ -18,6 +19,7 @@ export const CONTRACT_GROUPS: readonly ContractGroup[] = [
   "logs",
   "accounts",
   "isolation",
+  "methods",
   "crossProcess",
 ];
 

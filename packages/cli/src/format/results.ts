@@ -27,6 +27,7 @@ export function renderResults(results: ExperimentResults): string {
     `Experiment ${results.experimentKey} (${results.status})\n` +
       `Control: ${results.control}. Intervals: ${level}. Effects: treatment minus control.`,
     srmSection(results),
+    ...guardrailSection(results),
     variantsSection(results),
     ...(results.metrics.length === 0
       ? ["No metrics yet: declare them on the experiment or track events of exposed users."]
@@ -52,6 +53,25 @@ function srmSection({ srm, variants }: ExperimentResults): string {
   const users = variants.reduce((total, variant) => total + variant.users, 0);
   if (users === 0) return "Sample ratio: no users exposed yet.";
   return `Sample ratio: ok, users match the weights (${stats}).`;
+}
+
+// Broken guardrails, apart from (and above) the metrics: a win must not be read without them.
+function guardrailSection({ guardrailViolations }: ExperimentResults): string[] {
+  if (guardrailViolations.length === 0) return [];
+  return [
+    guardrailViolations
+      .map((violation) => {
+        const relative = (value: number) => formatPercent(value, true);
+        const moved = violation.relative
+          ? `${relative(violation.relative.estimate)} ${formatInterval(violation.relative.ci, relative)}`
+          : NA;
+        return (
+          `!! GUARDRAIL ${violation.metric}: ${violation.variantKey} moves it by ${moved}, ` +
+          `a ${violation.harm} beyond the tolerated ${formatPercent(violation.tolerance)}.`
+        );
+      })
+      .join("\n"),
+  ];
 }
 
 function variantsSection({ variants }: ExperimentResults): string {
@@ -95,6 +115,7 @@ const VALUE_HEADERS: Record<MetricResult["kind"], string> = {
   count: "MEAN PER USER",
   sum: "MEAN PER USER",
   mean: "MEAN (ACTIVE USERS)",
+  ratio: "RATIO",
 };
 
 function metricRow(metric: MetricResult, variant: VariantMetricResult, holm: boolean): string[] {

@@ -34,12 +34,14 @@ export async function assignVariant(
     if (known === variant.key) return { variant, reason: "assigned" };
     // Another process stored a different variant first (during a definitions change).
     if (known !== undefined) return stored(compiled, known);
+    const covariates = covariatesOf(compiled, properties);
     ctx.assignments.enqueue({
       projectId: ctx.projectId,
       experimentId: experiment.id,
       entityId,
       variantKey: variant.key,
       assignedAt: new Date().toISOString(),
+      ...(covariates ? { covariates } : {}),
     });
     return { variant, reason: "assigned" };
   }
@@ -64,6 +66,25 @@ export async function assignVariant(
 }
 
 // --- Internal helpers ---
+
+// The CUPED covariates the entity's properties supply (finite numbers only); a missing one
+// is read as 0 by the results, which keeps the estimate unbiased.
+function covariatesOf(
+  compiled: CompiledExperiment,
+  properties: Attributes,
+): Record<string, number> | null {
+  if (compiled.covariates.length === 0) return null;
+  const values: Record<string, number> = {};
+  let found = false;
+  for (const name of compiled.covariates) {
+    const value = Object.hasOwn(properties, name) ? properties[name] : undefined;
+    if (typeof value === "number" && Number.isFinite(value)) {
+      values[name] = value;
+      found = true;
+    }
+  }
+  return found ? values : null;
+}
 
 function stored(compiled: CompiledExperiment, variantKey: string): Assigned {
   const variant = compiled.experiment.variants.find((candidate) => candidate.key === variantKey);

@@ -1,14 +1,18 @@
-import type { Experiment, MetricKind } from "../schema/experiment.js";
+import type { Experiment, Guardrail, Metric, MetricKind } from "../schema/experiment.js";
 import { chanceToBeatControl, chanceToBeatControlNormal } from "../stats/chanceToBeatControl.js";
-import { holmAdjust } from "../stats/multipleTesting.js";
+import { cupedTest } from "../stats/cuped.js";
+import { benjaminiHochbergAdjust, holmAdjust } from "../stats/multipleTesting.js";
 import { proportionTest } from "../stats/proportionTest.js";
+import { ratioTest } from "../stats/ratioTest.js";
 import { sequentialInterval } from "../stats/sequential.js";
 import { sketchQuantile } from "../stats/sketch.js";
 import { type SrmResult, srmTest } from "../stats/srmTest.js";
-import type { Interval } from "../stats/types.js";
+import type { Interval, TestResult } from "../stats/types.js";
 import { welchTest } from "../stats/welchTest.js";
-import type { ExperimentAggregates, LogSummaries, MetricAggregate } from "../store.js";
+import type { ExperimentAggregates, LogSummaries } from "../store.js";
 import { type ExposureDay, exposuresOverTime } from "./exposuresOverTime.js";
+import { type GuardrailVerdict, guardrailVerdict } from "./guardrails.js";
+import { type MetricRow, metricRows } from "./metricRows.js";
 
 /** One variant's numbers for one metric, with its comparison against the control. */
 export interface VariantMetricResult {
@@ -33,12 +37,25 @@ export interface Comparison {
   absolute: { estimate: number | null; ci: Interval | null };
   relative: { estimate: number; ci: Interval | null } | null;
   pValue: number | null;
-  /** Holm–Bonferroni across this metric's comparisons (equal to `pValue` with one). */
+  /** `pValue` corrected for multiple comparisons (see `ExperimentResults.correction`). */
   pValueAdjusted: number | null;
   /** P(treatment beats control): Beta posteriors (binomial) or normal approximation. */
   chanceToBeatControl: number | null;
   /** Always-valid interval for the absolute effect: safe to read at any time. */
   sequential: { ci: Interval; halfWidth: number } | null;
+  /** The CUPED-adjusted effect, when the metric names a covariate. */
+  cuped: CupedComparison | null;
+  /** The guardrail's verdict on this treatment, when the metric is a guardrail. */
+  guardrail: GuardrailVerdict | null;
+}
+
+/** The variance-reduced effect (see `cupedTest`), beside the raw one. */
+export interface CupedComparison {
+  absolute: { estimate: number | null; ci: Interval | null };
+  relative: { estimate: number; ci: Interval | null } | null;
+  pValue: number | null;
+  theta: number | null;
+  varianceReduction: number | null;
 }
 
 /** One metric across the variants. */
@@ -46,6 +63,12 @@ export interface MetricResult {
   name: string;
   kind: MetricKind;
   primary: boolean;
+  /** Kind `ratio`: the metrics divided. */
+  numerator?: string;
+  denominator?: string;
+  /** The CUPED covariate (an entity property), when one is named. */
+  covariate?: string;
+  guardrail?: Guardrail;
   /** False for a metric events carry but the experiment does not list (read as `count`). */
   declared: boolean;
   variants: VariantMetricResult[];
@@ -78,13 +101,38 @@ export interface ExperimentResults {
    */
   exposuresOverTime: ExposureDay[];
   metrics: MetricResult[];
+  /** Every guardrail a treatment breaks (status `harm`), to show apart from the decision. */
+  guardrailViolations: GuardrailViolation[];
+  /** How `pValueAdjusted` was corrected. */
+  correction: Required<MultipleTesting>;
   logMetrics: { name: string; variants: LogMetricVariant[] }[];
+}
+
+/** A treatment whose guardrail interval shows harm beyond the tolerated change. */
+export interface GuardrailViolation {
+  metric: string;
+  variantKey: string;
+  harm: Guardrail["harm"];
+  tolerance: number;
+  relative: { estimate: number; ci: Interval | null } | null;
+}
+
+/**
+ * The multiple-comparison correction of `pValueAdjusted`: Holm (family-wise error) or
+ * Benjamini-Hochberg (false discovery rate), over each metric's treatments (`variants`) or
+ * over every treatment of every metric but guardrails (`metrics-and-variants`).
+ */
+export interface MultipleTesting {
+  method?: "holm" | "benjamini-hochberg";
+  across?: "variants" | "metrics-and-variants";
 }
 
 /** Options of `results()`. */
 export interface ResultsOptions {
   /** Significance level: 0.05 (95% intervals) by default. */
   alpha?: number;
+  /** Holm over each metric's treatments by default. */
+  correction?: MultipleTesting;
 }
 
 /** Turns an experiment's aggregates into results; costs O(variants × metrics). */
@@ -93,7 +141,10 @@ export function buildResults(
   aggregates: ExperimentAggregates,
   logSummaries: LogSummaries,
   alpha: number,
+  correction: MultipleTesting = {},
 ): ExperimentResults {
+  const method = correction.method ?? "holm";
+  const across = correction.across ?? "variants";
   const control = experiment.control ?? experiment.variants[0]?.key ?? "";
   const ordered = [
     ...experiment.variants.filter((variant) => variant.key === control),
@@ -108,6 +159,12 @@ export function buildResults(
       .sort()
       .map((name) => ({ name, kind: "count" as const, primary: false, declared: false })),
   ];
+  const variantUsers = ordered.map((variant) => ({ key: variant.key, users: users(variant.key) }));
+  const results: MetricResult[] = metrics.map((metric) => ({
+    ...metric,
+    variants: metricVariants(metric, metricRows(metric, variantUsers, aggregates), alpha),
+  }));
+  adjustPValues(results, method, across);
   return {
     experimentKey: experiment.key,
     experimentId: experiment.id,
@@ -127,18 +184,9 @@ export function buildResults(
       ordered.map((variant) => variant.key),
       aggregates.exposuresByDay,
     ),
-    metrics: metrics.map((metric) => ({
-      ...metric,
-      variants: metricVariants(
-        metric.kind,
-        ordered.map((variant) => ({
-          variantKey: variant.key,
-          users: users(variant.key),
-          aggregate: aggregates.metrics[metric.name]?.[variant.key],
-        })),
-        alpha,
-      ),
-    })),
+    metrics: results,
+    guardrailViolations: guardrailViolations(results),
+    correction: { method, across },
     logMetrics: logMetrics(
       ordered.map((variant) => variant.key),
       logSummaries,
@@ -148,70 +196,136 @@ export function buildResults(
 
 // --- Internal helpers ---
 
-const EMPTY: MetricAggregate = { events: 0, sum: 0, sumSquares: 0, entities: 0 };
-
 function metricVariants(
-  kind: MetricKind,
-  sides: { variantKey: string; users: number; aggregate: MetricAggregate | undefined }[],
+  metric: Pick<Metric, "kind" | "guardrail">,
+  rows: MetricRow[],
   alpha: number,
 ): VariantMetricResult[] {
-  const rows = sides.map(({ variantKey, users, aggregate = EMPTY }) => {
-    // `mean` reads the per-user total among users with an event; the others over everyone exposed.
-    const n = kind === "mean" ? aggregate.entities : users;
-    const value = n === 0 ? null : kind === "binomial" ? aggregate.entities / n : aggregate.sum / n;
-    return {
-      variantKey,
-      users,
-      n,
-      sum: aggregate.sum,
-      sumSquares: aggregate.sumSquares,
-      usersWithEvents: aggregate.entities,
-      events: aggregate.events,
-      value,
-    };
-  });
   const [control, ...treatments] = rows;
   if (!control) return [];
-  const comparisons = treatments.map((row) => compare(kind, control, row, alpha));
-  const adjusted = holmAdjust(comparisons.map((comparison) => comparison.pValue));
+  const shown = (row: MetricRow) => {
+    const { cuped: _, ratio: __, ...numbers } = row;
+    return numbers;
+  };
   return [
-    { ...control, comparison: null },
-    ...treatments.map((row, index) => ({
-      ...row,
-      comparison: { ...comparisons[index]!, pValueAdjusted: adjusted[index] ?? null },
-    })),
+    { ...shown(control), comparison: null },
+    ...treatments.map((row) => {
+      const comparison = compare(metric.kind, control, row, alpha);
+      if (metric.guardrail) {
+        comparison.guardrail = guardrailVerdict(metric.guardrail, comparison.relative?.ci);
+      }
+      return { ...shown(row), comparison };
+    }),
   ];
 }
 
-type Row = Omit<VariantMetricResult, "comparison">;
-
-// pValueAdjusted is filled in once every comparison of the metric is known.
-function compare(kind: MetricKind, control: Row, treatment: Row, alpha: number): Comparison {
+// pValueAdjusted is filled in once every comparison is known (adjustPValues).
+function compare(
+  kind: MetricKind,
+  control: MetricRow,
+  treatment: MetricRow,
+  alpha: number,
+): Comparison {
+  const n = control.n + treatment.n;
   if (kind === "binomial") {
     const c = { n: control.n, conversions: control.usersWithEvents };
     const t = { n: treatment.n, conversions: treatment.usersWithEvents };
     const test = proportionTest(c, t, { alpha });
-    return {
-      absolute: test.absolute,
-      relative: test.relative,
-      pValue: test.pValue,
-      pValueAdjusted: null,
-      chanceToBeatControl: c.n > 0 && t.n > 0 ? chanceToBeatControl(c, t) : null,
-      sequential: sequential(test.absolute.estimate, test.se, control.n + treatment.n, alpha),
-    };
+    return comparison(
+      test,
+      n,
+      alpha,
+      c.n > 0 && t.n > 0 ? chanceToBeatControl(c, t) : null,
+      control,
+      treatment,
+    );
+  }
+  if (kind === "ratio" && control.ratio && treatment.ratio) {
+    const test = ratioTest(control.ratio, treatment.ratio, { alpha });
+    return comparison(test, n, alpha, normalChance(test), control, treatment);
   }
   const test = welchTest(control, treatment, { alpha });
+  return comparison(test, n, alpha, normalChance(test), control, treatment);
+}
+
+function comparison(
+  test: TestResult,
+  n: number,
+  alpha: number,
+  chance: number | null,
+  control: MetricRow,
+  treatment: MetricRow,
+): Comparison {
   return {
     absolute: test.absolute,
     relative: test.relative,
     pValue: test.pValue,
     pValueAdjusted: null,
-    chanceToBeatControl:
-      test.absolute.estimate === null
-        ? null
-        : chanceToBeatControlNormal(test.absolute.estimate, test.se),
-    sequential: sequential(test.absolute.estimate, test.se, control.n + treatment.n, alpha),
+    chanceToBeatControl: chance,
+    sequential: sequential(test.absolute.estimate, test.se, n, alpha),
+    cuped: control.cuped && treatment.cuped ? cuped(control.cuped, treatment.cuped, alpha) : null,
+    guardrail: null,
   };
+}
+
+function cuped(
+  control: NonNullable<MetricRow["cuped"]>,
+  treatment: NonNullable<MetricRow["cuped"]>,
+  alpha: number,
+): CupedComparison {
+  const { absolute, relative, pValue, theta, varianceReduction } = cupedTest(control, treatment, {
+    alpha,
+  });
+  return { absolute, relative, pValue, theta, varianceReduction };
+}
+
+function normalChance(test: TestResult): number | null {
+  return test.absolute.estimate === null
+    ? null
+    : chanceToBeatControlNormal(test.absolute.estimate, test.se);
+}
+
+// Corrects every treatment's p-value within its family: one metric's treatments, or every
+// treatment of every non-guardrail metric (guardrails are read on their own).
+function adjustPValues(
+  metrics: MetricResult[],
+  method: "holm" | "benjamini-hochberg",
+  across: "variants" | "metrics-and-variants",
+): void {
+  const adjust = method === "holm" ? holmAdjust : benjaminiHochbergAdjust;
+  const comparisonsOf = (metric: MetricResult) =>
+    metric.variants.flatMap((variant) => (variant.comparison ? [variant.comparison] : []));
+  const families =
+    across === "variants"
+      ? metrics.map(comparisonsOf)
+      : [
+          metrics.filter((metric) => !metric.guardrail).flatMap(comparisonsOf),
+          ...metrics.filter((metric) => metric.guardrail).map(comparisonsOf),
+        ];
+  for (const family of families) {
+    const adjusted = adjust(family.map((entry) => entry.pValue));
+    family.forEach((entry, index) => {
+      entry.pValueAdjusted = adjusted[index] ?? null;
+    });
+  }
+}
+
+function guardrailViolations(metrics: MetricResult[]): GuardrailViolation[] {
+  return metrics.flatMap((metric) =>
+    metric.variants.flatMap((variant) => {
+      const verdict = variant.comparison?.guardrail;
+      if (!verdict || verdict.status !== "harm") return [];
+      return [
+        {
+          metric: metric.name,
+          variantKey: variant.variantKey,
+          harm: verdict.harm,
+          tolerance: verdict.tolerance,
+          relative: variant.comparison?.relative ?? null,
+        },
+      ];
+    }),
+  );
 }
 
 function sequential(estimate: number | null, se: number | null, n: number, alpha: number) {

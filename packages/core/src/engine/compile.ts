@@ -16,6 +16,10 @@ export interface CompiledExperiment {
   namespace: NamespaceTuple | null;
   /** Overrides as a Map: entity id -> variant index. */
   overrides: Map<string, number>;
+  /** The entity properties its metrics name as CUPED covariates, read at first exposure. */
+  covariates: string[];
+  /** For ratio metrics: metric -> the metrics whose totals its events multiply. */
+  crossPartners: Map<string, string[]>;
 }
 
 /** A project's definitions, indexed for the evaluate hot path. */
@@ -28,6 +32,8 @@ export interface CompiledDefinitions {
   segmentsByKey: Map<string, Segment>;
   /** Flag key -> its attached experiments, oldest first. */
   experimentsByFlag: Map<string, CompiledExperiment[]>;
+  /** Holdouts (any status), oldest first: evaluate asks the running ones that cover an experiment. */
+  holdouts: CompiledExperiment[];
 }
 
 /** Indexes a snapshot; runs once per definitions version, never per evaluation. */
@@ -52,6 +58,7 @@ export function compileDefinitions(snapshot: DefinitionsSnapshot): CompiledDefin
     flagsById: new Map(flags.map((flag) => [flag.id, flag])),
     segmentsByKey,
     experimentsByFlag,
+    holdouts: compiled.filter((entry) => entry.experiment.holdout),
   };
 }
 
@@ -83,7 +90,25 @@ function compileExperiment(
     segmentConditions,
     namespace: namespace ? [namespace.id, namespace.range[0], namespace.range[1]] : null,
     overrides,
+    covariates: [...new Set(experiment.metrics.flatMap((metric) => metric.covariate ?? []))],
+    crossPartners: crossPartnersOf(experiment),
   };
+}
+
+// A ratio needs Σ numerator·denominator per variant: events of either side carry the other.
+function crossPartnersOf(experiment: Experiment): Map<string, string[]> {
+  const partners = new Map<string, Set<string>>();
+  const add = (from: string, to: string) => {
+    const set = partners.get(from) ?? new Set<string>();
+    set.add(to);
+    partners.set(from, set);
+  };
+  for (const metric of experiment.metrics) {
+    if (metric.kind !== "ratio" || !metric.numerator || !metric.denominator) continue;
+    add(metric.numerator, metric.denominator);
+    add(metric.denominator, metric.numerator);
+  }
+  return new Map([...partners].map(([name, set]) => [name, [...set]]));
 }
 
 function byId(a: { id: string }, b: { id: string }): number {

@@ -30,6 +30,7 @@ import {
 } from "./evaluateFlags.js";
 import { type ExperimentsApi, experimentsApi } from "./experimentsApi.js";
 import { type FlagsApi, flagsApi } from "./flagsApi.js";
+import { type HoldoutsApi, holdoutsApi } from "./holdoutsApi.js";
 import { type LogsPageOptions, listLogs, logExecution } from "./logs.js";
 import { experimentResults } from "./results.js";
 import { type SegmentsApi, segmentsApi } from "./segmentsApi.js";
@@ -69,6 +70,8 @@ export interface Abkit {
   readonly environment: string;
   readonly store: Store;
   readonly experiments: ExperimentsApi;
+  /** Holdouts: entities kept out of the experiments they cover, measured against the rest. */
+  readonly holdouts: HoldoutsApi;
   readonly segments: SegmentsApi;
   readonly flags: FlagsApi;
   /**
@@ -176,6 +179,7 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
     environment: shared.environment,
     store: shared.store,
     experiments,
+    holdouts: holdoutsApi(experiments),
     segments: segmentsApi(ctx),
     flags: flagsApi(ctx, experiments),
     evaluate: (evaluateOptions) => evaluateExperiment(ctx, evaluateOptions),

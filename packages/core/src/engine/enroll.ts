@@ -12,7 +12,8 @@ export type EvaluationReason =
   | "environment_mismatch"
   | "no_segment_match"
   | "outside_namespace"
-  | "outside_coverage";
+  | "outside_coverage"
+  | "holdout";
 
 /** The outcome of running an entity through an experiment's enrollment rules. */
 export type Enrollment =

@@ -1,9 +1,11 @@
 import type { Attributes } from "../conditions/index.js";
 import { ValidationError } from "../errors/ValidationError.js";
 import type { JsonValue } from "../schema/common.js";
+import type { Experiment } from "../schema/experiment.js";
 import { assignVariant, peekVariant } from "./assignVariant.js";
 import type { EngineContext } from "./context.js";
 import type { EvaluationReason } from "./enroll.js";
+import { heldOut } from "./holdouts.js";
 
 /** What `evaluate` takes (seed 000's evaluate body, plus an optional environment). */
 export interface EvaluateOptions {
@@ -42,7 +44,8 @@ export async function peekExperiment<C>(
   const { experimentKey, entityId } = options;
   const properties = options.properties ?? {};
   checkEvaluateOptions(experimentKey, entityId, properties);
-  const compiled = (await ctx.definitions.get()).experimentsByKey.get(experimentKey);
+  const defs = await ctx.definitions.get();
+  const compiled = defs.experimentsByKey.get(experimentKey);
   if (compiled === undefined) {
     return {
       experimentKey,
@@ -53,6 +56,12 @@ export async function peekExperiment<C>(
     };
   }
   const environment = options.environment ?? ctx.environment;
+  if (
+    coveredNow(compiled.experiment, environment) &&
+    (await heldOut(ctx, defs, compiled.experiment, entityId, properties, environment, "peek"))
+  ) {
+    return { experimentKey, variantKey: null, config: null, reason: "holdout", assigned: false };
+  }
   const { variant, reason, assigned } = await peekVariant(
     ctx,
     compiled,
@@ -80,6 +89,12 @@ export async function evaluateExperiment<C>(
     return { experimentKey, variantKey: null, config: null, reason: "unknown_experiment" };
   }
   const environment = options.environment ?? ctx.environment;
+  if (
+    coveredNow(compiled.experiment, environment) &&
+    (await heldOut(ctx, defs, compiled.experiment, entityId, properties, environment, "assign"))
+  ) {
+    return { experimentKey, variantKey: null, config: null, reason: "holdout" };
+  }
   const { variant, reason } = await assignVariant(ctx, compiled, entityId, properties, environment);
   return variant === null
     ? { experimentKey, variantKey: null, config: null, reason }
@@ -87,6 +102,12 @@ export async function evaluateExperiment<C>(
 }
 
 // --- Internal helpers ---
+
+// Holdouts apply where the experiment would run for this environment; elsewhere the entity
+// gets nothing anyway and is not counted in the holdout.
+function coveredNow(experiment: Experiment, environment: string): boolean {
+  return experiment.status === "running" && experiment.environment === environment;
+}
 
 // Hand-written rather than a schema: this runs on every evaluation.
 function checkEvaluateOptions(experimentKey: unknown, entityId: unknown, properties: unknown) {

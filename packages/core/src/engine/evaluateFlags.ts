@@ -5,6 +5,7 @@ import type { Flag } from "../schema/flag.js";
 import { assignVariant } from "./assignVariant.js";
 import type { CompiledDefinitions } from "./compile.js";
 import type { EngineContext } from "./context.js";
+import { heldOut } from "./holdouts.js";
 
 /** What `evaluateFlags` takes (seed 002's flags evaluate body). */
 export interface EvaluateFlagsOptions {
@@ -17,7 +18,7 @@ export interface EvaluateFlagsOptions {
 }
 
 /** How a flag's value was chosen. */
-export type FlagReason = "experiment" | "rule" | "default" | "disabled";
+export type FlagReason = "experiment" | "rule" | "default" | "disabled" | "holdout";
 
 /** One flag's value for the entity, with the rule or experiment that chose it. */
 export interface FlagEvaluation {
@@ -82,6 +83,20 @@ async function evaluateOne(
 ): Promise<FlagEvaluation> {
   if (entityId !== undefined) {
     for (const compiled of defs.experimentsByFlag.get(flag.key) ?? []) {
+      const { experiment } = compiled;
+      const covered = experiment.status === "running" && experiment.environment === environment;
+      // A held-out entity gets the flag's default, not another experiment's or a rule's value.
+      if (
+        covered &&
+        (await heldOut(ctx, defs, experiment, entityId, context, environment, "assign"))
+      ) {
+        return {
+          value: flag.defaultValue,
+          ruleId: null,
+          reason: "holdout",
+          experimentKey: experiment.key,
+        };
+      }
       const { variant } = await assignVariant(ctx, compiled, entityId, context, environment);
       if (variant !== null) {
         return {

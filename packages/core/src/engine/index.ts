@@ -1,8 +1,11 @@
 export type {
   Comparison,
+  CupedComparison,
   ExperimentResults,
+  GuardrailViolation,
   LogMetricVariant,
   MetricResult,
+  MultipleTesting,
   ResultsOptions,
   VariantMetricResult,
 } from "./buildResults.js";
@@ -20,6 +23,9 @@ export type {
 export type { ExperimentsApi } from "./experimentsApi.js";
 export type { ExposureDay } from "./exposuresOverTime.js";
 export type { FlagsApi } from "./flagsApi.js";
+export type { GuardrailStatus, GuardrailVerdict } from "./guardrails.js";
+export type { HoldoutInput, HoldoutsApi } from "./holdoutsApi.js";
+export { holdoutInputSchema } from "./holdoutsApi.js";
 export type { LogsPageOptions } from "./logs.js";
 export type { SegmentsApi } from "./segmentsApi.js";
 export type { ConversionInput } from "./track.js";

@@ -60,15 +60,19 @@ export async function trackEvents(
   const defs = await ctx.definitions.get();
   const running = runningExperimentIds(defs);
   const now = new Date().toISOString();
-  const records: EventRecord[] = parsed.map((event) => ({
-    id: newId("evt"),
-    entityId: event.entityId,
-    metricName: event.metricName,
-    value: event.value,
-    idempotencyKey: event.idempotencyKey ?? null,
-    timestamp: event.timestamp ?? now,
-    experimentIds: running,
-  }));
+  const records: EventRecord[] = parsed.map((event) => {
+    const crossMetrics = crossMetricsOf(defs, running, event.metricName);
+    return {
+      id: newId("evt"),
+      entityId: event.entityId,
+      metricName: event.metricName,
+      value: event.value,
+      idempotencyKey: event.idempotencyKey ?? null,
+      timestamp: event.timestamp ?? now,
+      experimentIds: running,
+      ...(crossMetrics ? { crossMetrics } : {}),
+    };
+  });
   return ctx.store.applyEvents(ctx.projectId, records);
 }
 
@@ -102,11 +106,35 @@ export async function trackConversion(
       idempotencyKey: `conversion:${experiment.id}:${conversion.metricName}:${conversion.userId}`,
       timestamp: new Date().toISOString(),
       experimentIds: [experiment.id],
+      ...crossMetricsEntry(defs, experiment.id, conversion.metricName),
     },
   ]);
 }
 
 // --- Internal helpers ---
+
+// experimentId -> metrics whose totals this metric's events multiply (ratio metrics), or
+// null when no running experiment has a ratio over this metric.
+function crossMetricsOf(
+  defs: CompiledDefinitions,
+  experimentIds: string[],
+  metricName: string,
+): Record<string, string[]> | null {
+  let crossMetrics: Record<string, string[]> | null = null;
+  for (const id of experimentIds) {
+    const partners = defs.experimentsById.get(id)?.crossPartners.get(metricName);
+    if (partners) {
+      crossMetrics ??= {};
+      crossMetrics[id] = partners;
+    }
+  }
+  return crossMetrics;
+}
+
+function crossMetricsEntry(defs: CompiledDefinitions, experimentId: string, metricName: string) {
+  const crossMetrics = crossMetricsOf(defs, [experimentId], metricName);
+  return crossMetrics ? { crossMetrics } : {};
+}
 
 function runningExperimentIds(defs: CompiledDefinitions): string[] {
   const ids: string[] = [];

@@ -34,4 +34,9 @@ export interface EventRecord {
   timestamp: string;
   /** Experiments to attribute to, for each one in which the entity has an assignment. */
   experimentIds: string[];
+  /**
+   * experimentId -> other metrics whose per-entity totals this event's value multiplies into
+   * `crossProducts` (ratio metrics). The event's own metric, if listed, is ignored.
+   */
+  crossMetrics?: Record<string, string[]> | undefined;
 }

@@ -22,8 +22,22 @@ export const variantSchema = z.strictObject({
   config: jsonSchema.default(null),
 });
 
-/** How a metric aggregates per entity. */
-export const metricKindSchema = z.enum(["count", "binomial", "sum", "mean"]);
+/**
+ * How a metric aggregates per entity; `ratio` divides two other metrics' totals per variant
+ * (tokens per conversation).
+ */
+export const metricKindSchema = z.enum(["count", "binomial", "sum", "mean", "ratio"]);
+
+/**
+ * A guardrail: a metric that must not get worse by more than `tolerance` (relative: 0.05 is
+ * 5%) in the direction `harm` names; results flag a variant whose interval shows more.
+ */
+export const guardrailSchema = z.strictObject({
+  /** The direction that hurts: `increase` for latency or errors, `decrease` for retention. */
+  harm: z.enum(["increase", "decrease"]),
+  /** The relative change tolerated in that direction, e.g. 0.02 for 2%. */
+  tolerance: z.number().min(0, "must be at least 0").max(10, "must be at most 10").default(0),
+});
 
 /** A metric an experiment reads; events name it by `name`. */
 export const metricSchema = z.strictObject({
@@ -31,6 +45,16 @@ export const metricSchema = z.strictObject({
   kind: metricKindSchema,
   /** The metric that decides the experiment; at most one per experiment. */
   primary: z.boolean().default(false),
+  /** Kind `ratio`: the metrics whose per-variant totals are divided (`numerator / denominator`). */
+  numerator: keySchema.optional(),
+  denominator: keySchema.optional(),
+  /**
+   * CUPED: a numeric entity property, read when the entity is first exposed (evaluate's
+   * `properties`), that predicts this metric from before the experiment (last month's tokens).
+   * Results then report the variance-reduced effect beside the raw one.
+   */
+  covariate: keySchema.optional(),
+  guardrail: guardrailSchema.optional(),
 });
 
 /** A slice of a namespace: experiments in one namespace with disjoint ranges never share an entity. */
@@ -43,6 +67,19 @@ export const namespaceSchema = z
     message: "range start must be below its end",
     path: ["range"],
   });
+
+/**
+ * Makes an experiment a holdout: the entities its `holdout` variant draws (by its own hash
+ * seed) are kept out of every experiment it covers and get the default; its `exposed`
+ * variant is everyone else, measured against them.
+ */
+export const holdoutSchema = z.strictObject({
+  /** Keys of the experiments it covers; null for every experiment of the project. */
+  covers: z.array(keySchema).max(1000).nullable().default(null),
+});
+
+/** The variant keys of a holdout: the held-out share, and everyone else. */
+export const HOLDOUT_VARIANTS = ["holdout", "exposed"] as const;
 
 // Fields a draft may set; cross-field rules are checked on the whole definition below.
 const definitionShape = {
@@ -66,6 +103,7 @@ const definitionShape = {
   flagKey: keySchema.nullable().default(null),
   /** Entities forced into a variant (QA); they are never recorded as exposed. */
   overrides: z.record(z.string().min(1), keySchema).default({}),
+  holdout: holdoutSchema.nullable().default(null),
 };
 
 /** A complete experiment definition, as created or after a patch is applied. */
@@ -80,6 +118,8 @@ export type VariantInput = z.input<typeof variantSchema>;
 export type Variant = z.output<typeof variantSchema>;
 export type Metric = z.output<typeof metricSchema>;
 export type MetricKind = z.output<typeof metricKindSchema>;
+export type Guardrail = z.output<typeof guardrailSchema>;
+export type Holdout = z.output<typeof holdoutSchema>;
 export type ExperimentNamespace = z.output<typeof namespaceSchema>;
 export type ExperimentInput = z.input<typeof experimentInputSchema>;
 export type ExperimentDefinition = z.output<typeof experimentInputSchema>;
@@ -105,6 +145,57 @@ export interface Experiment
 }
 
 // --- Internal helpers ---
+
+// A holdout draws from every entity of the project: no targeting of its own, no flag.
+function checkHoldout(value: z.output<z.ZodObject<typeof definitionShape>>, ctx: z.RefinementCtx) {
+  const keys = value.variants.map((variant) => variant.key).sort();
+  if (keys.length !== 2 || keys[0] !== "exposed" || keys[1] !== "holdout") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["variants"],
+      message: 'a holdout has exactly the variants "holdout" and "exposed"',
+    });
+  }
+  const untargeted: [boolean, string, string][] = [
+    [value.segments.length > 0, "segments", "a holdout draws from every entity: no segments"],
+    [value.coverage !== 1, "coverage", "a holdout covers every entity: coverage 1"],
+    [value.namespace !== null, "namespace", "a holdout takes no namespace"],
+    [value.flagKey !== null, "flagKey", "a holdout serves no flag"],
+  ];
+  for (const [broken, field, message] of untargeted) {
+    if (broken) ctx.addIssue({ code: "custom", path: [field], message });
+  }
+}
+
+// The rules one metric's fields have among themselves.
+function checkMetric(metric: Metric, index: number, ctx: z.RefinementCtx) {
+  const issue = (field: string, message: string) =>
+    ctx.addIssue({ code: "custom", path: ["metrics", index, field], message });
+  if (metric.kind === "ratio") {
+    if (metric.numerator === undefined) issue("numerator", "a ratio metric needs a numerator");
+    if (metric.denominator === undefined) {
+      issue("denominator", "a ratio metric needs a denominator");
+    }
+    if (metric.numerator !== undefined && metric.numerator === metric.denominator) {
+      issue("denominator", "must differ from the numerator");
+    }
+    for (const field of ["numerator", "denominator"] as const) {
+      if (metric[field] === metric.name) issue(field, "a ratio cannot divide itself");
+    }
+  } else {
+    for (const field of ["numerator", "denominator"] as const) {
+      if (metric[field] !== undefined) issue(field, "only a ratio metric has one");
+    }
+  }
+  // CUPED adjusts a per-user outcome over every exposed user; a mean over users with an
+  // event and a ratio of totals are other estimators.
+  if (metric.covariate !== undefined && (metric.kind === "mean" || metric.kind === "ratio")) {
+    issue("covariate", `CUPED needs a count, sum or binomial metric, not ${metric.kind}`);
+  }
+  if (metric.guardrail !== undefined && metric.primary) {
+    issue("guardrail", "the primary metric cannot also be a guardrail");
+  }
+}
 
 function checkDefinition(
   value: z.output<z.ZodObject<typeof definitionShape>>,
@@ -155,6 +246,7 @@ function checkDefinition(
       });
     }
     metricNames.add(metric.name);
+    checkMetric(metric, index, ctx);
   });
   if (value.metrics.filter((metric) => metric.primary).length > 1) {
     ctx.addIssue({
@@ -166,4 +258,5 @@ function checkDefinition(
   if (new Set(value.segments).size !== value.segments.length) {
     ctx.addIssue({ code: "custom", path: ["segments"], message: "segment keys must be unique" });
   }
+  if (value.holdout) checkHoldout(value, ctx);
 }

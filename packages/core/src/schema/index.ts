@@ -19,6 +19,8 @@ export type {
   ExperimentNamespace,
   ExperimentPatch,
   ExperimentStatus,
+  Guardrail,
+  Holdout,
   Metric,
   MetricKind,
   Variant,
@@ -27,6 +29,9 @@ export type {
 export {
   experimentInputSchema,
   experimentPatchSchema,
+  guardrailSchema,
+  HOLDOUT_VARIANTS,
+  holdoutSchema,
   metricKindSchema,
   metricSchema,
   namespaceSchema,

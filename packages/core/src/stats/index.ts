@@ -1,9 +1,11 @@
 export { chanceToBeatControl, chanceToBeatControlNormal } from "./chanceToBeatControl.js";
+export { cupedTest } from "./cuped.js";
 export { chiSquareSurvival, studentTCdf, studentTQuantile } from "./distributions.js";
-export { sampleMean, sampleVariance } from "./moments.js";
-export { holmAdjust } from "./multipleTesting.js";
+export { sampleCovariance, sampleMean, sampleVariance } from "./moments.js";
+export { benjaminiHochbergAdjust, holmAdjust } from "./multipleTesting.js";
 export { normalCdf, normalQuantile } from "./normal.js";
 export { proportionTest } from "./proportionTest.js";
+export { ratioTest } from "./ratioTest.js";
 export type { SequentialInterval, SequentialOptions } from "./sequential.js";
 export { sequentialInterval } from "./sequential.js";
 export type { SketchBuckets } from "./sketch.js";
@@ -18,11 +20,15 @@ export type { SrmResult } from "./srmTest.js";
 export { SRM_THRESHOLD, srmTest } from "./srmTest.js";
 export type {
   AbsoluteEffect,
+  CupedResult,
+  CupedSide,
   Interval,
   MeanSide,
   ProportionSide,
+  RatioResult,
+  RatioSide,
   RelativeEffect,
   TestOptions,
   TestResult,
 } from "./types.js";
-export { welchTest } from "./welchTest.js";
+export { welchDf, welchTest } from "./welchTest.js";

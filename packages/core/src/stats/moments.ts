@@ -29,17 +29,34 @@ export function sampleMean(side: MeanSide): number | null {
  * sampleVariance({ n: 80, sum: 800000040, sumSquares: 8000000800000040 }); // 0.25316455696202533
  */
 export function sampleVariance(side: MeanSide): number | null {
-  const { n, sum, sumSquares } = side;
+  const variance = sampleCovariance(side.n, side.sum, side.sum, side.sumSquares);
+  return variance === null ? null : Math.max(variance, 0);
+}
+
+/**
+ * The sample covariance `(Σab - Σa Σb / n) / (n - 1)` of paired per-user values, from their
+ * sums and the sum of their products, computed like `sampleVariance` (which is the case
+ * a = b) so cancellation loses nothing. Null when `n < 2` or the inputs overflow.
+ *
+ * @example
+ * // Pairs (1, 2), (2, 4), (3, 7):
+ * sampleCovariance(3, 6, 13, 31); // 2.5
+ */
+export function sampleCovariance(
+  n: number,
+  sumA: number,
+  sumB: number,
+  sumProducts: number,
+): number | null {
   if (!(n >= 2)) return null;
-  const [nss, nssError] = twoProduct(n, sumSquares);
-  const [sq, sqError] = twoProduct(sum, sum);
-  const [difference, differenceError] = twoSum(nss, -sq);
-  let scaled = difference + (differenceError + nssError - sqError); // n * numerator
+  const [nsp, nspError] = twoProduct(n, sumProducts);
+  const [ab, abError] = twoProduct(sumA, sumB);
+  const [difference, differenceError] = twoSum(nsp, -ab);
+  let scaled = difference + (differenceError + nspError - abError); // n * numerator
   // Beyond ~1e150 the split below overflows; plain arithmetic is all there is.
-  if (!Number.isFinite(scaled)) scaled = n * (sumSquares - sum * (sum / n));
-  const variance = scaled / n / (n - 1);
-  if (Number.isNaN(variance)) return null; // inputs beyond ~1e154 overflowed
-  return Math.max(variance, 0);
+  if (!Number.isFinite(scaled)) scaled = n * (sumProducts - sumA * (sumB / n));
+  const covariance = scaled / n / (n - 1);
+  return Number.isNaN(covariance) ? null : covariance; // NaN: inputs beyond ~1e154
 }
 
 // --- Internal helpers ---

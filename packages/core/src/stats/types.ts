@@ -55,3 +55,44 @@ export interface TestResult {
   /** Standard error of the absolute effect. */
   se: number | null;
 }
+
+/**
+ * One arm for CUPED: per-user outcomes `y` and pre-exposure covariates `x`, as sums over
+ * its `n` users (a user without a covariate counts with x = 0).
+ */
+export interface CupedSide {
+  n: number;
+  sumY: number;
+  sumY2: number;
+  sumX: number;
+  sumX2: number;
+  sumXY: number;
+}
+
+/** `welchTest`'s result on the CUPED-adjusted outcome, with the adjustment's coefficient. */
+export interface CupedResult extends TestResult {
+  /** The pooled within-arm regression slope of y on x; null when x has no variance. */
+  theta: number | null;
+  /** Share of the effect's variance the adjustment removed (about ρ²); null when undefined. */
+  varianceReduction: number | null;
+}
+
+/**
+ * One arm of a ratio metric (Σ numerator / Σ denominator over its `n` users): per-user
+ * numerator and denominator totals as sums, sums of squares and the sum of their products.
+ */
+export interface RatioSide {
+  n: number;
+  sumNumerator: number;
+  sumNumerator2: number;
+  sumDenominator: number;
+  sumDenominator2: number;
+  sumProducts: number;
+}
+
+/** A ratio metric's comparison: the difference of the two ratios, with each arm's ratio. */
+export interface RatioResult extends TestResult {
+  /** Each arm's ratio and its delta-method standard error (null when undefined). */
+  control: { ratio: number | null; se: number | null };
+  treatment: { ratio: number | null; se: number | null };
+}

@@ -93,9 +93,12 @@ function checkSide(side: MeanSide, name: string): void {
   }
 }
 
-// Welch-Satterthwaite: (a + b)² / (a² / (n_a - 1) + b² / (n_b - 1)), scaled by max(a, b)
-// so that tiny or huge variances neither underflow nor overflow.
-function welchDf(a: number, nA: number, b: number, nB: number): number {
+/**
+ * Welch-Satterthwaite degrees of freedom of `se² = a + b`, with `a = s²_a / n_a` and
+ * `b = s²_b / n_b`: `(a + b)² / (a² / (n_a - 1) + b² / (n_b - 1))`, scaled by max(a, b) so
+ * that tiny or huge variances neither underflow nor overflow.
+ */
+export function welchDf(a: number, nA: number, b: number, nB: number): number {
   const scale = Math.max(a, b);
   const x = a / scale;
   const y = b / scale;

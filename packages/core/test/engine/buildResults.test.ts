@@ -8,6 +8,7 @@ import {
   srmTest,
   welchTest,
 } from "../../src/stats/index.js";
+import { emptyAggregates } from "../../src/storeHelpers.js";
 
 function experiment(overrides: Partial<Experiment> = {}): Experiment {
   return {
@@ -33,6 +34,7 @@ function experiment(overrides: Partial<Experiment> = {}): Experiment {
     environment: "production",
     flagKey: null,
     overrides: {},
+    holdout: null,
     status: "running",
     revision: 2,
     createdAt: "",
@@ -44,6 +46,7 @@ function experiment(overrides: Partial<Experiment> = {}): Experiment {
 }
 
 const aggregates = {
+  ...emptyAggregates(),
   exposures: { A: 1000, B: 990, C: 1010 },
   exposuresByDay: {
     "2026-01-01": { A: 600, B: 590 },
@@ -124,12 +127,7 @@ describe("buildResults", () => {
   });
 
   it("gives empty numbers, not errors, for an experiment without data", () => {
-    const empty = buildResults(
-      experiment(),
-      { exposures: {}, exposuresByDay: {}, metrics: {} },
-      {},
-      0.05,
-    );
+    const empty = buildResults(experiment(), emptyAggregates(), {}, 0.05);
     expect(empty.srm).toMatchObject({ pValue: 1, mismatch: false });
     expect(empty.metrics[0]!.variants[1]).toMatchObject({ users: 0, value: null });
     expect(empty.logMetrics).toEqual([]);

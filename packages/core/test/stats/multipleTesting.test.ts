@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors/index.js";
-import { holmAdjust } from "../../src/stats/index.js";
+import { benjaminiHochbergAdjust, holmAdjust } from "../../src/stats/index.js";
 
 // Expected values by hand, from the definition: sort the m non-null p-values ascending,
 // multiply the i-th (1-based) by m - i + 1, cap at 1, then take the running maximum.
@@ -50,5 +50,30 @@ describe("holmAdjust", () => {
     expect(() => holmAdjust([0.1, 1.5])).toThrowError(ValidationError);
     expect(() => holmAdjust([0.1, Number.NaN])).toThrowError("pValues.1");
     expect(() => holmAdjust([-0.1])).toThrowError("pValues.0");
+  });
+});
+
+describe("benjaminiHochbergAdjust", () => {
+  it("adjusts p-values as R's p.adjust(p, 'BH') does", () => {
+    // sorted 0.005, 0.01, 0.03, 0.04 (m = 4): 4p/i = 0.02, 0.02, 0.04, 0.04; running minimum
+    // from the largest down leaves them as they are.
+    const adjusted = benjaminiHochbergAdjust([0.01, 0.04, 0.03, 0.005]);
+    [0.02, 0.04, 0.04, 0.02].forEach((expected, index) => {
+      expect(adjusted[index]).toBeCloseTo(expected, 15);
+    });
+    // The running minimum matters: 3·0.02/2 = 0.03 is lowered to 3·0.025/3 = 0.025.
+    const lowered = benjaminiHochbergAdjust([0.001, 0.02, 0.025]);
+    expect(lowered[1]).toBeCloseTo(0.025, 15);
+    expect(lowered[2]).toBeCloseTo(0.025, 15);
+  });
+
+  it("keeps nulls, caps at 1, is never stricter than Holm, and rejects bad input", () => {
+    expect(benjaminiHochbergAdjust([0.01, null, 0.04])).toEqual([0.02, null, 0.04]);
+    expect(benjaminiHochbergAdjust([0.9, 0.95])).toEqual([0.95, 0.95]);
+    const ps = [0.001, 0.01, 0.02, 0.03, 0.2];
+    const bh = benjaminiHochbergAdjust(ps);
+    const holm = holmAdjust(ps);
+    bh.forEach((value, index) => expect(value).toBeLessThanOrEqual(holm[index] ?? 0));
+    expect(() => benjaminiHochbergAdjust([0.5, 1.5])).toThrow(ValidationError);
   });
 });

@@ -6,27 +6,13 @@ import {
   sketchBucket,
   sketchQuantile,
 } from "../../src/stats/index.js";
-
-// A seeded generator (mulberry32) so the sample is the same on every run.
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededNormal } from "../support/random.js";
 
 // Latency-like values: lognormal with median e^3 ≈ 20 and sigma 1.2 (Box-Muller).
 function lognormal(count: number, seed: number): number[] {
-  const next = random(seed);
+  const normal = seededNormal(seed);
   const values: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const z = Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-    values.push(Math.exp(3 + 1.2 * z));
-  }
+  for (let i = 0; i < count; i++) values.push(Math.exp(3 + 1.2 * normal()));
   return values;
 }
 

@@ -55,7 +55,18 @@ export function experimentRoutes(router: Router<RequestContext>): void {
   router.add("GET", "/api/v1/experiments/:key/results", async (ctx, { key = "" }) => {
     const abkit = await engineOf(ctx);
     const alpha = ctx.query.get("alpha");
-    return json(await abkit.results(key, alpha === null ? {} : { alpha: Number(alpha) }));
+    const method = ctx.query.get("correction");
+    const across = ctx.query.get("correctAcross");
+    const correction = {
+      ...(method === null ? {} : { method }),
+      ...(across === null ? {} : { across }),
+    };
+    return json(
+      await abkit.results(key, {
+        ...(alpha === null ? {} : { alpha: Number(alpha) }),
+        ...(method === null && across === null ? {} : { correction: correction as never }),
+      }),
+    );
   });
 
   router.add("GET", "/api/v1/experiments/:key/logs", async (ctx, { key = "" }) => {

@@ -30,10 +30,12 @@ export function sdkRoutes(router: Router<RequestContext>, batchLimit: number): v
       ...(body.properties ? { properties: body.properties } : {}),
       ...(body.environment ? { environment: body.environment } : {}),
     });
+    // Seed 000's three fields, and why: `holdout`, `not_running`, `no_segment_match`...
     return json({
       experimentKey: result.experimentKey,
       variantKey: result.variantKey,
       config: result.config,
+      reason: result.reason,
     });
   });
 

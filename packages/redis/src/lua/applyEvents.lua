@@ -1,22 +1,27 @@
 --[[
-  Applies a batch of events: dedup, per-entity running totals and per-variant aggregates.
-  Every input is checked before the first write, so a bad batch changes nothing (Redis has
-  no rollback).
+  Applies a batch of events: dedup, per-entity running totals, per-variant aggregates, and
+  the covariate and cross products. Every input is checked before the first write, so a bad
+  batch changes nothing (Redis has no rollback).
 
   Input:
     KEYS[1] idempotency keys set
     KEYS[2] events list (JSON of every accepted event)
-    KEYS[3 + 3(j-1)], KEYS[4 + 3(j-1)], KEYS[5 + 3(j-1)]: for experiment j, its
-      assignments hash, entity totals hash and aggregates hash
-    ARGV[1] number of events; then 6 values per event:
+    KEYS[3 + 5(j-1)] .. KEYS[7 + 5(j-1)]: for experiment j, its assignments hash, entity
+      covariates hash, entity totals hash, aggregates hash and products hash
+    ARGV[1] number of events; then 7 values per event:
       entity, metric, value, idempotency key ("" for none),
-      experiment indexes ("1,3": which j to attribute to), event JSON
+      experiment indexes ("1,3": which j to attribute to), event JSON,
+      partners: per listed experiment, in the same order, its partner metrics joined by
+        NUL, the experiments' lists joined by \1 (own metric and repeats already removed);
+        each name is prefixed "<" when it sorts after the event's metric (in JavaScript
+        order, the caller's), ">" when before
   Output:
     { accepted, deduped }
     { -5, eventIndex }  a value is not a finite number
 ]]
 local count = tonumber(ARGV[1])
-local FIELDS = 6
+local FIELDS = 7
+local PER_EXPERIMENT = 5
 
 -- Check everything first.
 for e = 0, count - 1 do
@@ -30,6 +35,25 @@ local function fmt(x)
   return string.format("%.17g", x)
 end
 
+local function addTo(key, field, delta)
+  local current = tonumber(redis.call("HGET", key, field) or "0")
+  redis.call("HSET", key, field, fmt(current + delta))
+end
+
+-- Splits on a one-byte separator; "" gives one empty part.
+local function split(text, separator)
+  local parts, from = {}, 1
+  while true do
+    local at = string.find(text, separator, from, true)
+    if not at then
+      parts[#parts + 1] = string.sub(text, from)
+      return parts
+    end
+    parts[#parts + 1] = string.sub(text, from, at - 1)
+    from = at + 1
+  end
+end
+
 local accepted = 0
 for e = 0, count - 1 do
   local base = 2 + e * FIELDS
@@ -40,23 +64,52 @@ for e = 0, count - 1 do
   if fresh then
     accepted = accepted + 1
     redis.call("RPUSH", KEYS[2], ARGV[base + 5])
+    local partnerLists = split(ARGV[base + 6], "\1")
+    local listed = 0
     for j in string.gmatch(ARGV[base + 4], "%d+") do
-      local k = 3 + (tonumber(j) - 1) * 3
+      listed = listed + 1
+      local k = 3 + (tonumber(j) - 1) * PER_EXPERIMENT
       local variant = redis.call("HGET", KEYS[k], entity)
       if variant then
+        local totals, aggregates, products = KEYS[k + 2], KEYS[k + 3], KEYS[k + 4]
         local totalField = metric .. "\0" .. entity
-        local events = redis.call("HINCRBY", KEYS[k + 1], "n\0" .. totalField, 1)
-        local total = tonumber(redis.call("HGET", KEYS[k + 1], "s\0" .. totalField) or "0")
-        redis.call("HSET", KEYS[k + 1], "s\0" .. totalField, fmt(total + value))
+        local events = redis.call("HINCRBY", totals, "n\0" .. totalField, 1)
+        local total = tonumber(redis.call("HGET", totals, "s\0" .. totalField) or "0")
+        redis.call("HSET", totals, "s\0" .. totalField, fmt(total + value))
         local aggregate = metric .. "\0" .. variant .. "\0"
-        redis.call("HINCRBY", KEYS[k + 2], aggregate .. "events", 1)
-        local sum = tonumber(redis.call("HGET", KEYS[k + 2], aggregate .. "sum") or "0")
-        redis.call("HSET", KEYS[k + 2], aggregate .. "sum", fmt(sum + value))
-        local squares = tonumber(redis.call("HGET", KEYS[k + 2], aggregate .. "sumSquares") or "0")
-        local delta = (total + value) * (total + value) - total * total
-        redis.call("HSET", KEYS[k + 2], aggregate .. "sumSquares", fmt(squares + delta))
+        redis.call("HINCRBY", aggregates, aggregate .. "events", 1)
+        addTo(aggregates, aggregate .. "sum", value)
+        addTo(aggregates, aggregate .. "sumSquares", (total + value) * (total + value) - total * total)
         if events == 1 then
-          redis.call("HINCRBY", KEYS[k + 2], aggregate .. "entities", 1)
+          redis.call("HINCRBY", aggregates, aggregate .. "entities", 1)
+        end
+        -- Covariates kept with the assignment: "name NUL value NUL ...".
+        local covariates = redis.call("HGET", KEYS[k + 1], entity)
+        if covariates then
+          local parts = split(covariates, "\0")
+          for c = 1, #parts - 1, 2 do
+            local x = tonumber(parts[c + 1])
+            local field = "x\0" .. metric .. "\0" .. parts[c] .. "\0" .. variant .. "\0"
+            addTo(products, field .. "sumXY", x * value)
+            if events == 1 then
+              addTo(products, field .. "sumXWithEvent", x)
+            end
+          end
+        end
+        local partners = partnerLists[listed] or ""
+        if partners ~= "" then
+          for _, entry in ipairs(split(partners, "\0")) do
+            local partner = string.sub(entry, 2)
+            local partnerField = "s\0" .. partner .. "\0" .. entity
+            local partnerTotal = tonumber(redis.call("HGET", totals, partnerField) or "0")
+            local pair
+            if string.sub(entry, 1, 1) == "<" then
+              pair = metric .. "\0" .. partner
+            else
+              pair = partner .. "\0" .. metric
+            end
+            addTo(products, "c\0" .. pair .. "\0" .. variant, value * partnerTotal)
+          end
         end
       end
     end

@@ -2,7 +2,7 @@
 // the public API like any other: it knows these JSON shapes, not abkit's internals.
 
 export type ExperimentStatus = "draft" | "running" | "stopped";
-export type MetricKind = "count" | "binomial" | "sum" | "mean";
+export type MetricKind = "count" | "binomial" | "sum" | "mean" | "ratio";
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Interval = [number, number];
 
@@ -24,10 +24,19 @@ export interface Variant {
   config: Json;
 }
 
+export interface Guardrail {
+  harm: "increase" | "decrease";
+  tolerance: number;
+}
+
 export interface Metric {
   name: string;
   kind: MetricKind;
   primary: boolean;
+  numerator?: string;
+  denominator?: string;
+  covariate?: string;
+  guardrail?: Guardrail;
 }
 
 export interface Experiment {
@@ -43,6 +52,8 @@ export interface Experiment {
   metrics: Metric[];
   environment: string;
   flagKey: string | null;
+  /** Set on a holdout: the experiments it covers (null: all). */
+  holdout?: { covers: string[] | null } | null;
   revision: number;
   createdAt: string;
   updatedAt: string;
@@ -75,6 +86,14 @@ export interface Comparison {
   pValueAdjusted: number | null;
   chanceToBeatControl: number | null;
   sequential: { ci: Interval; halfWidth: number } | null;
+  cuped: {
+    absolute: { estimate: number | null; ci: Interval | null };
+    relative: { estimate: number; ci: Interval | null } | null;
+    pValue: number | null;
+    theta: number | null;
+    varianceReduction: number | null;
+  } | null;
+  guardrail: { status: "ok" | "inconclusive" | "harm"; harm: string; tolerance: number } | null;
 }
 
 export interface VariantMetricResult {
@@ -92,6 +111,10 @@ export interface MetricResult {
   kind: MetricKind;
   primary: boolean;
   declared: boolean;
+  numerator?: string;
+  denominator?: string;
+  covariate?: string;
+  guardrail?: Guardrail;
   variants: VariantMetricResult[];
 }
 
@@ -118,6 +141,13 @@ export interface ExperimentResults {
   variants: { key: string; weight: number; users: number }[];
   srm: { chiSquare: number; df: number; pValue: number; mismatch: boolean };
   metrics: MetricResult[];
+  guardrailViolations: {
+    metric: string;
+    variantKey: string;
+    harm: "increase" | "decrease";
+    tolerance: number;
+    relative: { estimate: number; ci: Interval | null } | null;
+  }[];
   logMetrics: { name: string; variants: LogMetricVariant[] }[];
   exposuresOverTime: ExposureDay[];
 }

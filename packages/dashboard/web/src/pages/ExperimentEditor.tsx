@@ -1,21 +1,13 @@
 import { useState } from "preact/hooks";
 import type { ApiError } from "../api/client.js";
-import type {
-  Experiment,
-  ExperimentDraft,
-  Json,
-  Metric,
-  MetricKind,
-  Segment,
-} from "../api/types.js";
+import type { Experiment, ExperimentDraft, Json, Segment } from "../api/types.js";
 import { useClient } from "../clientContext.js";
 import { ErrorMessage } from "../components/ErrorMessage.js";
 import { JsonEditor } from "../components/JsonEditor.js";
+import { MetricFields, type MetricRow, metricForApi } from "../components/MetricFields.js";
 import { Skeleton } from "../components/Skeleton.js";
 import { href, navigate } from "../route.js";
 import { asApiError, useLoad } from "../useLoad.js";
-
-const KINDS: MetricKind[] = ["binomial", "count", "sum", "mean"];
 
 interface VariantRow {
   id: number;
@@ -23,10 +15,6 @@ interface VariantRow {
   weight: number;
   /** Undefined while its JSON text does not parse. */
   config: Json | undefined;
-}
-
-interface MetricRow extends Metric {
-  id: number;
 }
 
 let nextRowId = 1;
@@ -129,11 +117,7 @@ function EditorForm({
       control,
       segments: chosenSegments,
       coverage: coverage / 100,
-      metrics: metrics.map(({ name: metricName, kind, primary }) => ({
-        name: metricName,
-        kind,
-        primary,
-      })),
+      metrics: metrics.map(metricForApi),
     };
     try {
       const saved = experiment
@@ -304,50 +288,13 @@ function EditorForm({
           <p class="muted">No metrics: events are still counted, as counts.</p>
         )}
         {metrics.map((metric, index) => (
-          <div key={metric.id} class="grid-4 metric-row" data-testid={`metric-${index}`}>
-            <div class="field">
-              <label for={`metric-${metric.id}-name`}>Metric name</label>
-              <input
-                id={`metric-${metric.id}-name`}
-                class="mono"
-                value={metric.name}
-                onInput={(event) => updateMetric(metric.id, { name: event.currentTarget.value })}
-              />
-            </div>
-            <div class="field">
-              <label for={`metric-${metric.id}-kind`}>Kind</label>
-              <select
-                id={`metric-${metric.id}-kind`}
-                value={metric.kind}
-                onChange={(event) =>
-                  updateMetric(metric.id, { kind: event.currentTarget.value as MetricKind })
-                }
-              >
-                {KINDS.map((kind) => (
-                  <option key={kind} value={kind}>
-                    {kind}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <label class="check">
-              <input
-                type="checkbox"
-                checked={metric.primary}
-                onChange={(event) =>
-                  updateMetric(metric.id, { primary: event.currentTarget.checked })
-                }
-              />{" "}
-              primary
-            </label>
-            <button
-              type="button"
-              class="button small"
-              onClick={() => setMetrics((rows) => rows.filter((row) => row.id !== metric.id))}
-            >
-              Remove metric {index + 1}
-            </button>
-          </div>
+          <MetricFields
+            key={metric.id}
+            metric={metric}
+            index={index}
+            onChange={(change) => updateMetric(metric.id, change)}
+            onRemove={() => setMetrics((rows) => rows.filter((row) => row.id !== metric.id))}
+          />
         ))}
         <button
           type="button"

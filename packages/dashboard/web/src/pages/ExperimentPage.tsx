@@ -122,6 +122,12 @@ function Definition({ experiment }: { experiment: Experiment }) {
                 .join(", ")
             : "none declared"}
         </dd>
+        {experiment.holdout && (
+          <>
+            <dt>Holdout of</dt>
+            <dd>{experiment.holdout.covers?.join(", ") ?? "every experiment"}</dd>
+          </>
+        )}
         {experiment.flagKey && (
           <>
             <dt>Flag</dt>

@@ -64,6 +64,7 @@ export function ExperimentsPage({ status }: { status: string | null }) {
                     </th>
                     <td>
                       <StatusBadge status={experiment.status} />
+                      {experiment.holdout && <span class="badge">holdout</span>}
                     </td>
                     <td>{experiment.variants.map((variant) => variant.key).join(", ")}</td>
                     <td>{formatTime(experiment.updatedAt)}</td>

@@ -10,29 +10,47 @@ import {
   levelOf,
 } from "../format.js";
 
+const VALUE_HEADER = {
+  binomial: "Rate",
+  mean: "Mean",
+  count: "Per user",
+  sum: "Per user",
+  ratio: "Ratio",
+} as const;
+
 /** One metric's numbers per variant, as `GET .../results` returned them. */
 export function MetricTable({ metric, alpha }: { metric: MetricResult; alpha: number }) {
   const rate = metric.kind === "binomial";
   const value = rate ? formatPercent : formatNumber;
   const absolute = rate ? formatSignedPercent : formatSignedNumber;
   const level = levelOf(alpha);
+  const cuped = metric.covariate !== undefined;
+  const guardrail = metric.guardrail !== undefined;
   return (
     <div class="table-scroll">
       <table class="results-table" data-testid={`metric-table-${metric.name}`}>
         <caption class="visually-hidden">
-          {metric.name}: {rate ? "conversion rate" : `${metric.kind} per user`} by variant
+          {metric.name}:{" "}
+          {rate
+            ? "conversion rate"
+            : metric.kind === "ratio"
+              ? `${metric.numerator} per ${metric.denominator}`
+              : `${metric.kind} per user`}{" "}
+          by variant
         </caption>
         <thead>
           <tr>
             <th scope="col">Variant</th>
             <th scope="col">Users</th>
-            <th scope="col">{rate ? "Rate" : metric.kind === "mean" ? "Mean" : "Per user"}</th>
+            <th scope="col">{VALUE_HEADER[metric.kind]}</th>
             <th scope="col">Effect ({level} interval)</th>
             <th scope="col">Relative ({level} interval)</th>
             <th scope="col">p-value</th>
             <th scope="col">Adjusted p</th>
             <th scope="col">Chance to beat control</th>
             <th scope="col">Always-valid interval</th>
+            {cuped && <th scope="col">CUPED effect ({level} interval)</th>}
+            {guardrail && <th scope="col">Guardrail</th>}
           </tr>
         </thead>
         <tbody>
@@ -47,7 +65,7 @@ export function MetricTable({ metric, alpha }: { metric: MetricResult; alpha: nu
                 <td data-cell="users">{formatCount(variant.n)}</td>
                 <td data-cell="value">{value(variant.value)}</td>
                 {comparison === null ? (
-                  <td colSpan={6} class="muted">
+                  <td colSpan={6 + Number(cuped) + Number(guardrail)} class="muted">
                     baseline
                   </td>
                 ) : (
@@ -68,6 +86,24 @@ export function MetricTable({ metric, alpha }: { metric: MetricResult; alpha: nu
                     <td data-cell="sequential">
                       {formatInterval(comparison.sequential?.ci, absolute)}
                     </td>
+                    {cuped && (
+                      <td data-cell="cuped">
+                        {absolute(comparison.cuped?.absolute.estimate)}{" "}
+                        <span class="ci">
+                          {formatInterval(comparison.cuped?.absolute.ci, absolute)}
+                        </span>
+                        <span class="ci">
+                          variance −{formatPercent(comparison.cuped?.varianceReduction)}
+                        </span>
+                      </td>
+                    )}
+                    {guardrail && (
+                      <td data-cell="guardrail">
+                        <span class={`badge guardrail-${comparison.guardrail?.status ?? "none"}`}>
+                          {comparison.guardrail?.status ?? "–"}
+                        </span>
+                      </td>
+                    )}
                   </>
                 )}
               </tr>

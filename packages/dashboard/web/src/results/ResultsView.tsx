@@ -2,6 +2,7 @@ import type { ExperimentResults } from "../api/types.js";
 import { ExposuresChart } from "../charts/ExposuresChart.js";
 import { IntervalPlot } from "../charts/IntervalPlot.js";
 import { formatCount } from "../format.js";
+import { GuardrailAlert } from "./GuardrailAlert.js";
 import { LogMetricsTable } from "./LogMetricsTable.js";
 import { MetricTable } from "./MetricTable.js";
 import { SrmBanner } from "./SrmBanner.js";
@@ -12,6 +13,7 @@ export function ResultsView({ results }: { results: ExperimentResults }) {
   return (
     <div class="results" data-testid="results">
       <SrmBanner srm={results.srm} />
+      <GuardrailAlert violations={results.guardrailViolations ?? []} />
       <ul class="variant-users" aria-label="Users per variant">
         {results.variants.map((variant) => (
           <li key={variant.key} data-variant={variant.key}>
@@ -27,6 +29,8 @@ export function ResultsView({ results }: { results: ExperimentResults }) {
           <h3 id={`metric-${metric.name}`}>
             {metric.name} <span class="muted">({metric.kind})</span>
             {metric.primary && <span class="badge badge-primary">primary</span>}
+            {metric.guardrail && <span class="badge">guardrail</span>}
+            {metric.covariate && <span class="badge">CUPED: {metric.covariate}</span>}
             {!metric.declared && <span class="badge">not declared</span>}
           </h3>
           <MetricTable metric={metric} alpha={results.alpha} />

@@ -1,0 +1,136 @@
+/**
+ * CUPED: the difference of means after removing the part of each user's outcome that a
+ * pre-exposure covariate predicts. The covariate cannot depend on the variant, so the
+ * estimate stays unbiased while its variance shrinks by about ρ² (ρ: the correlation of
+ * covariate and outcome).
+ */
+
+import { ValidationError } from "../errors/ValidationError.js";
+import { studentTCdf, studentTQuantile } from "./distributions.js";
+import { sampleCovariance } from "./moments.js";
+import type { CupedResult, CupedSide, RelativeEffect, TestOptions } from "./types.js";
+import { checkAlpha, checkCount, checkFinite, checkObject } from "./validate.js";
+import { welchDf } from "./welchTest.js";
+
+/**
+ * Compares the CUPED-adjusted means of two arms (Welch's t-test on `y - θ(x - x̄)`).
+ *
+ * - `θ = Σ_arms S_xy / Σ_arms S_xx`, the pooled within-arm slope (S: centered sums);
+ * - adjusted mean of an arm: `ȳ - θ (x̄ - x̄_pooled)`; absolute effect: their difference,
+ *   `(ȳ_t - ȳ_c) - θ (x̄_t - x̄_c)`;
+ * - each arm's adjusted variance `s²_y - 2θ s_xy + θ² s²_x`, then intervals, p-value and
+ *   the relative effect exactly as `welchTest` computes them from means and variances;
+ * - `varianceReduction = 1 - se²_adjusted / se²_raw`.
+ *
+ * θ is estimated from the same data; at the sample sizes experiments have this costs
+ * nothing measurable (the interval's coverage is checked in the tests). With a covariate
+ * uncorrelated with the outcome, θ ≈ 0 and the result is `welchTest`'s.
+ *
+ * @param control - the control arm's `{ n, sumY, sumY2, sumX, sumX2, sumXY }`
+ * @param treatment - the treatment arm, same shape
+ * @param options - `alpha`, the two-sided level (0.05 by default)
+ * @throws ValidationError when a count is negative or fractional, a number is not finite,
+ *   a sum of squares is negative, or `alpha` is outside (0, 1)
+ *
+ * @example
+ * cupedTest(
+ *   { n: 1000, sumY: 10_000, sumY2: 125_000, sumX: 5_000, sumX2: 35_000, sumXY: 60_000 },
+ *   { n: 1000, sumY: 10_500, sumY2: 135_250, sumX: 5_000, sumX2: 35_000, sumXY: 62_500 },
+ * ); // theta 1, varianceReduction ≈ 0.4, interval narrower than welchTest's by ≈ √0.6
+ */
+export function cupedTest(
+  control: CupedSide,
+  treatment: CupedSide,
+  options: TestOptions = {},
+): CupedResult {
+  const alpha = checkAlpha(options.alpha, WHAT);
+  checkSide(control, "control");
+  checkSide(treatment, "treatment");
+  const result: CupedResult = {
+    absolute: { estimate: null, ci: null },
+    relative: null,
+    pValue: null,
+    df: null,
+    se: null,
+    theta: null,
+    varianceReduction: null,
+  };
+  if (control.n === 0 || treatment.n === 0) return result;
+
+  const theta = pooledSlope(control, treatment);
+  const pooledX = (control.sumX + treatment.sumX) / (control.n + treatment.n);
+  const adjustedMean = (side: CupedSide) =>
+    side.sumY / side.n - (theta ?? 0) * (side.sumX / side.n - pooledX);
+  const meanC = adjustedMean(control);
+  const meanT = adjustedMean(treatment);
+  const diff = meanT - meanC;
+  result.theta = theta;
+  result.absolute.estimate = diff;
+  const relative: RelativeEffect | null = meanC === 0 ? null : { estimate: diff / meanC, ci: null };
+  result.relative = relative;
+
+  const varC = adjustedVariance(control, theta ?? 0);
+  const varT = adjustedVariance(treatment, theta ?? 0);
+  const rawC = adjustedVariance(control, 0);
+  const rawT = adjustedVariance(treatment, 0);
+  if (varC === null || varT === null || rawC === null || rawT === null) return result;
+  const a = varC / control.n;
+  const b = varT / treatment.n;
+  const se = Math.sqrt(a + b);
+  const df = welchDf(a, control.n, b, treatment.n);
+  if (!(se > 0 && Number.isFinite(se) && df > 0 && Number.isFinite(df))) return result;
+  const rawSquared = rawC / control.n + rawT / treatment.n;
+  result.varianceReduction = rawSquared > 0 ? 1 - (a + b) / rawSquared : null;
+  const critical = studentTQuantile(1 - alpha / 2, df);
+  result.se = se;
+  result.df = df;
+  result.pValue = Math.min(1, 2 * studentTCdf(-Math.abs(diff / se), df));
+  result.absolute.ci = [diff - critical * se, diff + critical * se];
+  if (relative) {
+    const ratio = meanT / meanC;
+    const seRelative = Math.sqrt(b + a * ratio * ratio) / Math.abs(meanC);
+    if (seRelative > 0 && Number.isFinite(seRelative)) {
+      const half = critical * seRelative;
+      relative.ci = [relative.estimate - half, relative.estimate + half];
+    }
+  }
+  return result;
+}
+
+// --- Internal helpers ---
+
+const WHAT = "cupedTest input";
+
+function checkSide(side: CupedSide, name: string): void {
+  checkObject(side, name, WHAT);
+  checkCount(side.n, [name, "n"], WHAT);
+  for (const field of ["sumY", "sumY2", "sumX", "sumX2", "sumXY"] as const) {
+    checkFinite(side[field], [name, field], WHAT);
+  }
+  for (const field of ["sumY2", "sumX2"] as const) {
+    if (side[field] < 0) throw ValidationError.field([name, field], "must not be negative", WHAT);
+  }
+}
+
+// Σ_arms S_xy / Σ_arms S_xx over arms with at least 2 users; null when x does not vary.
+function pooledSlope(control: CupedSide, treatment: CupedSide): number | null {
+  let sxy = 0;
+  let sxx = 0;
+  for (const side of [control, treatment]) {
+    const covariance = sampleCovariance(side.n, side.sumX, side.sumY, side.sumXY);
+    const variance = sampleCovariance(side.n, side.sumX, side.sumX, side.sumX2);
+    if (covariance === null || variance === null) continue;
+    sxy += covariance * (side.n - 1);
+    sxx += Math.max(variance, 0) * (side.n - 1);
+  }
+  return sxx > 0 ? sxy / sxx : null;
+}
+
+// Var(y - θx) = s²_y - 2θ s_xy + θ² s²_x; null with fewer than 2 users.
+function adjustedVariance(side: CupedSide, theta: number): number | null {
+  const vy = sampleCovariance(side.n, side.sumY, side.sumY, side.sumY2);
+  const vx = sampleCovariance(side.n, side.sumX, side.sumX, side.sumX2);
+  const cxy = sampleCovariance(side.n, side.sumX, side.sumY, side.sumXY);
+  if (vy === null || vx === null || cxy === null) return null;
+  return Math.max(vy - 2 * theta * cxy + theta * theta * vx, 0);
+}
