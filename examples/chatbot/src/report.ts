@@ -4,10 +4,12 @@ import type { ExperimentResults, MetricResult } from "@abkit/core";
 export function formatResults(results: ExperimentResults): string[] {
   const lines = [`Results of "${results.experimentKey}" (${results.status})`, ""];
   const split = results.variants.map((variant) => `${variant.key} ${variant.users}`).join(", ");
+  // srm is null only for a bandit, whose shares move on purpose; this one has fixed weights.
+  const srm = results.srm ?? { mismatch: false, pValue: 1 };
   lines.push(
-    results.srm.mismatch
-      ? `!! SAMPLE RATIO MISMATCH (p = ${results.srm.pValue.toExponential(1)}): exposures (${split}) do not match the weights; do not trust the numbers below until you know why.`
-      : `Sample ratio: ok (${split}; p = ${results.srm.pValue.toFixed(2)})`,
+    srm.mismatch
+      ? `!! SAMPLE RATIO MISMATCH (p = ${srm.pValue.toExponential(1)}): exposures (${split}) do not match the weights; do not trust the numbers below until you know why.`
+      : `Sample ratio: ok (${split}; p = ${srm.pValue.toFixed(2)})`,
     "",
   );
   for (const metric of results.metrics) lines.push(...metricTable(metric), "");

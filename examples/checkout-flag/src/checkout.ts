@@ -146,7 +146,7 @@ export async function runCheckout(users = 4000, seed = 2026): Promise<CheckoutRu
     );
   }
   lines.push(
-    `  sample-ratio check: ${results.srm.mismatch ? "MISMATCH" : "ok"} (p=${results.srm.pValue.toPrecision(2)})`,
+    `  sample-ratio check: ${results.srm?.mismatch ? "MISMATCH" : "ok"} (p=${results.srm?.pValue.toPrecision(2)})`,
   );
 
   await abkit.close();

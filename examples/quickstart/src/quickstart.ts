@@ -133,7 +133,7 @@ export async function runQuickstart(): Promise<string[]> {
     );
   }
   lines.push(
-    `  sample-ratio check: ${results.srm.mismatch ? "MISMATCH" : "ok"} (p=${results.srm.pValue.toPrecision(2)})`,
+    `  sample-ratio check: ${results.srm?.mismatch ? "MISMATCH" : "ok"} (p=${results.srm?.pValue.toPrecision(2)})`,
   );
   await abkit.close();
   return lines;

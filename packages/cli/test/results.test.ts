@@ -37,10 +37,10 @@ describe("renderResults, two variants", () => {
   });
 
   it("gives the sample-ratio verdict before any metric", () => {
-    expect(results.srm.mismatch).toBe(false);
+    expect(results.srm?.mismatch).toBe(false);
     const srm = section(text, "Sample ratio:");
     expect(srm).toBe(
-      `Sample ratio: ok, users match the weights (chi-square ${formatNumber(results.srm.chiSquare)}, p = ${formatPValue(results.srm.pValue)}).`,
+      `Sample ratio: ok, users match the weights (chi-square ${formatNumber(results.srm!.chiSquare)}, p = ${formatPValue(results.srm!.pValue)}).`,
     );
     expect(text.indexOf("Sample ratio:")).toBeLessThan(text.indexOf("Metric "));
   });
@@ -169,10 +169,10 @@ describe("renderResults, sample ratio mismatch", () => {
       })),
     );
     const results = await engine.results("skewed");
-    expect(results.srm.mismatch).toBe(true);
+    expect(results.srm?.mismatch).toBe(true);
     const text = renderResults(results);
     const banner = section(text, "!! SAMPLE RATIO MISMATCH");
-    expect(banner).toContain(`p = ${formatPValue(results.srm.pValue)} < 0.001`);
+    expect(banner).toContain(`p = ${formatPValue(results.srm!.pValue)} < 0.001`);
     expect(banner).toContain("Distrust every number below");
     expect(text.indexOf("!! SAMPLE RATIO MISMATCH")).toBeLessThan(text.indexOf("Variants"));
     expect(text).toContain("No metrics yet");

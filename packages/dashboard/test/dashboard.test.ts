@@ -204,13 +204,13 @@ describe.runIf(browserAvailable())("dashboard in a browser", () => {
     );
     await store.close();
     const results = await api<ExperimentResults>("GET", "api/v1/experiments/skewed/results");
-    expect(results.srm.mismatch).toBe(true);
+    expect(results.srm?.mismatch).toBe(true);
 
     const page = await signedInPage();
     await page.goto(`${server.url}/#/experiments/skewed`);
     const alert = page.getByRole("alert").filter({ hasText: "Sample ratio mismatch" });
     await alert.waitFor();
-    expect(await alert.textContent()).toContain(formatP(results.srm.pValue));
+    expect(await alert.textContent()).toContain(formatP(results.srm!.pValue));
     await page.close();
   });
 

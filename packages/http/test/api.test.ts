@@ -358,6 +358,32 @@ describe.each(MOUNTS)("HTTP API on %s", (mount) => {
   });
 
   describe("management", () => {
+    it("rebalances a running bandit and reports its arms in the results", async () => {
+      const key = `bandit-${mount}`;
+      await call("POST", "/api/v1/experiments", {
+        body: {
+          key,
+          variants: [
+            { key: "a", weight: 50 },
+            { key: "b", weight: 50 },
+          ],
+          metrics: [{ name: "won", kind: "binomial", primary: true }],
+          bandit: { floor: 10 },
+        },
+      });
+      await call("POST", `/api/v1/experiments/${key}/start`);
+      const made = await json(await call("POST", `/api/v1/experiments/${key}/rebalance`));
+      expect(Object.keys(made.weights).sort()).toEqual(["a", "b"]);
+      expect(made.weights.a + made.weights.b).toBeCloseTo(100, 9);
+      const results = await json(await call("GET", `/api/v1/experiments/${key}/results`));
+      expect(results.srm).toBeNull();
+      expect(results.bandit.history).toHaveLength(1);
+      expect(results.bandit.arms.map((arm: { variantKey: string }) => arm.variantKey)).toEqual([
+        "a",
+        "b",
+      ]);
+    });
+
     it("creates, reads, updates, starts and stops experiments, and reads results", async () => {
       const key = `mgmt-${mount}`;
       const created = await call("POST", "/api/v1/experiments", {
@@ -395,6 +421,12 @@ describe.each(MOUNTS)("HTTP API on %s", (mount) => {
       });
       await expectError(
         await call("GET", `/api/v1/experiments/${key}/results?correction=bonferroni`),
+        400,
+        "validation_failed",
+      );
+      // Only a bandit rebalances.
+      await expectError(
+        await call("POST", `/api/v1/experiments/${key}/rebalance`),
         400,
         "validation_failed",
       );

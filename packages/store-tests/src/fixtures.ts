@@ -57,6 +57,7 @@ export function experimentRecord(
     control: "control",
     segments: ["es-fr"],
     holdout: null,
+    bandit: null,
     coverage: 0.75,
     hashSeed: `${key}-seed`,
     hashVersion: 2,

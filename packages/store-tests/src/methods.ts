@@ -15,18 +15,19 @@ import type { StoreHarness } from "./types.js";
  * The results methods beyond means and rates, end to end through the engine on this store,
  * on simulated users with a known truth: CUPED narrows the interval by √(1 - ρ²) around the
  * true effect, a ratio metric's value is Σ numerator / Σ denominator and its interval
- * covers the truth, a guardrail with a true harm fires and one without does not, and the
- * Benjamini-Hochberg option corrects across metrics.
+ * covers the truth, a guardrail with a true harm fires and one without does not, the
+ * Benjamini-Hochberg option corrects across metrics, holdout entities never get a variant,
+ * and a bandit moves traffic to the better arm while its assignments stay.
  *
  * @example
  * describe("my store", () => methodsContract({ create: async () => myStore() }));
  */
 export function methodsContract(harness: StoreHarness): void {
-  describe("results methods (CUPED, ratio, guardrails, corrections)", () => {
+  describe("results methods (CUPED, ratio, guardrails, corrections, holdouts, bandits)", () => {
     const ctx = useStore(harness);
 
     it("CUPED: the covariate from evaluate's properties narrows the interval by √(1 - ρ²)", async () => {
-      const abkit = createAbkit({ store: ctx.store, flushIntervalMs: 60_000 });
+      const abkit = createAbkit({ store: ctx.store, flushIntervalMs: 60_000, banditCheckMs: 0 });
       const rho = 0.8;
       await start(abkit, {
         key: "cuped",
@@ -62,7 +63,7 @@ export function methodsContract(harness: StoreHarness): void {
     });
 
     it("ratio: tokens per conversation is Σ tokens / Σ conversations, its interval covering the truth", async () => {
-      const abkit = createAbkit({ store: ctx.store, flushIntervalMs: 60_000 });
+      const abkit = createAbkit({ store: ctx.store, flushIntervalMs: 60_000, banditCheckMs: 0 });
       await start(abkit, {
         key: "ratio",
         variants: arms(),
@@ -113,7 +114,7 @@ export function methodsContract(harness: StoreHarness): void {
     });
 
     it("guardrails: a true 15% latency harm is flagged, an unchanged latency is not", async () => {
-      const abkit = createAbkit({ store: ctx.store, flushIntervalMs: 60_000 });
+      const abkit = createAbkit({ store: ctx.store, flushIntervalMs: 60_000, banditCheckMs: 0 });
       const guardrail = { harm: "increase" as const, tolerance: 0.02 };
       for (const key of ["harmful", "harmless"]) {
         await start(abkit, {
@@ -155,8 +156,67 @@ export function methodsContract(harness: StoreHarness): void {
       await abkit.close();
     });
 
+    it("holdouts: held-out entities never get a variant and are measured against the rest", async () => {
+      const abkit = createAbkit({ store: ctx.store, flushIntervalMs: 60_000, banditCheckMs: 0 });
+      await start(abkit, { key: "feature", variants: arms() });
+      await abkit.holdouts.create({ key: "holdout", share: 0.2 });
+      await abkit.experiments.start("holdout");
+      let held = 0;
+      for (let i = 0; i < 1000; i++) {
+        const result = await abkit.evaluate({ experimentKey: "feature", entityId: `u${i}` });
+        if (result.reason === "holdout") {
+          held++;
+          expect(result.variantKey).toBeNull();
+        } else {
+          expect(result.variantKey).not.toBeNull();
+        }
+      }
+      const feature = await abkit.results("feature");
+      expect(feature.variants.reduce((sum, variant) => sum + variant.users, 0)).toBe(1000 - held);
+      const holdout = await abkit.results("holdout");
+      expect(holdout.variants.map((variant) => variant.users)).toEqual([held, 1000 - held]);
+      expect(holdout.srm?.mismatch).toBe(false);
+      await abkit.close();
+    });
+
+    it("bandits: traffic moves to the better arm, floors hold, and assignments stay", async () => {
+      const abkit = createAbkit({ store: ctx.store, flushIntervalMs: 60_000, banditCheckMs: 0 });
+      await start(abkit, {
+        key: "bandit",
+        variants: arms(),
+        metrics: [{ name: "won", kind: "binomial", primary: true }],
+        bandit: { floor: 10 },
+      });
+      const next = seededRandom(15);
+      const served = new Map<string, string>();
+      for (let round = 0; round < 6; round++) {
+        const events: EventInput[] = [];
+        for (let i = round * 300; i < (round + 1) * 300; i++) {
+          const entityId = `u${i}`;
+          const { variantKey } = await abkit.evaluate({ experimentKey: "bandit", entityId });
+          served.set(entityId, variantKey as string);
+          const rate = variantKey === "treatment" ? 0.2 : 0.05;
+          if (next() < rate) events.push({ entityId, metricName: "won" });
+        }
+        await trackAll(abkit, events);
+        const made = await abkit.experiments.rebalance("bandit");
+        expect(Math.min(...Object.values(made.weights))).toBeGreaterThanOrEqual(10);
+      }
+      const results = await abkit.results("bandit");
+      const treatment = results.bandit?.arms.find((arm) => arm.variantKey === "treatment");
+      expect(treatment?.weight).toBeGreaterThan(60);
+      expect(results.bandit?.history).toHaveLength(6);
+      // A fresh engine (no cache) gives every entity the arm it was first served.
+      const fresh = createAbkit({ store: ctx.store, banditCheckMs: 0 });
+      for (const [entityId, arm] of [...served].slice(0, 300)) {
+        expect((await fresh.evaluate({ experimentKey: "bandit", entityId })).variantKey).toBe(arm);
+      }
+      await fresh.close();
+      await abkit.close();
+    });
+
     it("corrects p-values with Benjamini-Hochberg across metrics and variants on request", async () => {
-      const abkit = createAbkit({ store: ctx.store, flushIntervalMs: 60_000 });
+      const abkit = createAbkit({ store: ctx.store, flushIntervalMs: 60_000, banditCheckMs: 0 });
       await start(abkit, {
         key: "many",
         variants: [

@@ -41,7 +41,19 @@ export function renderResults(results: ExperimentResults): string {
 
 // --- Internal helpers ---
 
-function srmSection({ srm, variants }: ExperimentResults): string {
+function srmSection({ srm, variants, bandit }: ExperimentResults): string {
+  if (!srm || bandit) {
+    const arms = (bandit?.arms ?? [])
+      .map(
+        (arm) =>
+          `${arm.variantKey} ${formatNumber(arm.weight)}% (best: ${formatChance(arm.chanceToBeBest)})`,
+      )
+      .join(", ");
+    return (
+      `Bandit: shares now ${arms}; ${bandit?.history.length ?? 0} rebalances.\n` +
+      "Shares move with the data, so no sample-ratio check and no fixed-sample p-values."
+    );
+  }
   const stats = `chi-square ${formatNumber(srm.chiSquare)}, p = ${formatPValue(srm.pValue)}`;
   if (srm.mismatch) {
     return [

@@ -34,6 +34,15 @@ export async function assignVariant(
     if (known === variant.key) return { variant, reason: "assigned" };
     // Another process stored a different variant first (during a definitions change).
     if (known !== undefined) return stored(compiled, known);
+    // A bandit's shares move, so an entity's bucket may now point elsewhere: the variant it
+    // was given earlier (in any process) is asked of the store before a new one is made.
+    if (experiment.bandit) {
+      const earlier = await ctx.store.getAssignment(ctx.projectId, experiment.id, entityId);
+      if (earlier !== null) {
+        ctx.assignments.remember(experiment.id, entityId, earlier);
+        return stored(compiled, earlier);
+      }
+    }
     const covariates = covariatesOf(compiled, properties);
     ctx.assignments.enqueue({
       projectId: ctx.projectId,

@@ -1,4 +1,10 @@
-import type { Experiment, Guardrail, Metric, MetricKind } from "../schema/experiment.js";
+import type {
+  BanditRebalance,
+  Experiment,
+  Guardrail,
+  Metric,
+  MetricKind,
+} from "../schema/experiment.js";
 import { chanceToBeatControl, chanceToBeatControlNormal } from "../stats/chanceToBeatControl.js";
 import { cupedTest } from "../stats/cuped.js";
 import { benjaminiHochbergAdjust, holmAdjust } from "../stats/multipleTesting.js";
@@ -7,9 +13,11 @@ import { ratioTest } from "../stats/ratioTest.js";
 import { sequentialInterval } from "../stats/sequential.js";
 import { sketchQuantile } from "../stats/sketch.js";
 import { type SrmResult, srmTest } from "../stats/srmTest.js";
+import { chanceToBeBest, type Posterior } from "../stats/thompson.js";
 import type { Interval, TestResult } from "../stats/types.js";
 import { welchTest } from "../stats/welchTest.js";
 import type { ExperimentAggregates, LogSummaries } from "../store.js";
+import { banditPosteriors } from "./bandit.js";
 import { type ExposureDay, exposuresOverTime } from "./exposuresOverTime.js";
 import { type GuardrailVerdict, guardrailVerdict } from "./guardrails.js";
 import { type MetricRow, metricRows } from "./metricRows.js";
@@ -92,8 +100,13 @@ export interface ExperimentResults {
   control: string;
   alpha: number;
   variants: { key: string; weight: number; users: number }[];
-  /** Sample-ratio mismatch of exposures against the weights. */
-  srm: SrmResult;
+  /**
+   * Sample-ratio mismatch of exposures against the weights; null for a bandit, whose shares
+   * move on purpose.
+   */
+  srm: SrmResult | null;
+  /** A bandit's arms (live share, posterior, chance to be best) and its reweightings. */
+  bandit: BanditResults | null;
   /**
    * Exposures per UTC day, ascending and without gaps, from the first to the last day with
    * one; each entry has every variant key in `exposures` and in the running `cumulative`.
@@ -106,6 +119,21 @@ export interface ExperimentResults {
   /** How `pValueAdjusted` was corrected. */
   correction: Required<MultipleTesting>;
   logMetrics: { name: string; variants: LogMetricVariant[] }[];
+}
+
+/** What `results()` reports of a bandit instead of fixed-sample tests. */
+export interface BanditResults {
+  floor: number;
+  intervalMs: number | null;
+  arms: {
+    variantKey: string;
+    /** The share of traffic it gets now, in percent. */
+    weight: number;
+    /** P(this arm has the best primary metric), from the posteriors below. */
+    chanceToBeBest: number;
+    posterior: Posterior;
+  }[];
+  history: BanditRebalance[];
 }
 
 /** A treatment whose guardrail interval shows harm beyond the tolerated change. */
@@ -165,6 +193,7 @@ export function buildResults(
     variants: metricVariants(metric, metricRows(metric, variantUsers, aggregates), alpha),
   }));
   adjustPValues(results, method, across);
+  if (experiment.bandit) withoutFixedSampleClaims(results);
   return {
     experimentKey: experiment.key,
     experimentId: experiment.id,
@@ -176,10 +205,13 @@ export function buildResults(
       weight: variant.weight,
       users: users(variant.key),
     })),
-    srm: srmTest(
-      ordered.map((variant) => users(variant.key)),
-      ordered.map((variant) => variant.weight),
-    ),
+    srm: experiment.bandit
+      ? null
+      : srmTest(
+          ordered.map((variant) => users(variant.key)),
+          ordered.map((variant) => variant.weight),
+        ),
+    bandit: experiment.bandit ? banditResults(experiment, aggregates) : null,
     exposuresOverTime: exposuresOverTime(
       ordered.map((variant) => variant.key),
       aggregates.exposuresByDay,
@@ -310,11 +342,50 @@ function adjustPValues(
   }
 }
 
+// Adaptive shares make sample sizes depend on the outcomes so far: fixed-sample p-values and
+// intervals no longer mean what they say (docs/statistics.md#bandits). Estimates and the
+// Bayesian chance to beat the control stay.
+function withoutFixedSampleClaims(metrics: MetricResult[]): void {
+  for (const metric of metrics) {
+    for (const variant of metric.variants) {
+      const comparison = variant.comparison;
+      if (!comparison) continue;
+      comparison.absolute = { estimate: comparison.absolute.estimate, ci: null };
+      comparison.relative = comparison.relative && {
+        estimate: comparison.relative.estimate,
+        ci: null,
+      };
+      comparison.pValue = null;
+      comparison.pValueAdjusted = null;
+      comparison.sequential = null;
+      comparison.cuped = null;
+      comparison.guardrail = null;
+    }
+  }
+}
+
+function banditResults(experiment: Experiment, aggregates: ExperimentAggregates): BanditResults {
+  const posteriors = banditPosteriors(experiment, aggregates);
+  const chances = chanceToBeBest(posteriors);
+  const live = experiment.banditState?.weights;
+  return {
+    floor: experiment.bandit?.floor ?? 0,
+    intervalMs: experiment.bandit?.intervalMs ?? null,
+    arms: experiment.variants.map((variant, index) => ({
+      variantKey: variant.key,
+      weight: live?.[variant.key] ?? variant.weight,
+      chanceToBeBest: chances[index] ?? 0,
+      posterior: posteriors[index] as Posterior,
+    })),
+    history: experiment.banditState?.history ?? [],
+  };
+}
+
 function guardrailViolations(metrics: MetricResult[]): GuardrailViolation[] {
   return metrics.flatMap((metric) =>
     metric.variants.flatMap((variant) => {
       const verdict = variant.comparison?.guardrail;
-      if (!verdict || verdict.status !== "harm") return [];
+      if (verdict?.status !== "harm") return [];
       return [
         {
           metric: metric.name,

@@ -68,7 +68,11 @@ function compileExperiment(
   experiment: Experiment,
   segmentsByKey: Map<string, Segment>,
 ): CompiledExperiment {
-  const weights = experiment.variants.map((variant) => variant.weight / 100);
+  // A bandit serves its live shares; every other experiment its frozen weights.
+  const live = experiment.banditState?.weights;
+  const weights = experiment.variants.map(
+    (variant) => (live?.[variant.key] ?? variant.weight) / 100,
+  );
   const variantIndex = new Map(experiment.variants.map((variant, index) => [variant.key, index]));
   const overrides = new Map<string, number>();
   for (const [entityId, variantKey] of Object.entries(experiment.overrides)) {

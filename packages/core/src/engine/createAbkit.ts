@@ -11,6 +11,7 @@ import type { LogInput } from "../schema/log.js";
 import { parseInput } from "../schema/parse.js";
 import type { ApplyEventsResult, LogPage, Store } from "../store.js";
 import { AssignmentQueue } from "./assignmentQueue.js";
+import { startBanditScheduler } from "./banditScheduler.js";
 import type { ExperimentResults, ResultsOptions } from "./buildResults.js";
 import { closedError, type EngineContext } from "./context.js";
 import { DefinitionsCache } from "./definitionsCache.js";
@@ -52,6 +53,11 @@ export interface AbkitOptions {
   assignmentBatchSize?: number;
   /** Assignments remembered in process. Default 100 000. */
   assignmentCacheSize?: number;
+  /**
+   * How often this engine checks for bandits due a rebalance (their `intervalMs` passed),
+   * in ms; 0 never checks (call `experiments.rebalance`). Default 5000.
+   */
+  banditCheckMs?: number;
 }
 
 const optionsSchema = z.object({
@@ -62,6 +68,7 @@ const optionsSchema = z.object({
   flushIntervalMs: z.number().int().min(0).max(3_600_000).default(1000),
   assignmentBatchSize: z.number().int().min(1).max(10_000).default(500),
   assignmentCacheSize: z.number().int().min(0).default(100_000),
+  banditCheckMs: z.number().int().min(0).max(3_600_000).default(5000),
 });
 
 /** An abkit engine bound to one project of a store. */
@@ -145,7 +152,7 @@ export function createAbkit(options: AbkitOptions): Abkit {
     missingTtlMs: settings.refreshIntervalMs,
   });
   const engines = new Map<string, Abkit>();
-  const shared = { ...settings, assignments, state, engines };
+  const shared = { ...settings, assignments, state, engines, schedulers: [] };
   return projectEngine(shared, settings.project);
 }
 
@@ -153,6 +160,8 @@ export function createAbkit(options: AbkitOptions): Abkit {
 
 interface Shared {
   store: Store;
+  banditCheckMs: number;
+  schedulers: { stop(): void }[];
   environment: string;
   refreshIntervalMs: number;
   assignments: AssignmentQueue;
@@ -174,6 +183,8 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
     },
   };
   const experiments = experimentsApi(ctx);
+  if (shared.banditCheckMs > 0)
+    shared.schedulers.push(startBanditScheduler(ctx, shared.banditCheckMs));
   const engine: Abkit = {
     project: projectId,
     environment: shared.environment,
@@ -196,6 +207,7 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
     flush: () => shared.assignments.flush(),
     async close() {
       if (shared.state.closed) return;
+      for (const scheduler of shared.schedulers) scheduler.stop();
       await shared.assignments.flush();
       shared.state.closed = true;
     },

@@ -4,6 +4,7 @@ import { newId } from "../ids.js";
 import { assertFrozenFieldsKept } from "../lifecycle/frozenFields.js";
 import { type LifecycleAction, nextStatus } from "../lifecycle/transitions.js";
 import {
+  type BanditRebalance,
   type Experiment,
   type ExperimentDefinition,
   type ExperimentInput,
@@ -14,6 +15,7 @@ import {
 } from "../schema/experiment.js";
 import { valueMatchesType } from "../schema/flag.js";
 import { parseInput } from "../schema/parse.js";
+import { rebalanceBandit } from "./bandit.js";
 import type { CompiledDefinitions } from "./compile.js";
 import type { EngineContext } from "./context.js";
 import {
@@ -37,6 +39,11 @@ export interface ExperimentsApi {
   start(key: string): Promise<Experiment>;
   /** `running -> stopped`: evaluate returns null again; results stay readable. */
   stop(key: string): Promise<Experiment>;
+  /**
+   * A running bandit's new traffic shares by Thompson sampling on its primary metric, each
+   * arm kept at its floor; stored with the time. Earlier assignments stay.
+   */
+  rebalance(key: string): Promise<BanditRebalance>;
 }
 
 export function experimentsApi(ctx: EngineContext): ExperimentsApi {
@@ -96,13 +103,29 @@ export function experimentsApi(ctx: EngineContext): ExperimentsApi {
 
     start: async (key) => transition(ctx, key, "start"),
     stop: async (key) => transition(ctx, key, "stop"),
+    rebalance: async (key) => {
+      const made = await rebalanceBandit(ctx, key);
+      // Without onlyIfDue only a concurrent stop prevents the write.
+      if (!made) throw new NotFoundError("running bandit", key);
+      return made;
+    },
   };
 }
 
 /** The user-settable fields of a stored experiment, as its schema reads them. */
 export function definitionOf(experiment: Experiment): ExperimentDefinition {
-  const { id, projectId, status, revision, createdAt, updatedAt, startedAt, stoppedAt, ...rest } =
-    experiment;
+  const {
+    id,
+    projectId,
+    status,
+    revision,
+    createdAt,
+    updatedAt,
+    startedAt,
+    stoppedAt,
+    banditState,
+    ...rest
+  } = experiment;
   return rest;
 }
 

@@ -1,4 +1,6 @@
+export { BANDIT_HISTORY_LIMIT, banditWeights } from "./bandit.js";
 export type {
+  BanditResults,
   Comparison,
   CupedComparison,
   ExperimentResults,

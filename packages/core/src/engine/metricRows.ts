@@ -44,7 +44,7 @@ export function metricRows(
       sumSquares: aggregate.sumSquares,
       usersWithEvents: aggregate.entities,
       events: aggregate.events,
-      value: n === 0 ? null : valueOf(metric.kind, aggregate, n),
+      value: n === 0 ? null : metricValue(metric.kind, aggregate, n),
       cuped: metric.covariate ? cupedSide(metric, key, users, aggregate, aggregates) : null,
       ratio: null,
     };
@@ -53,7 +53,7 @@ export function metricRows(
 
 // --- Internal helpers ---
 
-function valueOf(kind: MetricKind, aggregate: MetricAggregate, n: number): number {
+function metricValue(kind: MetricKind, aggregate: MetricAggregate, n: number): number {
   return kind === "binomial" ? aggregate.entities / n : aggregate.sum / n;
 }
 

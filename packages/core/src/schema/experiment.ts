@@ -78,6 +78,32 @@ export const holdoutSchema = z.strictObject({
   covers: z.array(keySchema).max(1000).nullable().default(null),
 });
 
+/**
+ * Makes an experiment a multi-armed bandit on its primary metric (binomial or mean): its
+ * traffic shares move toward the arms likely to be best (Thompson sampling), never below
+ * `floor`, while every assignment already made stays.
+ */
+export const banditSchema = z.strictObject({
+  /** The least share each arm keeps, in percent of traffic, so exploration never stops. */
+  floor: z.number().min(0, "must be at least 0").max(50, "must be at most 50").default(5),
+  /** Rebalance on its own at most this often, in ms; null: only when the app calls rebalance(). */
+  intervalMs: z.number().int().min(1000, "must be at least 1000").nullable().default(null),
+});
+
+/** One reweighting of a bandit: when, the shares it set, and each arm's chance to be best. */
+export interface BanditRebalance {
+  at: string;
+  /** Variant key -> share of traffic in percent (they sum to 100). */
+  weights: Record<string, number>;
+  chanceToBeBest: Record<string, number>;
+}
+
+/** A bandit's current shares and every change made to them, oldest first. */
+export interface BanditState {
+  weights: Record<string, number>;
+  history: BanditRebalance[];
+}
+
 /** The variant keys of a holdout: the held-out share, and everyone else. */
 export const HOLDOUT_VARIANTS = ["holdout", "exposed"] as const;
 
@@ -104,6 +130,7 @@ const definitionShape = {
   /** Entities forced into a variant (QA); they are never recorded as exposed. */
   overrides: z.record(z.string().min(1), keySchema).default({}),
   holdout: holdoutSchema.nullable().default(null),
+  bandit: banditSchema.nullable().default(null),
 };
 
 /** A complete experiment definition, as created or after a patch is applied. */
@@ -120,6 +147,7 @@ export type Metric = z.output<typeof metricSchema>;
 export type MetricKind = z.output<typeof metricKindSchema>;
 export type Guardrail = z.output<typeof guardrailSchema>;
 export type Holdout = z.output<typeof holdoutSchema>;
+export type Bandit = z.output<typeof banditSchema>;
 export type ExperimentNamespace = z.output<typeof namespaceSchema>;
 export type ExperimentInput = z.input<typeof experimentInputSchema>;
 export type ExperimentDefinition = z.output<typeof experimentInputSchema>;
@@ -142,6 +170,8 @@ export interface Experiment
   updatedAt: string;
   startedAt: string | null;
   stoppedAt: string | null;
+  /** A bandit's live shares and their history; absent until its first rebalance. */
+  banditState?: BanditState | null;
 }
 
 // --- Internal helpers ---
@@ -164,6 +194,30 @@ function checkHoldout(value: z.output<z.ZodObject<typeof definitionShape>>, ctx:
   ];
   for (const [broken, field, message] of untargeted) {
     if (broken) ctx.addIssue({ code: "custom", path: [field], message });
+  }
+}
+
+// A bandit needs a primary metric whose posterior it can sample, and room for its floors.
+function checkBandit(value: z.output<z.ZodObject<typeof definitionShape>>, ctx: z.RefinementCtx) {
+  const bandit = value.bandit;
+  if (!bandit) return;
+  const primary = value.metrics.find((metric) => metric.primary);
+  if (!primary || (primary.kind !== "binomial" && primary.kind !== "mean")) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["bandit"],
+      message: "a bandit needs a primary metric of kind binomial or mean",
+    });
+  }
+  if (bandit.floor * value.variants.length > 100) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["bandit", "floor"],
+      message: `${value.variants.length} arms cannot each keep ${bandit.floor}% of traffic`,
+    });
+  }
+  if (value.holdout) {
+    ctx.addIssue({ code: "custom", path: ["bandit"], message: "a holdout cannot be a bandit" });
   }
 }
 
@@ -259,4 +313,5 @@ function checkDefinition(
     ctx.addIssue({ code: "custom", path: ["segments"], message: "segment keys must be unique" });
   }
   if (value.holdout) checkHoldout(value, ctx);
+  if (value.bandit) checkBandit(value, ctx);
 }

@@ -13,6 +13,9 @@ export {
 export type { EventInput, EventRecord } from "./event.js";
 export { eventBatchSchema, eventInputSchema, MAX_EVENT_BATCH } from "./event.js";
 export type {
+  Bandit,
+  BanditRebalance,
+  BanditState,
   Experiment,
   ExperimentDefinition,
   ExperimentInput,
@@ -27,6 +30,7 @@ export type {
   VariantInput,
 } from "./experiment.js";
 export {
+  banditSchema,
   experimentInputSchema,
   experimentPatchSchema,
   guardrailSchema,

@@ -18,6 +18,8 @@ export {
 } from "./special.js";
 export type { SrmResult } from "./srmTest.js";
 export { SRM_THRESHOLD, srmTest } from "./srmTest.js";
+export type { Posterior } from "./thompson.js";
+export { chanceToBeBest } from "./thompson.js";
 export type {
   AbsoluteEffect,
   CupedResult,

@@ -35,6 +35,7 @@ function experiment(overrides: Partial<Experiment> = {}): Experiment {
     flagKey: null,
     overrides: {},
     holdout: null,
+    bandit: null,
     status: "running",
     revision: 2,
     createdAt: "",

@@ -73,7 +73,9 @@ describe("benjaminiHochbergAdjust", () => {
     const ps = [0.001, 0.01, 0.02, 0.03, 0.2];
     const bh = benjaminiHochbergAdjust(ps);
     const holm = holmAdjust(ps);
-    bh.forEach((value, index) => expect(value).toBeLessThanOrEqual(holm[index] ?? 0));
+    bh.forEach((value, index) => {
+      expect(value).toBeLessThanOrEqual(holm[index] ?? 0);
+    });
     expect(() => benjaminiHochbergAdjust([0.5, 1.5])).toThrow(ValidationError);
   });
 });

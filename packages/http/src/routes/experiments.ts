@@ -52,6 +52,11 @@ export function experimentRoutes(router: Router<RequestContext>): void {
     });
   }
 
+  router.add("POST", "/api/v1/experiments/:key/rebalance", async (ctx, { key = "" }) => {
+    const abkit = await engineOf(ctx);
+    return json(await abkit.experiments.rebalance(key));
+  });
+
   router.add("GET", "/api/v1/experiments/:key/results", async (ctx, { key = "" }) => {
     const abkit = await engineOf(ctx);
     const alpha = ctx.query.get("alpha");

@@ -69,7 +69,7 @@ describe("holdouts", () => {
       { key: "holdout", weight: 10, users: held.size },
       { key: "exposed", weight: 90, users: ENTITIES - held.size },
     ]);
-    expect(results.srm.mismatch).toBe(false);
+    expect(results.srm?.mismatch).toBe(false);
     expect(results.metrics[0]?.variants[1]?.comparison?.absolute.estimate).toBeCloseTo(1, 12);
   });
 

@@ -139,7 +139,14 @@ export interface ExperimentResults {
   control: string;
   alpha: number;
   variants: { key: string; weight: number; users: number }[];
-  srm: { chiSquare: number; df: number; pValue: number; mismatch: boolean };
+  /** Null for a bandit. */
+  srm: { chiSquare: number; df: number; pValue: number; mismatch: boolean } | null;
+  bandit: {
+    floor: number;
+    intervalMs: number | null;
+    arms: { variantKey: string; weight: number; chanceToBeBest: number }[];
+    history: { at: string; weights: Record<string, number> }[];
+  } | null;
   metrics: MetricResult[];
   guardrailViolations: {
     metric: string;

@@ -2,6 +2,7 @@ import type { ExperimentResults } from "../api/types.js";
 import { ExposuresChart } from "../charts/ExposuresChart.js";
 import { IntervalPlot } from "../charts/IntervalPlot.js";
 import { formatCount } from "../format.js";
+import { BanditPanel } from "./BanditPanel.js";
 import { GuardrailAlert } from "./GuardrailAlert.js";
 import { LogMetricsTable } from "./LogMetricsTable.js";
 import { MetricTable } from "./MetricTable.js";
@@ -14,6 +15,7 @@ export function ResultsView({ results }: { results: ExperimentResults }) {
     <div class="results" data-testid="results">
       <SrmBanner srm={results.srm} />
       <GuardrailAlert violations={results.guardrailViolations ?? []} />
+      {results.bandit && <BanditPanel bandit={results.bandit} />}
       <ul class="variant-users" aria-label="Users per variant">
         {results.variants.map((variant) => (
           <li key={variant.key} data-variant={variant.key}>

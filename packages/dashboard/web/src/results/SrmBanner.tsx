@@ -3,6 +3,8 @@ import { formatP } from "../format.js";
 
 /** The sample-ratio check: loud when it fires (results cannot be trusted), quiet when not. */
 export function SrmBanner({ srm }: { srm: ExperimentResults["srm"] }) {
+  // A bandit's shares move on purpose: there is no split to check.
+  if (srm === null) return null;
   if (srm.mismatch) {
     return (
       <div class="srm srm-mismatch" role="alert" data-testid="srm">
