@@ -1,4 +1,5 @@
 import type { EventRecord, ExperimentAggregates, MetricAggregate } from "@abkit/core";
+import { seededRandom as coreSeededRandom } from "@abkit/core";
 import { AT_DAY } from "./fixtures.js";
 
 /**
@@ -90,20 +91,8 @@ export function countExposureDay(
   byDay[day] = variants;
 }
 
-/**
- * A seeded pseudo-random generator (mulberry32) returning floats in [0, 1): the same seed
- * gives the same test data on every run.
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator of floats in [0, 1): the same test data on every run. */
+export const seededRandom = coreSeededRandom;
 
 /** A shuffled copy of `items` (Fisher-Yates with `random`). */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {

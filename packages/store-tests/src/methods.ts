@@ -4,6 +4,7 @@ import {
   createAbkit,
   type EventInput,
   type ExperimentInput,
+  standardNormal,
   welchTest,
 } from "@abkit/core";
 import { describe, expect, it } from "vitest";
@@ -290,7 +291,5 @@ async function trackAll(abkit: Abkit, events: EventInput[]): Promise<void> {
   for (let i = 0; i < events.length; i += 1000) await abkit.track(events.slice(i, i + 1000));
 }
 
-// Box-Muller: a standard normal draw from a seeded uniform generator.
-function normal(next: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-}
+// A standard normal draw from a seeded uniform generator.
+const normal = standardNormal;

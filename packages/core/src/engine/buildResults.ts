@@ -22,20 +22,11 @@ import { type ExposureDay, exposuresOverTime } from "./exposuresOverTime.js";
 import { type GuardrailVerdict, guardrailVerdict } from "./guardrails.js";
 import { type MetricRow, metricRows } from "./metricRows.js";
 
-/** One variant's numbers for one metric, with its comparison against the control. */
-export interface VariantMetricResult {
-  variantKey: string;
-  /** Users exposed to the variant. */
-  users: number;
-  /** The users the statistic is over: all exposed users, or (kind `mean`) those with an event. */
-  n: number;
-  /** Σ of per-user totals, Σ of their squares, users with at least one event, events. */
-  sum: number;
-  sumSquares: number;
-  usersWithEvents: number;
-  events: number;
-  /** Mean per user, or the conversion rate (`binomial`); null with no users. */
-  value: number | null;
+/**
+ * One variant's numbers for one metric (users, n, sums, value: see `MetricRow`), with its
+ * comparison against the control.
+ */
+export interface VariantMetricResult extends Omit<MetricRow, "cuped" | "ratio"> {
   /** Against the control; null for the control itself. */
   comparison: Comparison | null;
 }

@@ -29,5 +29,6 @@ export type { GuardrailStatus, GuardrailVerdict } from "./guardrails.js";
 export type { HoldoutInput, HoldoutsApi } from "./holdoutsApi.js";
 export { holdoutInputSchema } from "./holdoutsApi.js";
 export type { LogsPageOptions } from "./logs.js";
+export type { MetricRow } from "./metricRows.js";
 export type { SegmentsApi } from "./segmentsApi.js";
 export type { ConversionInput } from "./track.js";

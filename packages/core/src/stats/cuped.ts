@@ -6,11 +6,10 @@
  */
 
 import { ValidationError } from "../errors/ValidationError.js";
-import { studentTCdf, studentTQuantile } from "./distributions.js";
 import { sampleCovariance } from "./moments.js";
 import type { CupedResult, CupedSide, RelativeEffect, TestOptions } from "./types.js";
 import { checkAlpha, checkCount, checkFinite, checkObject } from "./validate.js";
-import { welchDf } from "./welchTest.js";
+import { fillWelchInference } from "./welchTest.js";
 
 /**
  * Compares the CUPED-adjusted means of two arms (Welch's t-test on `y - θ(x - x̄)`).
@@ -74,25 +73,15 @@ export function cupedTest(
   const rawC = adjustedVariance(control, 0);
   const rawT = adjustedVariance(treatment, 0);
   if (varC === null || varT === null || rawC === null || rawT === null) return result;
-  const a = varC / control.n;
-  const b = varT / treatment.n;
-  const se = Math.sqrt(a + b);
-  const df = welchDf(a, control.n, b, treatment.n);
-  if (!(se > 0 && Number.isFinite(se) && df > 0 && Number.isFinite(df))) return result;
-  const rawSquared = rawC / control.n + rawT / treatment.n;
-  result.varianceReduction = rawSquared > 0 ? 1 - (a + b) / rawSquared : null;
-  const critical = studentTQuantile(1 - alpha / 2, df);
-  result.se = se;
-  result.df = df;
-  result.pValue = Math.min(1, 2 * studentTCdf(-Math.abs(diff / se), df));
-  result.absolute.ci = [diff - critical * se, diff + critical * se];
-  if (relative) {
-    const ratio = meanT / meanC;
-    const seRelative = Math.sqrt(b + a * ratio * ratio) / Math.abs(meanC);
-    if (seRelative > 0 && Number.isFinite(seRelative)) {
-      const half = critical * seRelative;
-      relative.ci = [relative.estimate - half, relative.estimate + half];
-    }
+  fillWelchInference(
+    { mean: meanC, variance: varC, n: control.n },
+    { mean: meanT, variance: varT, n: treatment.n },
+    alpha,
+    result,
+  );
+  if (result.se !== null) {
+    const rawSquared = rawC / control.n + rawT / treatment.n;
+    result.varianceReduction = rawSquared > 0 ? 1 - result.se ** 2 / rawSquared : null;
   }
   return result;
 }

@@ -5,6 +5,7 @@ export { sampleCovariance, sampleMean, sampleVariance } from "./moments.js";
 export { benjaminiHochbergAdjust, holmAdjust } from "./multipleTesting.js";
 export { normalCdf, normalQuantile } from "./normal.js";
 export { proportionTest } from "./proportionTest.js";
+export { seededRandom, standardNormal } from "./random.js";
 export { ratioTest } from "./ratioTest.js";
 export type { SequentialInterval, SequentialOptions } from "./sequential.js";
 export { sequentialInterval } from "./sequential.js";

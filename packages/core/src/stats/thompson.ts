@@ -2,6 +2,7 @@
  * Thompson sampling's core: each arm's chance to be the best, estimated by drawing from
  * every arm's posterior many times and counting which draw wins.
  */
+import { seededRandom, standardNormal } from "./random.js";
 
 /** What an arm's mean is believed to be: a Beta (rates) or a normal (means) posterior. */
 export type Posterior =
@@ -24,7 +25,7 @@ export function chanceToBeBest(
   options: { draws?: number; seed?: number } = {},
 ): number[] {
   const draws = options.draws ?? 10_000;
-  const next = mulberry32(options.seed ?? 1);
+  const next = seededRandom(options.seed ?? 1);
   const wins = posteriors.map(() => 0);
   if (posteriors.length === 0) return [];
   for (let draw = 0; draw < draws; draw++) {
@@ -69,19 +70,4 @@ function gamma(shape: number, next: () => number): number {
       return d * v;
     }
   }
-}
-
-function standardNormal(next: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -58,25 +58,46 @@ export function welchTest(
   if (diff === null || meanC === null || meanT === null || varC === null || varT === null) {
     return result;
   }
-  const a = varC / control.n; // squared standard error of each mean
-  const b = varT / treatment.n;
+  fillWelchInference(
+    { mean: meanC, variance: varC, n: control.n },
+    { mean: meanT, variance: varT, n: treatment.n },
+    alpha,
+    result,
+  );
+  return result;
+}
+
+/**
+ * Fills `result`'s standard error, Welch-Satterthwaite df, p-value and the absolute and
+ * relative intervals from each arm's mean, per-user variance and size; leaves them null
+ * when the data cannot support them. Shared by `welchTest` and `cupedTest` (whose means and
+ * variances are of the adjusted outcome).
+ */
+export function fillWelchInference(
+  control: { mean: number; variance: number; n: number },
+  treatment: { mean: number; variance: number; n: number },
+  alpha: number,
+  result: TestResult,
+): void {
+  const diff = treatment.mean - control.mean;
+  const a = control.variance / control.n; // squared standard error of each mean
+  const b = treatment.variance / treatment.n;
   const se = Math.sqrt(a + b);
   const df = welchDf(a, control.n, b, treatment.n);
-  if (!(se > 0 && Number.isFinite(se) && df > 0 && Number.isFinite(df))) return result;
+  if (!(se > 0 && Number.isFinite(se) && df > 0 && Number.isFinite(df))) return;
   const critical = studentTQuantile(1 - alpha / 2, df);
   result.se = se;
   result.df = df;
   result.pValue = Math.min(1, 2 * studentTCdf(-Math.abs(diff / se), df));
   result.absolute.ci = [diff - critical * se, diff + critical * se];
-  if (relative) {
-    const ratio = meanT / meanC;
-    const seRelative = Math.sqrt(b + a * ratio * ratio) / Math.abs(meanC);
+  if (result.relative) {
+    const ratio = treatment.mean / control.mean;
+    const seRelative = Math.sqrt(b + a * ratio * ratio) / Math.abs(control.mean);
     if (seRelative > 0 && Number.isFinite(seRelative)) {
       const half = critical * seRelative;
-      relative.ci = [relative.estimate - half, relative.estimate + half];
+      result.relative.ci = [result.relative.estimate - half, result.relative.estimate + half];
     }
   }
-  return result;
 }
 
 // --- Internal helpers ---
