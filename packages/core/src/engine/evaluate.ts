@@ -57,6 +57,7 @@ export async function peekExperiment<C>(
   }
   const environment = options.environment ?? ctx.environment;
   if (
+    defs.holdouts.length > 0 &&
     coveredNow(compiled.experiment, environment) &&
     (await heldOut(ctx, defs, compiled.experiment, entityId, properties, environment, "peek"))
   ) {
@@ -89,7 +90,9 @@ export async function evaluateExperiment<C>(
     return { experimentKey, variantKey: null, config: null, reason: "unknown_experiment" };
   }
   const environment = options.environment ?? ctx.environment;
+  // Checked before calling out: evaluate is the hot path, and most projects have no holdout.
   if (
+    defs.holdouts.length > 0 &&
     coveredNow(compiled.experiment, environment) &&
     (await heldOut(ctx, defs, compiled.experiment, entityId, properties, environment, "assign"))
   ) {

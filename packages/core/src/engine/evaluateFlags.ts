@@ -84,7 +84,10 @@ async function evaluateOne(
   if (entityId !== undefined) {
     for (const compiled of defs.experimentsByFlag.get(flag.key) ?? []) {
       const { experiment } = compiled;
-      const covered = experiment.status === "running" && experiment.environment === environment;
+      const covered =
+        defs.holdouts.length > 0 &&
+        experiment.status === "running" &&
+        experiment.environment === environment;
       // A held-out entity gets the flag's default, not another experiment's or a rule's value.
       if (
         covered &&
