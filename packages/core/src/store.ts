@@ -77,6 +77,19 @@ export interface EventStore {
    */
   applyEvents(projectId: string, events: EventRecord[]): Promise<ApplyEventsResult>;
   /**
+   * Per-entity daily totals, for an entity's pre-exposure history as a CUPED covariate.
+   * Every accepted event (with or without an assignment) adds its value, in the same atomic
+   * unit as `applyEvents`' other work, to (project, entity, metric, `exposureDay(timestamp)`);
+   * an event whose time has no day is not counted here. Returns, for each request in order,
+   * metric -> Σ values of the entity's events of that metric on days d with
+   * `fromDay <= d < toDay`, every requested metric present (0 without events). Requests are
+   * checked before any read (`checkEntityTotalsRequests`; `validation_failed`).
+   */
+  readEntityTotals(
+    projectId: string,
+    requests: EntityTotalsRequest[],
+  ): Promise<Record<string, number>[]>;
+  /**
    * Exposures (in total and by UTC day) and metric aggregates of one experiment; empty maps
    * (not an error) with no data.
    */
@@ -152,6 +165,17 @@ export interface AssignmentRecord {
    * new assignment: a losing writer's covariates are ignored. Names are slugs, values finite.
    */
   covariates?: Record<string, number> | undefined;
+}
+
+/**
+ * One entity's metric totals over the UTC days `fromDay <= d < toDay` (`YYYY-MM-DD`, at most
+ * `MAX_ENTITY_TOTALS_DAYS` apart), for at most `MAX_ENTITY_TOTALS_METRICS` metrics.
+ */
+export interface EntityTotalsRequest {
+  entityId: string;
+  metrics: string[];
+  fromDay: string;
+  toDay: string;
 }
 
 /** What `applyEvents` did: `accepted + deduped` equals the batch length. */

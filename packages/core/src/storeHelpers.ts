@@ -2,7 +2,12 @@ import { ConflictError } from "./errors/ConflictError.js";
 import { ValidationError } from "./errors/ValidationError.js";
 import { keySchema } from "./schema/common.js";
 import type { EventRecord } from "./schema/event.js";
-import type { AssignmentRecord, DefinitionKind, ExperimentAggregates } from "./store.js";
+import type {
+  AssignmentRecord,
+  DefinitionKind,
+  EntityTotalsRequest,
+  ExperimentAggregates,
+} from "./store.js";
 
 /**
  * For store authors: throws the `conflict` a definition write must raise when the stored
@@ -161,6 +166,79 @@ export function checkEventRecords(events: readonly EventRecord[]): void {
   });
 }
 
+/** The most requests one `readEntityTotals` call takes. */
+export const MAX_ENTITY_TOTALS_REQUESTS = 1000;
+/** The most metrics one `readEntityTotals` request names. */
+export const MAX_ENTITY_TOTALS_METRICS = 100;
+/** The most days between a request's `fromDay` and `toDay`. */
+export const MAX_ENTITY_TOTALS_DAYS = 366;
+
+/**
+ * For store authors: throws the `validation_failed` that `readEntityTotals` must raise,
+ * before any read, unless there are at most `MAX_ENTITY_TOTALS_REQUESTS` requests, each
+ * with an entity id of 1-256 characters, at most `MAX_ENTITY_TOTALS_METRICS` metric names
+ * (the rule of event metric names) and calendar days `fromDay <= toDay` (`YYYY-MM-DD`) at
+ * most `MAX_ENTITY_TOTALS_DAYS` apart.
+ *
+ * @example
+ * checkEntityTotalsRequests(requests); // then read
+ */
+export function checkEntityTotalsRequests(requests: readonly EntityTotalsRequest[]): void {
+  const what = "entity totals requests";
+  if (!Array.isArray(requests)) throw ValidationError.field([], "must be an array", what);
+  if (requests.length > MAX_ENTITY_TOTALS_REQUESTS) {
+    throw ValidationError.field([], `at most ${MAX_ENTITY_TOTALS_REQUESTS} requests`, what);
+  }
+  requests.forEach((request, index) => {
+    if (!isPlainRecord(request)) throw ValidationError.field([index], "must be an object", what);
+    const { entityId, metrics, fromDay, toDay } = request;
+    if (typeof entityId !== "string" || entityId.length < 1 || entityId.length > 256) {
+      throw ValidationError.field([index, "entityId"], "must be 1-256 characters", what);
+    }
+    if (!Array.isArray(metrics)) {
+      throw ValidationError.field([index, "metrics"], "must be an array", what);
+    }
+    if (metrics.length > MAX_ENTITY_TOTALS_METRICS) {
+      const message = `at most ${MAX_ENTITY_TOTALS_METRICS} metrics`;
+      throw ValidationError.field([index, "metrics"], message, what);
+    }
+    metrics.forEach((name, n) => {
+      if (typeof name !== "string" || !isName(name)) {
+        throw ValidationError.field([index, "metrics", n], NAME_RULE, what);
+      }
+    });
+    const from = dayTime(fromDay);
+    const to = dayTime(toDay);
+    if (from === null) throw ValidationError.field([index, "fromDay"], DAY_RULE, what);
+    if (to === null) throw ValidationError.field([index, "toDay"], DAY_RULE, what);
+    if (from > to) {
+      throw ValidationError.field([index, "toDay"], "must not be before fromDay", what);
+    }
+    if ((to - from) / DAY_MS > MAX_ENTITY_TOTALS_DAYS) {
+      const message = `must be at most ${MAX_ENTITY_TOTALS_DAYS} days after fromDay`;
+      throw ValidationError.field([index, "toDay"], message, what);
+    }
+  });
+}
+
+/**
+ * For store authors: the UTC days `d` with `fromDay <= d < toDay`, ascending, for days
+ * checked by `checkEntityTotalsRequests` (`[]` when either does not parse).
+ *
+ * @example
+ * dayRange("2026-02-27", "2026-03-02"); // ["2026-02-27", "2026-02-28", "2026-03-01"]
+ */
+export function dayRange(fromDay: string, toDay: string): string[] {
+  const from = dayTime(fromDay);
+  const to = dayTime(toDay);
+  if (from === null || to === null) return [];
+  const days: string[] = [];
+  for (let time = from; time < to; time += DAY_MS) {
+    days.push(new Date(time).toISOString().slice(0, 10));
+  }
+  return days;
+}
+
 /**
  * For store authors: the partners of `event` in `experimentId` whose totals its value
  * multiplies, each once, without its own metric (in the order listed).
@@ -215,3 +293,14 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+const DAY_RULE = "must be a calendar day written YYYY-MM-DD";
+
+// Midnight UTC of a `YYYY-MM-DD` calendar day, or null (a day such as 2026-02-30 that
+// Date would roll over is refused by the round trip).
+function dayTime(day: unknown): number | null {
+  if (typeof day !== "string" || !DAY.test(day)) return null;
+  const time = Date.parse(`${day}T00:00:00.000Z`);
+  if (!Number.isFinite(time)) return null;
+  return new Date(time).toISOString().slice(0, 10) === day ? time : null;
+}

@@ -1,11 +1,14 @@
 import {
   aggregateDelta,
   checkAssignmentRecords,
+  checkEntityTotalsRequests,
   checkEventRecords,
+  dayRange,
   type EventRecord,
   type EventStore,
   exposureDay,
   type MetricAggregate,
+  ownEntry,
 } from "@abkit/core";
 import { addCovariates, addProducts, readProducts } from "./products.js";
 import { copy, experimentState, type MemoryState, projectState } from "./state.js";
@@ -62,6 +65,11 @@ export function eventMethods(state: MemoryState): EventStore {
         }
         accepted += 1;
         project.events.push(copy(event));
+        const day = exposureDay(event.timestamp);
+        if (day !== null) {
+          const key = dayTotalKey(projectId, event.entityId, event.metricName, day);
+          state.entityDayTotals.set(key, (state.entityDayTotals.get(key) ?? 0) + event.value);
+        }
         for (const experimentId of event.experimentIds) {
           const variantKey = state.assignments.get(
             assignmentKey(projectId, experimentId, event.entityId),
@@ -71,6 +79,22 @@ export function eventMethods(state: MemoryState): EventStore {
         }
       }
       return { accepted, deduped };
+    },
+
+    async readEntityTotals(projectId, requests) {
+      checkEntityTotalsRequests(requests);
+      return requests.map(({ entityId, metrics, fromDay, toDay }) => {
+        const days = dayRange(fromDay, toDay);
+        const totals: Record<string, number> = {};
+        for (const metric of metrics) {
+          let sum = 0;
+          for (const day of days) {
+            sum += state.entityDayTotals.get(dayTotalKey(projectId, entityId, metric, day)) ?? 0;
+          }
+          ownEntry(totals, metric, () => sum);
+        }
+        return totals;
+      });
     },
 
     async readAggregates(projectId, experimentId) {
@@ -101,6 +125,10 @@ export function eventMethods(state: MemoryState): EventStore {
 
 function increment(counts: Map<string, number>, key: string): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+function dayTotalKey(projectId: string, entityId: string, metric: string, day: string): string {
+  return `${projectId}\u0000${entityId}\u0000${metric}\u0000${day}`;
 }
 
 function assignmentKey(projectId: string, experimentId: string, entityId: string): string {

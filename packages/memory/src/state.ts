@@ -23,6 +23,8 @@ export interface MemoryState {
   seenKeys: Set<string>;
   /** `project NUL experiment NUL metric NUL entity` -> the entity's running total. */
   entityTotals: Map<string, { events: number; sum: number }>;
+  /** `project NUL entity NUL metric NUL day` -> Σ values of accepted events that UTC day. */
+  entityDayTotals: Map<string, number>;
   /** `project NUL experiment` -> its exposures and aggregates. */
   experiments: Map<string, ExperimentState>;
   /** The id of every log appended, in any project or experiment: log ids are unique. */
@@ -66,6 +68,7 @@ export function createState(): MemoryState {
     assignmentCovariates: new Map(),
     seenKeys: new Set(),
     entityTotals: new Map(),
+    entityDayTotals: new Map(),
     experiments: new Map(),
     logIds: new Set(),
     accounts: new Map(),

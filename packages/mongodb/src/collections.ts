@@ -6,6 +6,7 @@ import type {
   CovariateDoc,
   CovariateProductDoc,
   CrossProductDoc,
+  EntityDayTotalDoc,
   EntityTotalDoc,
   EventKeyDoc,
   ExposureDoc,
@@ -25,6 +26,7 @@ export const COLLECTION_NAMES = {
   eventBatches: "event_batches",
   eventKeys: "event_keys",
   entityTotals: "entity_totals",
+  entityDayTotals: "entity_day_totals",
   aggregates: "aggregates",
   covariates: "covariates",
   covariateProducts: "covariate_products",
@@ -108,6 +110,12 @@ export const INDEXES: readonly IndexSpec[] = [
     unique: true,
   },
   {
+    collection: "entityDayTotals",
+    name: "project_entity_metric_day",
+    key: { projectId: 1, entityId: 1, metricName: 1, day: 1 },
+    unique: true,
+  },
+  {
     collection: "aggregates",
     name: "project_experiment_metric_variant",
     key: { projectId: 1, experimentId: 1, metricName: 1, variantKey: 1 },
@@ -171,6 +179,7 @@ export interface Collections {
   eventBatches: Collection<EventBatchDoc>;
   eventKeys: Collection<EventKeyDoc>;
   entityTotals: Collection<EntityTotalDoc>;
+  entityDayTotals: Collection<EntityDayTotalDoc>;
   aggregates: Collection<AggregateDoc>;
   covariates: Collection<CovariateDoc>;
   covariateProducts: Collection<CovariateProductDoc>;

@@ -8,6 +8,7 @@ import {
   firstOfEachKey,
   type PlannedTotal,
   planAggregates,
+  planDayTotals,
   planTotals,
   sumOf,
   type TotalBefore,
@@ -26,8 +27,9 @@ import { beforeLease } from "./server.js";
  *    makes its event a duplicate, one claimed by this batch, on a replay, stays its own);
  * 3. each entity running total moves by one guarded update that also records the total
  *    *before* this batch in the document (`pending: [{ batch, sum, events }]`), atomically;
- * 4. the aggregates move by the deltas computed from those recorded totals, guarded once
- *    per batch (guarded.ts);
+ * 4. the aggregates move by the deltas computed from those recorded totals, and every
+ *    accepted event's entity daily total by its value, each guarded once per batch
+ *    (guarded.ts);
  * 5. the batch is marked `applied` (the commit), then the tokens are cleaned up.
  *
  * Every step is idempotent and every counter write fenced by the lease, so a batch cut
@@ -58,8 +60,14 @@ export async function applyEventBatch(
   open: OpenStore,
   batch: EventBatchDoc & { lease: Date },
 ): Promise<ApplyEventsResult> {
-  const { eventBatches, entityTotals, aggregates, covariateProducts, crossProducts } =
-    open.collections;
+  const {
+    eventBatches,
+    entityTotals,
+    entityDayTotals,
+    aggregates,
+    covariateProducts,
+    crossProducts,
+  } = open.collections;
   const { projectId, events, lease } = batch;
   const token = batch._id.toHexString();
 
@@ -105,6 +113,8 @@ export async function applyEventBatch(
   const products = befores
     ? planProducts(projectId, acceptedEvents, infoOf, (key) => befores.get(key)!)
     : { covariateProducts: [], crossProducts: [] };
+  // Assigned or not, every accepted event counts on its entity's day (the same on a replay).
+  const dayTotals = planDayTotals(projectId, acceptedEvents);
   const result = { accepted: accepted.length, deduped: events.length - accepted.length };
   const committed =
     befores !== undefined &&
@@ -117,6 +127,7 @@ export async function applyEventBatch(
       ZERO_COVARIATE_PRODUCT,
     )) &&
     (await incrementOnce(crossProducts, products.crossProducts, token, lease, { sum: 0 })) &&
+    (await incrementOnce(entityDayTotals, dayTotals, token, lease, { total: 0 })) &&
     (
       await eventBatches.updateOne(
         { _id: batch._id, state: "pending", lease, ...beforeLease(lease) },
@@ -155,6 +166,11 @@ export async function applyEventBatch(
     releaseToken(
       crossProducts,
       products.crossProducts.map((update) => update.key),
+      token,
+    ),
+    releaseToken(
+      entityDayTotals,
+      dayTotals.map((update) => update.key),
       token,
     ),
   ]);

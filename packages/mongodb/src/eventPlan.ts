@@ -1,4 +1,5 @@
-import { aggregateDelta, checkEventRecords, type EventRecord } from "@abkit/core";
+import { aggregateDelta, checkEventRecords, type EventRecord, exposureDay } from "@abkit/core";
+import type { CounterUpdate } from "./guarded.js";
 import type { EventEntry } from "./productPlan.js";
 
 /**
@@ -145,6 +146,33 @@ export function planAggregates(
     }
   }
   return [...aggregates.values()];
+}
+
+/**
+ * What the accepted events add to each entity's daily totals: one counter per (entity,
+ * metric, UTC day of the timestamp); events whose time has no day count nowhere.
+ *
+ * @example
+ * planDayTotals("p", [{ entityId: "u1", metricName: "m", value: 2, timestamp: "2026-01-02T03:00:00Z" }]);
+ * // [{ key: { projectId: "p", entityId: "u1", metricName: "m", day: "2026-01-02" }, inc: { total: 2 } }]
+ */
+export function planDayTotals(
+  projectId: string,
+  accepted: readonly Pick<EventRecord, "entityId" | "metricName" | "value" | "timestamp">[],
+): CounterUpdate[] {
+  const counters = new Map<string, CounterUpdate>();
+  for (const { entityId, metricName, value, timestamp } of accepted) {
+    const day = exposureDay(timestamp);
+    if (day === null) continue;
+    const id = `${entityId}\u0000${metricName}\u0000${day}`;
+    let counter = counters.get(id);
+    if (!counter) {
+      counter = { key: { projectId, entityId, metricName, day }, inc: { total: 0 } };
+      counters.set(id, counter);
+    }
+    counter.inc.total! += value;
+  }
+  return [...counters.values()];
 }
 
 /** The sum of a total's values (what its running total moves by). */

@@ -8,17 +8,24 @@ import {
 } from "mongodb";
 import { assignmentLookup } from "./assignments.js";
 import type { OpenStore } from "./connection.js";
-import type { AggregateDoc, EntityTotalDoc } from "./counterDocs.js";
+import type { AggregateDoc, EntityDayTotalDoc, EntityTotalDoc } from "./counterDocs.js";
 import { toEventEntry } from "./documents.js";
-import { firstOfEachKey, planAggregates, planTotals, sumOf, totalKey } from "./eventPlan.js";
+import {
+  firstOfEachKey,
+  planAggregates,
+  planDayTotals,
+  planTotals,
+  sumOf,
+  totalKey,
+} from "./eventPlan.js";
 import { planProducts } from "./productPlan.js";
 import { inTransaction } from "./transactions.js";
 
 /**
  * Event batches on a replica set (or mongos): the whole batch in one transaction. Keys
  * already claimed are read in the transaction's snapshot; the batch claims the rest, keeps
- * its events, moves the running totals and the aggregates; all commit together or not at
- * all. A concurrent batch touching the same documents makes one of the two transactions
+ * its events, moves the entity daily totals, the running totals and the aggregates; all
+ * commit together or not at all. A concurrent batch touching the same documents makes one of the two transactions
  * run again (write conflict), now seeing the other's keys and totals.
  *
  * @example
@@ -40,8 +47,15 @@ async function applyInSession(
   projectId: string,
   events: readonly EventRecord[],
 ): Promise<ApplyEventsResult> {
-  const { eventBatches, eventKeys, entityTotals, aggregates, covariateProducts, crossProducts } =
-    open.collections;
+  const {
+    eventBatches,
+    eventKeys,
+    entityTotals,
+    entityDayTotals,
+    aggregates,
+    covariateProducts,
+    crossProducts,
+  } = open.collections;
   const batchId = new ObjectId();
   const firsts = firstOfEachKey(events);
   const keys = firsts.flatMap((index) => events[index]!.idempotencyKey ?? []);
@@ -78,6 +92,20 @@ async function applyInSession(
   );
 
   const acceptedEvents = accepted.map((index) => toEventEntry(events[index]!));
+  // Assigned or not, every accepted event counts on its entity's day.
+  const dayTotals = planDayTotals(projectId, acceptedEvents);
+  if (dayTotals.length > 0) {
+    await entityDayTotals.bulkWrite(
+      dayTotals.map(({ key, inc }) => ({
+        updateOne: {
+          filter: key,
+          update: { $inc: inc, $setOnInsert: { pending: [] } },
+          upsert: true,
+        },
+      })) as AnyBulkWriteOperation<EntityDayTotalDoc>[],
+      { session },
+    );
+  }
   const infoOf = await assignmentLookup(
     open.collections,
     projectId,

@@ -1,6 +1,7 @@
-import { type EventStore, emptyAggregates, ownEntry } from "@abkit/core";
+import { checkEntityTotalsRequests, type EventStore, emptyAggregates, ownEntry } from "@abkit/core";
 import { getAssignment, recordAssignments } from "./assignments.js";
 import type { Connection } from "./connection.js";
+import { readEntityTotals } from "./entityDayTotals.js";
 import { applyEventsJournaled } from "./eventJournal.js";
 import { validateEvents } from "./eventPlan.js";
 import { applyEventsInTransaction } from "./eventTransaction.js";
@@ -27,6 +28,16 @@ export function eventMethods({ run }: Connection): EventStore {
         return open.transactions
           ? applyEventsInTransaction(open, projectId, events)
           : applyEventsJournaled(open, projectId, events);
+      });
+    },
+
+    readEntityTotals: async (projectId, requests) => {
+      // Check every request before the first read.
+      checkEntityTotalsRequests(requests);
+      return run(async (open) => {
+        if (requests.length === 0) return [];
+        await open.recover();
+        return readEntityTotals(open, projectId, requests);
       });
     },
 

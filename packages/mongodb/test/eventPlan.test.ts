@@ -1,7 +1,13 @@
 import { type EventRecord, newId } from "@abkit/core";
 import { describe, expect, it } from "vitest";
 import { totalUpdate } from "../src/eventJournal.js";
-import { firstOfEachKey, planAggregates, planTotals, validateEvents } from "../src/eventPlan.js";
+import {
+  firstOfEachKey,
+  planAggregates,
+  planDayTotals,
+  planTotals,
+  validateEvents,
+} from "../src/eventPlan.js";
 
 const event = (
   entityId: string,
@@ -152,6 +158,35 @@ describe("event batch planning", () => {
           sum: { $add: ["$sum", { $literal: 5.5 }] },
           events: { $add: ["$events", { $literal: 2 }] },
         },
+      },
+    ]);
+  });
+
+  it("sums accepted events per entity, metric and UTC day, assigned or not, dated or skipped", () => {
+    const planned = planDayTotals("p", [
+      event("u1", 2, { experimentIds: [] }),
+      event("u1", 0.5, { timestamp: "2026-01-02T23:30:00-02:00" }),
+      event("u1", 3, { timestamp: "2026-01-03T08:00:00Z" }),
+      event("u1", 4, { metricName: "orders" }),
+      event("u2", -1),
+      event("u2", 9, { timestamp: "not a time" }),
+    ]);
+    expect(planned).toEqual([
+      {
+        key: { projectId: "p", entityId: "u1", metricName: "tokens", day: "2026-01-02" },
+        inc: { total: 2 },
+      },
+      {
+        key: { projectId: "p", entityId: "u1", metricName: "tokens", day: "2026-01-03" },
+        inc: { total: 3.5 },
+      },
+      {
+        key: { projectId: "p", entityId: "u1", metricName: "orders", day: "2026-01-02" },
+        inc: { total: 4 },
+      },
+      {
+        key: { projectId: "p", entityId: "u2", metricName: "tokens", day: "2026-01-02" },
+        inc: { total: -1 },
       },
     ]);
   });

@@ -24,6 +24,8 @@ describe("INDEXES", () => {
     expect(unique("entityTotals")).toEqual([
       ["projectId", "experimentId", "metricName", "entityId"],
     ]);
+    // One daily total per (entity, metric, day): what a replay's guarded $inc relies on.
+    expect(unique("entityDayTotals")).toEqual([["projectId", "entityId", "metricName", "day"]]);
     expect(unique("logSummaries")).toEqual([
       ["projectId", "experimentId", "variantKey", "metricName"],
     ]);

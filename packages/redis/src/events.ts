@@ -1,6 +1,8 @@
 import {
   checkAssignmentRecords,
+  checkEntityTotalsRequests,
   checkEventRecords,
+  dayRange,
   type EventStore,
   exposureDay,
   type MetricAggregate,
@@ -12,6 +14,7 @@ import { scriptError } from "./errors.js";
 import { encodeCovariates, encodePartners, readProducts } from "./products.js";
 
 const SEPARATOR = "\u0000";
+const MAX_HMGET_FIELDS = 4096;
 
 /** Assignments, event batches and aggregates: each write is one Lua script (atomic). */
 export function eventMethods({ client, keys, script, run }: Connection): EventStore {
@@ -81,6 +84,13 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
             k.products(id),
           );
         }
+        // Each entity's daily totals hash follows the experiments' keys, once per entity.
+        const entityKey = new Map<string, number>();
+        for (const { entityId } of events) {
+          if (entityKey.has(entityId)) continue;
+          eventKeys.push(k.entityDays(entityId));
+          entityKey.set(entityId, eventKeys.length);
+        }
         const args: (string | number)[] = [events.length];
         for (const event of events) {
           args.push(
@@ -91,11 +101,55 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
             event.experimentIds.map((id) => position.get(id)).join(","),
             JSON.stringify(event),
             encodePartners(event),
+            entityKey.get(event.entityId)!,
+            exposureDay(event.timestamp) ?? "",
           );
         }
         const [first, second] = (await script("applyEvents", eventKeys, args)) as [number, number];
         if (first < 0) throw scriptError(first, { detail: second });
         return { accepted: first, deduped: second };
+      }),
+
+    readEntityTotals: (projectId, requests) =>
+      run(async () => {
+        // Check every request before the first read.
+        checkEntityTotalsRequests(requests);
+        const k = keys.project(projectId);
+        // One MULTI: every request sees the same applied batches.
+        const multi = client.multi();
+        let commands = 0;
+        const plans = requests.map(({ entityId, metrics, fromDay, toDay }) => {
+          const days = dayRange(fromDay, toDay);
+          const names = [...new Set(metrics)];
+          const fields = names.flatMap((metric) => days.map((day) => dayField(metric, day)));
+          if (fields.length === 0) return { fields, reply: -1, whole: false };
+          // Past a few thousand fields, the entity's whole history is the cheaper read.
+          const whole = fields.length > MAX_HMGET_FIELDS;
+          if (whole) multi.hgetall(k.entityDays(entityId));
+          else multi.hmget(k.entityDays(entityId), ...fields);
+          return { fields, reply: commands++, whole };
+        });
+        // A queued MULTI sends nothing until exec(), so one without commands is just dropped.
+        const replies = commands > 0 ? await multi.exec() : null;
+        return requests.map(({ metrics }, index) => {
+          const { fields, reply, whole } = plans[index]!;
+          const sums = new Map<string, number>();
+          if (reply >= 0 && whole) {
+            const hash = replyOf<Record<string, string>>(replies, reply) ?? {};
+            for (const field of fields) {
+              if (Object.hasOwn(hash, field)) add(sums, field, Number(hash[field]));
+            }
+          } else if (reply >= 0) {
+            const values = replyOf<(string | null)[]>(replies, reply) ?? [];
+            fields.forEach((field, f) => {
+              const value = values[f];
+              if (value !== null && value !== undefined) add(sums, field, Number(value));
+            });
+          }
+          const totals: Record<string, number> = {};
+          for (const metric of metrics) ownEntry(totals, metric, () => sums.get(metric) ?? 0);
+          return totals;
+        });
       }),
 
     readAggregates: (projectId, experimentId) =>
@@ -154,4 +208,17 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
         };
       }),
   };
+}
+
+// --- Internal helpers ---
+
+// A daily totals field: `metric NUL day` (neither part holds NUL).
+function dayField(metric: string, day: string): string {
+  return `${metric}${SEPARATOR}${day}`;
+}
+
+// Adds a field's value to the sum of its metric.
+function add(sums: Map<string, number>, field: string, value: number): void {
+  const metric = field.slice(0, field.indexOf(SEPARATOR));
+  sums.set(metric, (sums.get(metric) ?? 0) + value);
 }

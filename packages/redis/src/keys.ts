@@ -28,6 +28,8 @@ export interface ProjectKeys {
   aggregates(experimentId: string): string;
   logIndex(experimentId: string): string;
   logSummaries(experimentId: string): string;
+  /** One entity's daily totals: `metric NUL day` -> Σ values of its accepted events. */
+  entityDays(entityId: string): string;
 }
 
 export interface AccountKeys {
@@ -59,6 +61,7 @@ export function keysFor(prefix: string): Keys {
         aggregates: (experimentId) => `${base}agg:${experimentId}`,
         logIndex: (experimentId) => `${base}logidx:${experimentId}`,
         logSummaries: (experimentId) => `${base}logsum:${experimentId}`,
+        entityDays: (entityId) => `${base}entday:${entityId}`,
       };
     },
     accounts: {

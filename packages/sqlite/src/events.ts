@@ -1,6 +1,7 @@
 import {
   aggregateDelta,
   checkAssignmentRecords,
+  checkEntityTotalsRequests,
   checkEventRecords,
   type EventStore,
   exposureDay,
@@ -49,6 +50,17 @@ export function eventMethods({ db, run, write }: Connection): EventStore {
      VALUES (?, ?, ?, ?, 1, ?, ?, ?)
      ON CONFLICT DO UPDATE SET events = events + 1, sum = sum + excluded.sum,
        sum_squares = sum_squares + excluded.sum_squares, entities = entities + excluded.entities`,
+  );
+  const addDayTotal = db.prepare(
+    `INSERT INTO entity_day_totals (project_id, entity_id, metric_name, day, total)
+     VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET total = total + excluded.total`,
+  );
+  const selectDayTotals = db.prepare<
+    [string, string, string, string],
+    { metric_name: string; total: number }
+  >(
+    `SELECT metric_name, sum(total) AS total FROM entity_day_totals
+     WHERE project_id = ? AND entity_id = ? AND day >= ? AND day < ? GROUP BY metric_name`,
   );
   const selectExposures = db.prepare<[string, string], { variant_key: string; count: number }>(
     "SELECT variant_key, count FROM exposures WHERE project_id = ? AND experiment_id = ?",
@@ -129,6 +141,8 @@ export function eventMethods({ db, run, write }: Connection): EventStore {
           );
           if (inserted.changes === 0) continue;
           accepted += 1;
+          const day = exposureDay(event.timestamp);
+          if (day !== null) addDayTotal.run(projectId, entityId, metricName, day, value);
           for (const experimentId of event.experimentIds) {
             const variant = selectAssignment.get(projectId, experimentId, entityId)?.variant_key;
             if (variant === undefined) continue;
@@ -149,6 +163,25 @@ export function eventMethods({ db, run, write }: Connection): EventStore {
         }
         return { accepted, deduped: events.length - accepted };
       });
+    },
+
+    readEntityTotals: async (projectId, requests) => {
+      // Check every request before the first read.
+      checkEntityTotalsRequests(requests);
+      return run(() =>
+        // One read transaction: every request sees the same committed batches.
+        db.transaction(() =>
+          requests.map(({ entityId, metrics, fromDay, toDay }) => {
+            const sums = new Map<string, number>();
+            for (const row of selectDayTotals.all(projectId, entityId, fromDay, toDay)) {
+              sums.set(row.metric_name, row.total);
+            }
+            const totals: Record<string, number> = {};
+            for (const metric of metrics) ownEntry(totals, metric, () => sums.get(metric) ?? 0);
+            return totals;
+          }),
+        )(),
+      );
     },
 
     readAggregates: (projectId, experimentId) =>

@@ -201,6 +201,32 @@ export const MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (project_id, experiment_id, metric_a, metric_b, variant_key)
   ) WITHOUT ROWID;
   `,
+  // 5: per-entity daily metric totals (for pre-exposure covariates), backfilled from the
+  // accepted events a version-4 file already holds, dated by the same exposureDay() that
+  // later writes use; events whose time does not parse stay undated, as they do later.
+  (db) => {
+    db.exec(`
+      CREATE TABLE entity_day_totals (
+        project_id TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        metric_name TEXT NOT NULL,
+        day TEXT NOT NULL,
+        total REAL NOT NULL,
+        PRIMARY KEY (project_id, entity_id, metric_name, day)
+      ) WITHOUT ROWID;
+    `);
+    db.function("abkit_event_day", { deterministic: true }, (timestamp) =>
+      typeof timestamp === "string" ? exposureDay(timestamp) : null,
+    );
+    db.exec(`
+      INSERT INTO entity_day_totals (project_id, entity_id, metric_name, day, total)
+      SELECT project_id, entity_id, metric_name, day, sum(value) FROM (
+        SELECT project_id, entity_id, metric_name, value, abkit_event_day(timestamp) AS day
+        FROM events
+      ) WHERE day IS NOT NULL
+      GROUP BY project_id, entity_id, metric_name, day;
+    `);
+  },
 ];
 
 /** One schema step: SQL to run, or a function for steps that need code (backfills). */

@@ -160,6 +160,79 @@ describe("sqliteStore", () => {
     reopened.close();
   });
 
+  it("opens a file written by schema version 4, backfilling entity totals by UTC day", async () => {
+    const path = join(tempDir(), "v4.db");
+    const db = new Database(path);
+    for (const migration of MIGRATIONS.slice(0, 4)) {
+      if (typeof migration === "string") db.exec(migration);
+      else migration(db);
+    }
+    db.pragma("user_version = 4");
+    const insert = db.prepare(
+      `INSERT INTO events (id, project_id, entity_id, metric_name, value, idempotency_key, timestamp, experiment_ids)
+       VALUES (?, ?, ?, ?, ?, ?, ?, '[]')`,
+    );
+    const rows: [string, string, string, number, string | null, string][] = [
+      ["default", "u1", "tokens", 5, "k1", "2026-01-01T08:00:00.000Z"],
+      ["default", "u1", "tokens", 2.5, null, "2026-01-01T23:59:59.999Z"],
+      // Another offset, but the first of January in UTC.
+      ["default", "u1", "tokens", -1, null, "2026-01-02T00:30:00.000+01:00"],
+      ["default", "u1", "tokens", 7, null, "2026-01-02T10:00:00.000Z"],
+      ["default", "u1", "orders", 1, null, "2026-01-02T10:00:00.000Z"],
+      ["default", "u1", "tokens", 1000, null, "not a time"],
+      ["default", "u2", "tokens", 3, null, "2026-01-01T10:00:00.000Z"],
+      ["other", "u1", "tokens", 40, null, "2026-01-01T10:00:00.000Z"],
+    ];
+    for (const [projectId, entityId, metric, value, key, timestamp] of rows) {
+      insert.run(newId("evt"), projectId, entityId, metric, value, key, timestamp);
+    }
+    db.close();
+
+    const store = sqliteStore({ path });
+    const request = (entityId: string, fromDay: string, toDay: string) => ({
+      entityId,
+      metrics: ["tokens", "orders"],
+      fromDay,
+      toDay,
+    });
+    expect(
+      await store.readEntityTotals("default", [
+        request("u1", "2026-01-01", "2026-01-02"),
+        request("u1", "2026-01-02", "2026-01-03"),
+        request("u2", "2026-01-01", "2026-02-01"),
+      ]),
+    ).toEqual([
+      { tokens: 6.5, orders: 0 },
+      { tokens: 7, orders: 1 },
+      { tokens: 3, orders: 0 },
+    ]);
+    // New events add to the backfilled days; a key stored before the migration still dedups.
+    const event = {
+      id: newId("evt"),
+      entityId: "u1",
+      metricName: "tokens",
+      value: 10,
+      timestamp: "2026-01-01T12:00:00.000Z",
+      experimentIds: [],
+    };
+    expect(
+      await store.applyEvents("default", [
+        { ...event, idempotencyKey: "k1" },
+        { ...event, idempotencyKey: "k2" },
+      ]),
+    ).toEqual({ accepted: 1, deduped: 1 });
+    expect(
+      await store.readEntityTotals("default", [request("u1", "2026-01-01", "2026-01-02")]),
+    ).toEqual([{ tokens: 16.5, orders: 0 }]);
+    expect(
+      await store.readEntityTotals("other", [request("u1", "2026-01-01", "2026-01-02")]),
+    ).toEqual([{ tokens: 40, orders: 0 }]);
+    await store.close();
+    const reopened = new Database(path);
+    expect(reopened.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    reopened.close();
+  });
+
   it("migrates once when several stores open a new file", async () => {
     const path = join(tempDir(), "shared.db");
     const stores = [sqliteStore({ path }), sqliteStore({ path }), sqliteStore({ path })];

@@ -51,6 +51,10 @@ function callsOf(store: Store): Record<StoreMethod, () => Promise<unknown>> {
     getAssignment: () => store.getAssignment(P, exp, "u1"),
     applyEvents: () => store.applyEvents(P, [eventRecord("u1", [exp])]),
     readAggregates: () => store.readAggregates(P, exp),
+    readEntityTotals: () =>
+      store.readEntityTotals(P, [
+        { entityId: "u1", metrics: ["m"], fromDay: "2026-01-01", toDay: "2026-01-02" },
+      ]),
     appendLog: () => store.appendLog(logRecord(P, exp)),
     listLogs: () => store.listLogs(P, exp, { limit: 10 }),
     readLogSummaries: () => store.readLogSummaries(P, exp),

@@ -1,6 +1,7 @@
 import { type EventRecord, newId } from "@abkit/core";
 import { describe, expect, it } from "vitest";
 import { aggregateCases } from "./aggregates.js";
+import { entityTotalCases } from "./entityTotals.js";
 import { firstOfEachKey, recount } from "./expected.js";
 import { AT_DAY, assignment, eventRecord, NO_PRODUCTS } from "./fixtures.js";
 import { useStore } from "./harness.js";
@@ -12,7 +13,8 @@ const P = "events-project";
 /**
  * Events: `accepted`/`deduped` exact with idempotency keys repeated in a batch, across
  * batches and by concurrent callers; keys scoped per project; attribution only to listed
- * experiments with an assignment; exact aggregates; all-or-nothing batches.
+ * experiments with an assignment; exact aggregates; all-or-nothing batches; per-entity daily
+ * totals.
  *
  * @example
  * describe("my store", () => eventsContract({ create: async () => myStore() }));
@@ -151,5 +153,6 @@ export function eventsContract(harness: StoreHarness): void {
 
     aggregateCases(ctx);
     productCases(ctx);
+    entityTotalCases(ctx);
   });
 }

@@ -63,6 +63,50 @@ export function methodsContract(harness: StoreHarness): void {
       await abkit.close();
     });
 
+    it("CUPED: a metric's own history before exposure narrows the interval by √(1 - ρ²)", async () => {
+      const abkit = createAbkit({ store: ctx.store, flushIntervalMs: 60_000, banditCheckMs: 0 });
+      const rho = 0.8;
+      const next = seededRandom(16);
+      // Last week's tokens, tracked before the experiment exists (backfilled with their days).
+      const before = Array.from({ length: USERS }, () => normal(next));
+      const history: EventInput[] = before.flatMap((x, i) =>
+        [2, 4, 6].map((daysAgo) => ({
+          entityId: `u${i}`,
+          metricName: "tokens",
+          value: (100 + 30 * x) / 3,
+          timestamp: new Date(Date.now() - daysAgo * 86_400_000).toISOString(),
+        })),
+      );
+      await trackAll(abkit, history);
+      await start(abkit, {
+        key: "cuped_history",
+        variants: arms(),
+        metrics: [
+          { name: "tokens", kind: "sum", primary: true, covariate: { metric: "tokens", days: 7 } },
+        ],
+      });
+      const events: EventInput[] = [];
+      for (let i = 0; i < USERS; i++) {
+        const entityId = `u${i}`;
+        const { variantKey } = await abkit.evaluate({ experimentKey: "cuped_history", entityId });
+        const noise = Math.sqrt(1 - rho * rho) * normal(next);
+        const x = before[i] ?? 0;
+        const tokens = 200 + 30 * (rho * x + noise) + (variantKey === "treatment" ? 5 : 0);
+        events.push({ entityId, metricName: "tokens", value: tokens });
+      }
+      await trackAll(abkit, events);
+      const results = await abkit.results("cuped_history");
+      const treatment = results.metrics[0]?.variants[1]?.comparison;
+      const raw = treatment?.absolute.ci ?? [0, 0];
+      const adjusted = treatment?.cuped?.absolute.ci ?? [0, 0];
+      expect(treatment?.cuped?.varianceReduction).toBeCloseTo(rho * rho, 1);
+      const narrowing = (adjusted[1] - adjusted[0]) / (raw[1] - raw[0]);
+      expect(Math.abs(narrowing - Math.sqrt(1 - rho * rho))).toBeLessThan(0.05);
+      expect(adjusted[0]).toBeLessThan(5);
+      expect(adjusted[1]).toBeGreaterThan(5);
+      await abkit.close();
+    });
+
     it("ratio: tokens per conversation is Σ tokens / Σ conversations, its interval covering the truth", async () => {
       const abkit = createAbkit({ store: ctx.store, flushIntervalMs: 60_000, banditCheckMs: 0 });
       await start(abkit, {

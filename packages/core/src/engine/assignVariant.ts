@@ -51,6 +51,8 @@ export async function assignVariant(
       variantKey: variant.key,
       assignedAt: new Date().toISOString(),
       ...(covariates ? { covariates } : {}),
+      // Read from tracked history when the queue writes it: no store call on evaluate.
+      ...(compiled.preCovariates.length > 0 ? { preCovariates: compiled.preCovariates } : {}),
     });
     return { variant, reason: "assigned" };
   }

@@ -1,5 +1,6 @@
-import type { AssignmentRecord, Store } from "../store.js";
+import type { Store } from "../store.js";
 import { Lru } from "./lru.js";
+import { type QueuedAssignment, withPreCovariates } from "./preCovariates.js";
 
 /** Tuning of the assignment write-behind. */
 export interface AssignmentQueueOptions {
@@ -25,7 +26,7 @@ export class AssignmentQueue {
   // A variant key, or (a number) when the store was last seen to have none: one map, so
   // the evaluate path hashes its key once.
   private readonly known: Lru<string | number>;
-  private pending: AssignmentRecord[] = [];
+  private pending: QueuedAssignment[] = [];
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private lastError: unknown = null;
@@ -60,7 +61,7 @@ export class AssignmentQueue {
   }
 
   /** Remembers a new assignment and queues its write. */
-  enqueue(record: AssignmentRecord): void {
+  enqueue(record: QueuedAssignment): void {
     this.known.set(cacheKey(record.experimentId, record.entityId), record.variantKey);
     this.pending.push(record);
     if (this.pending.length >= this.options.batchSize) {
@@ -105,7 +106,9 @@ export class AssignmentQueue {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.options.batchSize);
       try {
-        const stored = await this.store.recordAssignments(batch);
+        const stored = await this.store.recordAssignments(
+          await withPreCovariates(this.store, batch),
+        );
         // Another process may have assigned first: its variant is the one that counts.
         batch.forEach((record, index) => {
           const variantKey = stored[index];

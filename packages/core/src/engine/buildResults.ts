@@ -65,8 +65,8 @@ export interface MetricResult {
   /** Kind `ratio`: the metrics divided. */
   numerator?: string;
   denominator?: string;
-  /** The CUPED covariate (an entity property), when one is named. */
-  covariate?: string;
+  /** The CUPED covariate (an entity property, or a metric's pre-period), when one is named. */
+  covariate?: Metric["covariate"];
   guardrail?: Guardrail;
   /** False for a metric events carry but the experiment does not list (read as `count`). */
   declared: boolean;

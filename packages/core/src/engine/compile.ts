@@ -1,10 +1,17 @@
 import type { BucketRange, NamespaceTuple } from "../bucketing/index.js";
 import { getBucketRanges } from "../bucketing/index.js";
 import type { Condition } from "../conditions/index.js";
-import type { Experiment } from "../schema/experiment.js";
+import { covariateName, type Experiment } from "../schema/experiment.js";
 import type { Flag } from "../schema/flag.js";
 import type { Segment } from "../schema/segment.js";
 import type { DefinitionsSnapshot } from "../store.js";
+
+/** A covariate from tracked history: `metric`'s total over `days` days before exposure. */
+export interface PreCovariate {
+  name: string;
+  metric: string;
+  days: number;
+}
 
 /** An experiment with everything evaluation needs precomputed once per definitions version. */
 export interface CompiledExperiment {
@@ -18,6 +25,8 @@ export interface CompiledExperiment {
   overrides: Map<string, number>;
   /** The entity properties its metrics name as CUPED covariates, read at first exposure. */
   covariates: string[];
+  /** Its pre-period covariates: metric totals before first exposure, read when it is stored. */
+  preCovariates: PreCovariate[];
   /** For ratio metrics: metric -> the metrics whose totals its events multiply. */
   crossPartners: Map<string, string[]>;
 }
@@ -94,9 +103,26 @@ function compileExperiment(
     segmentConditions,
     namespace: namespace ? [namespace.id, namespace.range[0], namespace.range[1]] : null,
     overrides,
-    covariates: [...new Set(experiment.metrics.flatMap((metric) => metric.covariate ?? []))],
+    covariates: [
+      ...new Set(
+        experiment.metrics.flatMap((metric) =>
+          typeof metric.covariate === "string" ? [metric.covariate] : [],
+        ),
+      ),
+    ],
+    preCovariates: preCovariatesOf(experiment),
     crossPartners: crossPartnersOf(experiment),
   };
+}
+
+// Each distinct pre-period covariate once, under the name its sums are kept by.
+function preCovariatesOf(experiment: Experiment): PreCovariate[] {
+  const byName = new Map<string, PreCovariate>();
+  for (const { covariate } of experiment.metrics) {
+    if (covariate === undefined || typeof covariate === "string") continue;
+    byName.set(covariateName(covariate), { name: covariateName(covariate), ...covariate });
+  }
+  return [...byName.values()];
 }
 
 // A ratio needs Σ numerator·denominator per variant: events of either side carry the other.

@@ -1,4 +1,4 @@
-import type { Metric, MetricKind } from "../schema/experiment.js";
+import { covariateName, type Metric, type MetricKind } from "../schema/experiment.js";
 import type { CupedSide, RatioSide } from "../stats/types.js";
 import type { ExperimentAggregates, MetricAggregate } from "../store.js";
 import { crossPair } from "../storeHelpers.js";
@@ -66,7 +66,7 @@ function cupedSide(
   aggregate: MetricAggregate,
   aggregates: ExperimentAggregates,
 ): CupedSide {
-  const covariate = metric.covariate ?? "";
+  const covariate = metric.covariate === undefined ? "" : covariateName(metric.covariate);
   const x = read(aggregates.covariates, covariate, variantKey);
   const products = read(aggregates.covariateProducts[metric.name] ?? {}, covariate, variantKey);
   const binomial = metric.kind === "binomial";

@@ -39,6 +39,17 @@ export const guardrailSchema = z.strictObject({
   tolerance: z.number().min(0, "must be at least 0").max(10, "must be at most 10").default(0),
 });
 
+/** A CUPED covariate from tracked history: a metric's per-entity total before exposure. */
+export const prePeriodSchema = z.strictObject({
+  metric: keySchema,
+  days: z.number().int().min(1, "must be at least 1").max(366, "must be at most 366"),
+});
+
+/** The name a covariate's sums are kept under: the property, or `pre:<metric>:<days>d`. */
+export function covariateName(covariate: string | PrePeriod): string {
+  return typeof covariate === "string" ? covariate : `pre:${covariate.metric}:${covariate.days}d`;
+}
+
 /** A metric an experiment reads; events name it by `name`. */
 export const metricSchema = z.strictObject({
   name: keySchema,
@@ -49,11 +60,12 @@ export const metricSchema = z.strictObject({
   numerator: keySchema.optional(),
   denominator: keySchema.optional(),
   /**
-   * CUPED: a numeric entity property, read when the entity is first exposed (evaluate's
-   * `properties`), that predicts this metric from before the experiment (last month's tokens).
-   * Results then report the variance-reduced effect beside the raw one.
+   * CUPED: what predicts this metric from before the experiment. Either a numeric entity
+   * property read when the entity is first exposed (evaluate's `properties`), or a metric's
+   * per-entity total over the `days` UTC days before the day of first exposure. Results then
+   * report the variance-reduced effect beside the raw one.
    */
-  covariate: keySchema.optional(),
+  covariate: z.union([keySchema, prePeriodSchema]).optional(),
   guardrail: guardrailSchema.optional(),
 });
 
@@ -147,6 +159,7 @@ export type Metric = z.output<typeof metricSchema>;
 export type MetricKind = z.output<typeof metricKindSchema>;
 export type Guardrail = z.output<typeof guardrailSchema>;
 export type Holdout = z.output<typeof holdoutSchema>;
+export type PrePeriod = z.output<typeof prePeriodSchema>;
 export type Bandit = z.output<typeof banditSchema>;
 export type ExperimentNamespace = z.output<typeof namespaceSchema>;
 export type ExperimentInput = z.input<typeof experimentInputSchema>;

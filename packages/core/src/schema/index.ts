@@ -26,11 +26,13 @@ export type {
   Holdout,
   Metric,
   MetricKind,
+  PrePeriod,
   Variant,
   VariantInput,
 } from "./experiment.js";
 export {
   banditSchema,
+  covariateName,
   experimentInputSchema,
   experimentPatchSchema,
   guardrailSchema,
@@ -39,6 +41,7 @@ export {
   metricKindSchema,
   metricSchema,
   namespaceSchema,
+  prePeriodSchema,
   variantSchema,
 } from "./experiment.js";
 export type { Flag, FlagInput, FlagPatch, FlagRule, FlagRuleInput, FlagType } from "./flag.js";

@@ -1,6 +1,6 @@
 --[[
-  Applies a batch of events: dedup, per-entity running totals, per-variant aggregates, and
-  the covariate and cross products. Every input is checked before the first write, so a bad
+  Applies a batch of events: dedup, per-entity daily totals, per-entity running totals,
+  per-variant aggregates, and the covariate and cross products. Every input is checked before the first write, so a bad
   batch changes nothing (Redis has no rollback).
 
   Input:
@@ -8,19 +8,22 @@
     KEYS[2] events list (JSON of every accepted event)
     KEYS[3 + 5(j-1)] .. KEYS[7 + 5(j-1)]: for experiment j, its assignments hash, entity
       covariates hash, entity totals hash, aggregates hash and products hash
-    ARGV[1] number of events; then 7 values per event:
+    KEYS[n] after those: one daily totals hash per entity of the batch ("metric NUL day" ->
+      Σ values of its accepted events that UTC day)
+    ARGV[1] number of events; then 9 values per event:
       entity, metric, value, idempotency key ("" for none),
       experiment indexes ("1,3": which j to attribute to), event JSON,
       partners: per listed experiment, in the same order, its partner metrics joined by
         NUL, the experiments' lists joined by \1 (own metric and repeats already removed);
         each name is prefixed "<" when it sorts after the event's metric (in JavaScript
-        order, the caller's), ">" when before
+        order, the caller's), ">" when before,
+      the KEYS index of its entity's daily totals hash, its UTC day ("" for none)
   Output:
     { accepted, deduped }
     { -5, eventIndex }  a value is not a finite number
 ]]
 local count = tonumber(ARGV[1])
-local FIELDS = 7
+local FIELDS = 9
 local PER_EXPERIMENT = 5
 
 -- Check everything first.
@@ -64,6 +67,11 @@ for e = 0, count - 1 do
   if fresh then
     accepted = accepted + 1
     redis.call("RPUSH", KEYS[2], ARGV[base + 5])
+    -- Every accepted event, assigned or not, counts on its day.
+    local day = ARGV[base + 8]
+    if day ~= "" then
+      addTo(KEYS[tonumber(ARGV[base + 7])], metric .. "\0" .. day, value)
+    end
     local partnerLists = split(ARGV[base + 6], "\1")
     local listed = 0
     for j in string.gmatch(ARGV[base + 4], "%d+") do

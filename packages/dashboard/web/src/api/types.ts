@@ -35,7 +35,8 @@ export interface Metric {
   primary: boolean;
   numerator?: string;
   denominator?: string;
-  covariate?: string;
+  /** An entity property, or a metric's total over `days` days before exposure. */
+  covariate?: string | { metric: string; days: number };
   guardrail?: Guardrail;
 }
 
@@ -113,7 +114,7 @@ export interface MetricResult {
   declared: boolean;
   numerator?: string;
   denominator?: string;
-  covariate?: string;
+  covariate?: string | { metric: string; days: number };
   guardrail?: Guardrail;
   variants: VariantMetricResult[];
 }

@@ -17,18 +17,29 @@ interface Props {
 /** One metric's fields: name, kind, primary; a ratio's sides, a CUPED covariate, a guardrail. */
 export function MetricFields({ metric, index, onChange, onRemove }: Props) {
   const id = (field: string) => `metric-${metric.id}-${field}`;
-  const text = (field: "numerator" | "denominator" | "covariate", label: string, hint: string) => (
-    <div class="field">
-      <label for={id(field)}>{label}</label>
-      <input
-        id={id(field)}
-        class="mono"
-        value={metric[field] ?? ""}
-        onInput={(event) => onChange({ [field]: event.currentTarget.value })}
-      />
-      <p class="field-hint">{hint}</p>
-    </div>
-  );
+  const text = (field: "numerator" | "denominator" | "covariate", label: string, hint: string) => {
+    const value = metric[field];
+    // A pre-period covariate (a metric's history) is set through the API; shown, kept as is.
+    if (typeof value === "object") {
+      return (
+        <p class="field-hint">
+          CUPED covariate: {value.metric} over the {value.days} days before exposure.
+        </p>
+      );
+    }
+    return (
+      <div class="field">
+        <label for={id(field)}>{label}</label>
+        <input
+          id={id(field)}
+          class="mono"
+          value={value ?? ""}
+          onInput={(event) => onChange({ [field]: event.currentTarget.value })}
+        />
+        <p class="field-hint">{hint}</p>
+      </div>
+    );
+  };
   return (
     <fieldset class="metric-row" data-testid={`metric-${index}`}>
       <legend>Metric {index + 1}</legend>

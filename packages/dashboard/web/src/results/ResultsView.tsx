@@ -32,7 +32,14 @@ export function ResultsView({ results }: { results: ExperimentResults }) {
             {metric.name} <span class="muted">({metric.kind})</span>
             {metric.primary && <span class="badge badge-primary">primary</span>}
             {metric.guardrail && <span class="badge">guardrail</span>}
-            {metric.covariate && <span class="badge">CUPED: {metric.covariate}</span>}
+            {metric.covariate && (
+              <span class="badge">
+                CUPED:{" "}
+                {typeof metric.covariate === "string"
+                  ? metric.covariate
+                  : `${metric.covariate.metric}, ${metric.covariate.days} days before`}
+              </span>
+            )}
             {!metric.declared && <span class="badge">not declared</span>}
           </h3>
           <MetricTable metric={metric} alpha={results.alpha} />

@@ -1,0 +1,48 @@
+import type { EntityTotalsRequest } from "@abkit/core";
+import { ownEntry } from "@abkit/core";
+import type { OpenStore } from "./connection.js";
+
+/**
+ * Reads the daily totals of the requested entities in one query and sums, per request,
+ * the days `fromDay <= d < toDay` of each requested metric (0 without a document).
+ * Requests are checked by the caller.
+ *
+ * @example
+ * await readEntityTotals(open, "default", [{ entityId: "u1", metrics: ["tokens"], fromDay, toDay }]);
+ */
+export async function readEntityTotals(
+  open: OpenStore,
+  projectId: string,
+  requests: readonly EntityTotalsRequest[],
+): Promise<Record<string, number>[]> {
+  const wanted = requests.filter((r) => r.metrics.length > 0 && r.fromDay < r.toDay);
+  const docs =
+    wanted.length === 0
+      ? []
+      : await open.collections.entityDayTotals
+          .find(
+            {
+              projectId,
+              $or: wanted.map(({ entityId, metrics, fromDay, toDay }) => ({
+                entityId,
+                metricName: { $in: [...new Set(metrics)] },
+                day: { $gte: fromDay, $lt: toDay },
+              })),
+            },
+            { projection: { _id: 0, entityId: 1, metricName: 1, day: 1, total: 1 } },
+          )
+          .toArray();
+  // A document matching several requests is returned once; each request picks its own.
+  const byEntity = new Map<string, typeof docs>();
+  for (const doc of docs) byEntity.set(doc.entityId, [...(byEntity.get(doc.entityId) ?? []), doc]);
+  return requests.map(({ entityId, metrics, fromDay, toDay }) => {
+    const sums = new Map<string, number>();
+    for (const doc of byEntity.get(entityId) ?? []) {
+      if (doc.day < fromDay || doc.day >= toDay) continue;
+      sums.set(doc.metricName, (sums.get(doc.metricName) ?? 0) + doc.total);
+    }
+    const totals: Record<string, number> = {};
+    for (const metric of metrics) ownEntry(totals, metric, () => sums.get(metric) ?? 0);
+    return totals;
+  });
+}
