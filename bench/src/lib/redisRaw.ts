@@ -24,13 +24,24 @@ export function rawApplier(client: Redis, prefix: string, projectId: string, exp
     `${base}idem`,
     `${base}events`,
     `${base}asg:${experimentId}`,
+    `${base}asgcov:${experimentId}`,
     `${base}tot:${experimentId}`,
     `${base}agg:${experimentId}`,
+    `${base}prod:${experimentId}`,
   ];
   const run = (client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)
     .benchApplyEvents!;
   return async (events: BenchEvent[]) => {
     const timestamp = new Date().toISOString();
+    const day = timestamp.slice(0, 10);
+    // Each entity's daily-totals hash follows the experiment's keys, once per entity.
+    const batchKeys = [...keys];
+    const entityKey = new Map<string, number>();
+    for (const { entityId } of events) {
+      if (entityKey.has(entityId)) continue;
+      batchKeys.push(`${base}entday:${entityId}`);
+      entityKey.set(entityId, batchKeys.length);
+    }
     const args: (string | number)[] = [events.length];
     for (const event of events) {
       const record = { id: `evt_${ulid()}`, ...event, timestamp, experimentIds: [experimentId] };
@@ -41,9 +52,12 @@ export function rawApplier(client: Redis, prefix: string, projectId: string, exp
         event.idempotencyKey,
         "1",
         JSON.stringify(record),
+        "",
+        entityKey.get(event.entityId) ?? 0,
+        day,
       );
     }
-    return run.call(client, keys.length, ...keys, ...args);
+    return run.call(client, batchKeys.length, ...batchKeys, ...args);
   };
 }
 

@@ -4,8 +4,9 @@ import type { BenchEvent } from "./events.js";
 
 /**
  * The writes `@abkit/sqlite`'s applyEvents makes, on raw better-sqlite3: per batch one
- * IMMEDIATE transaction; per event the dedup insert, the assignment lookup, the entity total
- * read and its upsert, and the per-variant aggregate upsert.
+ * IMMEDIATE transaction; per event the dedup insert, the entity's daily total, the
+ * assignment lookup, the entity total read and its upsert, and the per-variant aggregate
+ * upsert.
  */
 export function rawApplier(db: Database.Database, projectId: string, experimentId: string) {
   const ulid = monotonicFactory();
@@ -31,6 +32,10 @@ export function rawApplier(db: Database.Database, projectId: string, experimentI
      ON CONFLICT DO UPDATE SET events = events + 1, sum = sum + excluded.sum,
        sum_squares = sum_squares + excluded.sum_squares, entities = entities + excluded.entities`,
   );
+  const addDayTotal = db.prepare(
+    `INSERT INTO entity_day_totals (project_id, entity_id, metric_name, day, total)
+     VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET total = total + excluded.total`,
+  );
   const experimentIds = JSON.stringify([experimentId]);
   const apply = db.transaction((events: BenchEvent[]) => {
     const now = new Date().toISOString();
@@ -49,6 +54,7 @@ export function rawApplier(db: Database.Database, projectId: string, experimentI
       );
       if (inserted.changes === 0) continue;
       accepted++;
+      addDayTotal.run(projectId, entityId, metricName, now.slice(0, 10), value);
       const variant = selectAssignment.get(projectId, experimentId, entityId)?.variant_key;
       if (variant === undefined) continue;
       const total = selectTotal.get(projectId, experimentId, metricName, entityId);
