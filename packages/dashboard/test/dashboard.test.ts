@@ -348,13 +348,58 @@ describe.runIf(browserAvailable())("dashboard in a browser", () => {
     await page.close();
   });
 
+  it("shows a bandit's shares and chances instead of a sample-ratio verdict", async () => {
+    await api("POST", "api/v1/experiments", {
+      key: "answer_style",
+      variants: [
+        { key: "short", weight: 50 },
+        { key: "steps", weight: 50 },
+      ],
+      metrics: [{ name: "solved", kind: "binomial", primary: true }],
+      bandit: { floor: 10 },
+    });
+    await api("POST", "api/v1/experiments/answer_style/start");
+    const events: unknown[] = [];
+    for (let index = 0; index < 200; index++) {
+      const entityId = `solver-${index}`;
+      const { variantKey } = await api<{ variantKey: string }>(
+        "POST",
+        "api/v1/experiments/evaluate",
+        { experimentKey: "answer_style", entityId },
+      );
+      if (index % (variantKey === "steps" ? 2 : 5) === 0) {
+        events.push({ entityId, metricName: "solved" });
+      }
+    }
+    await api("POST", "api/v1/track", { events });
+    await api("POST", "api/v1/experiments/answer_style/rebalance");
+    const results = await api<ExperimentResults>("GET", "api/v1/experiments/answer_style/results");
+    expect(results.srm).toBeNull();
+
+    const page = await signedInPage();
+    await page.goto(`${server.url}/#/experiments/answer_style`);
+    const panel = page.getByTestId("bandit");
+    await panel.waitFor();
+    for (const arm of results.bandit?.arms ?? []) {
+      const row = panel.locator(`tr[data-variant="${arm.variantKey}"]`);
+      expect(await row.locator('[data-cell="weight"]').textContent()).toBe(
+        `${formatNumber(arm.weight)}%`,
+      );
+      expect(await row.locator('[data-cell="best"]').textContent()).toBe(
+        formatPercent(arm.chanceToBeBest),
+      );
+    }
+    expect(await page.getByTestId("srm").count()).toBe(0);
+    await page.close();
+  });
+
   it("lists experiments by status", async () => {
     const page = await signedInPage();
     const rows = page.getByTestId("experiments").locator("tbody tr");
     await rows.first().waitFor();
-    expect(await rows.count()).toBe(5);
+    expect(await rows.count()).toBe(6);
     await page.getByLabel("Status").selectOption("running");
-    await expect.poll(() => rows.count()).toBe(3);
+    await expect.poll(() => rows.count()).toBe(4);
     await page.getByLabel("Status").selectOption("stopped");
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().getAttribute("data-key")).toBe("tutor_prompt");
