@@ -43,6 +43,10 @@ export interface CompiledDefinitions {
   experimentsByFlag: Map<string, CompiledExperiment[]>;
   /** Holdouts (any status), oldest first: evaluate asks the running ones that cover an experiment. */
   holdouts: CompiledExperiment[];
+  /** Ids of the running experiments: the ones a tracked event may count in. */
+  runningExperimentIds: string[];
+  /** Metric -> (running experiment id -> the metrics its events multiply, for ratios). */
+  runningCrossMetrics: Map<string, Record<string, string[]>>;
 }
 
 /** Indexes a snapshot; runs once per definitions version, never per evaluation. */
@@ -68,6 +72,7 @@ export function compileDefinitions(snapshot: DefinitionsSnapshot): CompiledDefin
     segmentsByKey,
     experimentsByFlag,
     holdouts: compiled.filter((entry) => entry.experiment.holdout),
+    ...runningIndex(compiled),
   };
 }
 
@@ -112,6 +117,23 @@ function compileExperiment(
     ],
     preCovariates: preCovariatesOf(experiment),
     crossPartners: crossPartnersOf(experiment),
+  };
+}
+
+// What track attaches to every event, computed once per definitions version.
+function runningIndex(compiled: CompiledExperiment[]) {
+  const running = compiled.filter((entry) => entry.experiment.status === "running");
+  const runningCrossMetrics = new Map<string, Record<string, string[]>>();
+  for (const { experiment, crossPartners } of running) {
+    for (const [metric, partners] of crossPartners) {
+      const byExperiment = runningCrossMetrics.get(metric) ?? {};
+      byExperiment[experiment.id] = partners;
+      runningCrossMetrics.set(metric, byExperiment);
+    }
+  }
+  return {
+    runningExperimentIds: running.map((entry) => entry.experiment.id),
+    runningCrossMetrics,
   };
 }
 

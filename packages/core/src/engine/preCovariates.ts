@@ -17,6 +17,8 @@ export async function withPreCovariates(
   store: Store,
   batch: QueuedAssignment[],
 ): Promise<AssignmentRecord[]> {
+  // Most experiments have none: the batch goes to the store as it is, copied by nobody.
+  if (!batch.some((record) => record.preCovariates)) return batch;
   // Where each answer goes: the record's index and the covariate's name and metric.
   const targets = new Map<string, { index: number; name: string; metric: string }[]>();
   const requests = new Map<string, EntityTotalsRequest[]>();

@@ -58,10 +58,10 @@ export async function trackEvents(
   // Assignments this engine made must be stored before their entities' events arrive.
   await ctx.assignments.flush();
   const defs = await ctx.definitions.get();
-  const running = runningExperimentIds(defs);
+  const running = defs.runningExperimentIds;
   const now = new Date().toISOString();
   const records: EventRecord[] = parsed.map((event) => {
-    const crossMetrics = crossMetricsOf(defs, running, event.metricName);
+    const crossMetrics = defs.runningCrossMetrics.get(event.metricName);
     return {
       id: newId("evt"),
       entityId: event.entityId,
@@ -113,35 +113,10 @@ export async function trackConversion(
 
 // --- Internal helpers ---
 
-// experimentId -> metrics whose totals this metric's events multiply (ratio metrics), or
-// null when no running experiment has a ratio over this metric.
-function crossMetricsOf(
-  defs: CompiledDefinitions,
-  experimentIds: string[],
-  metricName: string,
-): Record<string, string[]> | null {
-  let crossMetrics: Record<string, string[]> | null = null;
-  for (const id of experimentIds) {
-    const partners = defs.experimentsById.get(id)?.crossPartners.get(metricName);
-    if (partners) {
-      crossMetrics ??= {};
-      crossMetrics[id] = partners;
-    }
-  }
-  return crossMetrics;
-}
-
+// A conversion counts in one experiment: its ratio partners there, if any.
 function crossMetricsEntry(defs: CompiledDefinitions, experimentId: string, metricName: string) {
-  const crossMetrics = crossMetricsOf(defs, [experimentId], metricName);
-  return crossMetrics ? { crossMetrics } : {};
-}
-
-function runningExperimentIds(defs: CompiledDefinitions): string[] {
-  const ids: string[] = [];
-  for (const { experiment } of defs.experimentsById.values()) {
-    if (experiment.status === "running") ids.push(experiment.id);
-  }
-  return ids;
+  const partners = defs.experimentsById.get(experimentId)?.crossPartners.get(metricName);
+  return partners ? { crossMetrics: { [experimentId]: partners } } : {};
 }
 
 function conversionExperiment(
