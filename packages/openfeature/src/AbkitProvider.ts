@@ -1,6 +1,8 @@
 import type { Abkit, EventInput } from "@abkit/core";
 import {
+  ErrorCode,
   type EvaluationContext,
+  GeneralError,
   type JsonValue,
   type Logger,
   OpenFeatureEventEmitter,
@@ -62,13 +64,21 @@ export class AbkitProvider implements Provider {
     this.logger = options.logger ?? console;
   }
 
-  /** Loads the first definitions (a store failure rejects: the provider enters ERROR) and starts polling. */
+  /**
+   * Loads the first definitions and starts polling. A store failure rejects (the provider
+   * enters ERROR), but polling starts anyway: the first poll that reaches the store reloads
+   * the definitions and emits `PROVIDER_READY`.
+   */
   async initialize(): Promise<void> {
-    this.version = await this.abkit.store.definitionsVersion(this.abkit.project);
-    await this.abkit.flags.list();
     this.stopPolling();
     this.timer = setInterval(() => void this.poll(), this.pollIntervalMs);
     this.timer.unref?.();
+    try {
+      this.version = await this.loadDefinitions();
+    } catch (error) {
+      this.failing = true;
+      throw new GeneralError(`abkit store unreachable at start: ${messageOf(error)}`);
+    }
   }
 
   /** Stops polling and waits for tracked events in flight. The engine stays open: the caller owns it. */
@@ -130,8 +140,7 @@ export class AbkitProvider implements Provider {
     const write = this.abkit.track([event]).then(
       () => undefined,
       (error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
-        this.logger.warn(`abkit: track("${trackingEventName}") failed: ${message}`);
+        this.logger.warn(`abkit: track("${trackingEventName}") failed: ${messageOf(error)}`);
       },
     );
     this.pending.add(write);
@@ -157,18 +166,35 @@ export class AbkitProvider implements Provider {
     this.timer = undefined;
   }
 
-  /** One poll: a new version emits CONFIGURATION_CHANGED; a failure ERROR; a recovery READY. */
+  /** The definitions version, read before the engine reloads so that no change is missed. */
+  private async loadDefinitions(): Promise<number> {
+    const version = await this.abkit.store.definitionsVersion(this.abkit.project);
+    await this.abkit.refresh();
+    return version;
+  }
+
+  /**
+   * One poll. A new version reloads the engine's definitions before emitting
+   * CONFIGURATION_CHANGED, so a read made on the event sees the new values. A failure emits
+   * ERROR (once, with an error code); the first success after it emits READY.
+   */
   private async poll(): Promise<void> {
     if (this.polling) return;
     this.polling = true;
     try {
       const version = await this.abkit.store.definitionsVersion(this.abkit.project);
-      if (this.failing) {
-        this.failing = false;
+      const recovering = this.failing;
+      if (!recovering && version === this.version) return;
+      // Reloaded before the event: a read made on it must see the new values.
+      await this.abkit.refresh();
+      // After a start that never loaded, READY alone says it: there is no earlier version.
+      const changed = this.version !== undefined && version !== this.version;
+      this.version = version;
+      this.failing = false;
+      if (recovering) {
         this.events.emit(ProviderEvents.Ready, { message: "abkit store reachable again" });
       }
-      if (version !== this.version) {
-        this.version = version;
+      if (changed) {
         this.events.emit(ProviderEvents.ConfigurationChanged, {
           message: `abkit definitions of project "${this.abkit.project}" changed (version ${version})`,
           metadata: { definitionsVersion: version },
@@ -177,11 +203,17 @@ export class AbkitProvider implements Provider {
     } catch (error) {
       if (!this.failing) {
         this.failing = true;
-        const message = error instanceof Error ? error.message : String(error);
-        this.events.emit(ProviderEvents.Error, { message: `abkit poll failed: ${message}` });
+        this.events.emit(ProviderEvents.Error, {
+          message: `abkit poll failed: ${messageOf(error)}`,
+          errorCode: ErrorCode.GENERAL,
+        });
       }
     } finally {
       this.polling = false;
     }
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,4 @@
-import { type Abkit, type FlagEvaluation, isAbkitError } from "@abkit/core";
+import { type Abkit, type Flag, type FlagEvaluation, isAbkitError } from "@abkit/core";
 import {
   ErrorCode,
   type EvaluationContext,
@@ -37,15 +37,8 @@ export async function resolveFlag<T>(
   defaultValue: T,
   context: EvaluationContext,
 ): Promise<ResolutionDetails<T>> {
-  let evaluation: FlagEvaluation | null;
   try {
-    const { targetingKey, ...attributes } = context;
-    evaluation = await abkit.evaluateFlag(flagKey, {
-      context: attributes,
-      ...(typeof targetingKey === "string" && targetingKey !== ""
-        ? { entityId: targetingKey }
-        : {}),
-    });
+    return await resolveOrThrow(abkit, flagKey, type, defaultValue, context);
   } catch (error) {
     const code =
       isAbkitError(error) && error.code === "validation_failed"
@@ -53,10 +46,32 @@ export async function resolveFlag<T>(
         : ErrorCode.GENERAL;
     return failure(defaultValue, code, error instanceof Error ? error.message : String(error));
   }
+}
+
+async function resolveOrThrow<T>(
+  abkit: Abkit,
+  flagKey: string,
+  type: RequestedType,
+  defaultValue: T,
+  context: EvaluationContext,
+): Promise<ResolutionDetails<T>> {
+  const { targetingKey, ...attributes } = context;
+  const evaluation = await abkit.evaluateFlag(flagKey, {
+    context: attributes,
+    ...(typeof targetingKey === "string" && targetingKey !== "" ? { entityId: targetingKey } : {}),
+  });
   if (evaluation === null) {
-    return failure(defaultValue, ErrorCode.FLAG_NOT_FOUND, `abkit flag "${flagKey}" not found`);
+    return failure(
+      defaultValue,
+      ErrorCode.FLAG_NOT_FOUND,
+      `flag ${flagKey} not found in abkit project "${abkit.project}"`,
+    );
   }
   const flagMetadata = metadataOf(evaluation);
+  if (evaluation.reason === "disabled") {
+    // OpenFeature: a disabled flag resolves to the caller's default.
+    return { value: defaultValue, reason: StandardResolutionReasons.DISABLED, flagMetadata };
+  }
   if (!matchesType(evaluation.value, type)) {
     return {
       ...failure(
@@ -67,15 +82,44 @@ export async function resolveFlag<T>(
       flagMetadata,
     };
   }
+  // Served from the definitions evaluateFlag just read: no store round trip.
+  const flag = await abkit.flags.get(flagKey);
   return {
     value: evaluation.value as T,
-    variant: evaluation.variantKey ?? evaluation.ruleId ?? "default",
-    reason: REASONS[evaluation.reason] ?? StandardResolutionReasons.UNKNOWN,
+    variant: variantOf(evaluation, flag),
+    reason: await reasonOf(abkit, evaluation, flag),
     flagMetadata,
   };
 }
-
 // --- Internal helpers ---
+
+/** The named variant: the experiment's variant key, else the rule's or default's name. */
+function variantOf(evaluation: FlagEvaluation, flag: Flag | null): string {
+  if (evaluation.variantKey !== undefined) return evaluation.variantKey;
+  if (evaluation.ruleId !== null) {
+    const rule = flag?.rules.find((candidate) => candidate.id === evaluation.ruleId);
+    return rule?.variant ?? evaluation.ruleId;
+  }
+  return flag?.defaultVariant ?? "default";
+}
+
+/**
+ * `STATIC` when the default is served by a flag that cannot serve anything else (no rules,
+ * no experiment attached that runs or may run); otherwise abkit's reason mapped.
+ */
+async function reasonOf(
+  abkit: Abkit,
+  evaluation: FlagEvaluation,
+  flag: Flag | null,
+): Promise<ResolutionReason> {
+  if (evaluation.reason === "default" && flag !== null && flag.rules.length === 0) {
+    const experiments = await abkit.flags.experiments(flag.key);
+    if (experiments.every((experiment) => experiment.status === "stopped")) {
+      return StandardResolutionReasons.STATIC;
+    }
+  }
+  return REASONS[evaluation.reason] ?? StandardResolutionReasons.UNKNOWN;
+}
 
 function failure<T>(value: T, errorCode: ErrorCode, errorMessage: string): ResolutionDetails<T> {
   return { value, reason: StandardResolutionReasons.ERROR, errorCode, errorMessage };

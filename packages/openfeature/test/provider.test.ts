@@ -81,12 +81,59 @@ describe.each(Object.keys(stores))("AbkitProvider on the %s store", (storeName) 
     expect(details.errorCode).toBeUndefined();
   });
 
-  it("serves the default as DEFAULT, and a disabled flag as DISABLED", async () => {
+  it("serves the default as DEFAULT, and a disabled flag as DISABLED with the caller's default", async () => {
     const client = OpenFeature.getClient();
     const fallback = await client.getBooleanDetails("new_banner", true, { country: "FR" });
     expect(fallback).toMatchObject({ value: false, reason: "DEFAULT", variant: "default" });
-    const off = await client.getNumberDetails("off_flag", 0, { targetingKey: "usr_1" });
-    expect(off).toMatchObject({ value: 3, reason: "DISABLED", variant: "default" });
+    const off = await client.getNumberDetails("off_flag", 9, { targetingKey: "usr_1" });
+    expect(off).toMatchObject({ value: 9, reason: "DISABLED" });
+    expect(off.variant).toBeUndefined();
+    expect(off.errorCode).toBeUndefined();
+  });
+
+  it("serves a flag with no rules and no experiment as STATIC", async () => {
+    await abkit.flags.create({
+      key: "static_limit",
+      type: "number",
+      defaultValue: 4,
+      enabled: true,
+    });
+    const client = OpenFeature.getClient();
+    const details = await client.getNumberDetails("static_limit", 0, { targetingKey: "usr_1" });
+    expect(details).toMatchObject({ value: 4, reason: "STATIC", variant: "default" });
+    // A draft experiment attached may start at any time: no longer static.
+    await abkit.experiments.create({
+      key: "limit-test",
+      variants: [
+        { key: "four", weight: 50, config: 4 },
+        { key: "eight", weight: 50, config: 8 },
+      ],
+    });
+    await abkit.flags.attach("static_limit", "limit-test");
+    const attached = await client.getNumberDetails("static_limit", 0, { targetingKey: "usr_1" });
+    expect(attached).toMatchObject({ value: 4, reason: "DEFAULT" });
+  });
+
+  it("names variants by the rule's and the default's variant names when set", async () => {
+    await abkit.flags.create({
+      key: "tone",
+      type: "string",
+      defaultValue: "plain",
+      defaultVariant: "plain_tone",
+      enabled: true,
+      rules: [
+        { id: "vip_rule", condition: { vip: true }, value: "warm", variant: "warm_tone" },
+        { id: "beta_rule", condition: { beta: true }, value: "warm", variant: "warm_tone" },
+        { id: "staff", condition: { staff: true }, value: "dry" },
+      ],
+    });
+    const client = OpenFeature.getClient();
+    const named = async (context: Record<string, boolean>) =>
+      (await client.getStringDetails("tone", "x", context)).variant;
+    expect(await named({ vip: true })).toBe("warm_tone");
+    expect(await named({ beta: true })).toBe("warm_tone");
+    expect(await named({ staff: true })).toBe("staff");
+    expect(await named({})).toBe("plain_tone");
   });
 
   it("serves objects and arrays as object flags", async () => {
@@ -138,7 +185,7 @@ describe.each(Object.keys(stores))("AbkitProvider on the %s store", (storeName) 
       errorCode: ErrorCode.TYPE_MISMATCH,
     });
     expect(mismatch.errorMessage).toContain("boolean");
-    const notObject = await client.getObjectDetails("checkout_flow", { a: 1 }, {});
+    const notObject = await client.getObjectDetails("new_banner", { a: 1 }, {});
     expect(notObject).toMatchObject({ value: { a: 1 }, errorCode: ErrorCode.TYPE_MISMATCH });
   });
 
@@ -181,11 +228,25 @@ describe.each(Object.keys(stores))("AbkitProvider on the %s store", (storeName) 
     expect(changed.mock.calls[0]?.[0]).toMatchObject({ providerName: "abkit" });
   });
 
-  it("emits ERROR when the store fails during a poll", async () => {
+  it("emits CONFIGURATION_CHANGED only once the engine serves the new values", async () => {
+    // The engine's own refresh interval (1 s) is far longer than the provider's poll.
+    const other = createAbkit({ store });
+    const seen: number[] = [];
+    const client = OpenFeature.getClient();
+    OpenFeature.addHandler(ProviderEvents.ConfigurationChanged, async () => {
+      seen.push(await client.getNumberValue("off_flag", -1, { targetingKey: "usr_1" }));
+    });
+    await other.flags.update("off_flag", { enabled: true, defaultValue: 11 });
+    await vi.waitFor(() => expect(seen).toEqual([11]), { timeout: 5000 });
+  });
+
+  it("emits ERROR with an error code when the store fails during a poll", async () => {
     const errored = vi.fn();
     OpenFeature.addHandler(ProviderEvents.Error, errored);
     await store.close();
     await vi.waitFor(() => expect(errored).toHaveBeenCalledTimes(1), { timeout: 5000 });
+    expect(errored.mock.calls[0]?.[0]).toMatchObject({ errorCode: ErrorCode.GENERAL });
+    expect(errored.mock.calls[0]?.[0].message).toContain("abkit poll failed");
     expect(OpenFeature.getClient().providerStatus).toBe(ProviderStatus.ERROR);
   });
 });
@@ -227,10 +288,42 @@ describe("AbkitProvider lifecycle", () => {
       timeout: 5000,
     });
 
-    await createAbkit({ store }).flags.update("off_flag", { defaultValue: 5 });
+    await createAbkit({ store }).flags.update("off_flag", { defaultValue: 5, enabled: true });
     await new Promise((resolve) => setTimeout(resolve, 120));
     const client = OpenFeature.getClient();
     expect(await client.getNumberValue("off_flag", 0)).toBe(5);
+    await OpenFeature.clearProviders();
+    await abkit.close();
+  });
+
+  it("recovers when the store is down at start: polling starts anyway and READY follows", async () => {
+    const store = memoryStore();
+    await seed(createAbkit({ store }));
+    let down = true;
+    const flaky = new Proxy(store, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver);
+        if (down && typeof value === "function" && key !== "close") {
+          return () => Promise.reject(new Error("connection refused"));
+        }
+        return value;
+      },
+    });
+    const abkit = createAbkit({ store: flaky });
+    const ready = vi.fn();
+    OpenFeature.addHandler(ProviderEvents.Ready, ready);
+    await expect(
+      OpenFeature.setProviderAndWait(new AbkitProvider(abkit, { pollIntervalMs: 30 })),
+    ).rejects.toThrow(/unreachable at start/);
+    const client = OpenFeature.getClient();
+    expect(client.providerStatus).toBe(ProviderStatus.ERROR);
+    ready.mockClear();
+
+    down = false;
+    await vi.waitFor(() => expect(ready).toHaveBeenCalledTimes(1), { timeout: 5000 });
+    expect(client.providerStatus).toBe(ProviderStatus.READY);
+    const details = await client.getBooleanDetails("new_banner", false, { country: "ES" });
+    expect(details).toMatchObject({ value: true, reason: "TARGETING_MATCH" });
     await OpenFeature.clearProviders();
     await abkit.close();
   });

@@ -115,6 +115,11 @@ export interface Abkit {
   results(experimentKey: string, options?: ResultsOptions): Promise<ExperimentResults>;
   /** The same engine working in another project of the same store (shares caches and queue). */
   forProject(projectId: string): Abkit;
+  /**
+   * Reloads this project's definitions from the store now, instead of within
+   * `refreshIntervalMs`: for a caller that learnt of a change and must read the new values.
+   */
+  refresh(): Promise<void>;
   /** Writes queued assignments; rejects if the store failed to take them. */
   flush(): Promise<void>;
   /** Flushes, then closes this engine (not the store, which the caller owns). */
@@ -204,6 +209,10 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
     results: (experimentKey, options) => experimentResults(ctx, experimentKey, options),
     forProject: (otherProject) =>
       projectEngine(shared, parseInput(projectIdSchema, otherProject, "project id")),
+    async refresh() {
+      ctx.assertOpen();
+      await ctx.definitions.reload();
+    },
     flush: () => shared.assignments.flush(),
     async close() {
       if (shared.state.closed) return;

@@ -52,6 +52,9 @@ export function flagsApi(ctx: EngineContext, experiments: ExperimentsApi): Flags
           description: definition.description ?? "",
           type: definition.type,
           defaultValue: definition.defaultValue,
+          ...(definition.defaultVariant !== undefined
+            ? { defaultVariant: definition.defaultVariant }
+            : {}),
           enabled: definition.enabled,
           rules: withRuleIds(definition.rules),
           revision: 1,
@@ -105,11 +108,13 @@ function withRuleIds(
     id?: string | undefined;
     condition: Record<string, unknown>;
     value: FlagRule["value"];
+    variant?: string | undefined;
   }[],
 ): FlagRule[] {
   return rules.map((rule) => ({
     id: rule.id ?? newId("rule"),
     condition: rule.condition,
     value: rule.value,
+    ...(rule.variant !== undefined ? { variant: rule.variant } : {}),
   }));
 }

@@ -19,6 +19,11 @@ export const flagRuleSchema = z.strictObject({
   /** Matches every entity when empty. */
   condition: conditionSchema.default({}),
   value: jsonSchema,
+  /**
+   * A name for the value this rule serves (OpenFeature's `variant`); the rule id when
+   * omitted. Several rules (and the default) may share one name when they serve one value.
+   */
+  variant: keySchema.optional(),
 });
 
 const flagShape = {
@@ -26,6 +31,8 @@ const flagShape = {
   description: descriptionSchema.optional(),
   type: flagTypeSchema,
   defaultValue: jsonSchema,
+  /** A name for the default value (OpenFeature's `variant`); `default` when omitted. */
+  defaultVariant: keySchema.optional(),
   /** Switches the targeting rules on; attached experiments follow their own lifecycle. */
   enabled: z.boolean().default(false),
   rules: z.array(flagRuleSchema).max(1000).default([]),
@@ -72,6 +79,8 @@ export interface FlagRule {
   id: string;
   condition: Record<string, unknown>;
   value: JsonValue;
+  /** The name of the value served; absent means the rule id. */
+  variant?: string;
 }
 
 /** A stored flag. Its attached experiments are those whose `flagKey` names it. */
@@ -83,6 +92,8 @@ export interface Flag {
   description: string;
   type: FlagType;
   defaultValue: JsonValue;
+  /** The name of the default value; absent means `default`. */
+  defaultVariant?: string;
   enabled: boolean;
   rules: FlagRule[];
   revision: number;
