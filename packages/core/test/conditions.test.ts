@@ -64,7 +64,7 @@ describe("prototype safety", () => {
 
 describe("regular expressions", () => {
   it("keeps the compiled-pattern cache bounded", () => {
-    for (let i = 0; i < REGEX_CACHE_LIMIT * 3; i++) {
+    for (let i = 0; i < REGEX_CACHE_LIMIT + 200; i++) {
       expect(evalCondition({ s: `x${i}y` }, { s: { $regex: `^x${i}y$` } })).toBe(true);
       expect(evalCondition({ s: `X${i}Y` }, { s: { $regexi: `^x${i}y$` } })).toBe(true);
       expect(regexCacheSize()).toBeLessThanOrEqual(REGEX_CACHE_LIMIT);

@@ -1,4 +1,5 @@
 import { jsonEqual } from "./equality.js";
+import type { ValueOperator } from "./operatorNames.js";
 import {
   coerceToNumber,
   coerceToString,
@@ -12,6 +13,10 @@ import { getPath } from "./paths.js";
 import type { Attributes, Condition, SavedGroups } from "./types.js";
 
 const NO_GROUPS: SavedGroups = Object.freeze({});
+// Thrown out of the walk when a group operator meets no saved groups; evalCondition turns it
+// into "no match" for the whole condition, so neither `$notInGroup` nor a `$not` around
+// `$inGroup` can match everybody.
+const NO_SAVED_GROUPS = Symbol("no saved groups");
 const DOLLAR = 36;
 const isOwn = Object.prototype.hasOwnProperty;
 
@@ -151,7 +156,8 @@ function evalOperator(
   // does; the casts only silence the type checker.
   const a = actual as number;
   const b = expected as number;
-  switch (op) {
+  const name = op as ValueOperator;
+  switch (name) {
     case "$eq":
       return actual === expected;
     case "$ne":
@@ -175,8 +181,10 @@ function evalOperator(
     case "$nini":
       return Array.isArray(expected) && !isIn(actual, expected, true);
     case "$inGroup":
+      if (groups === NO_GROUPS) throw NO_SAVED_GROUPS;
       return isIn(actual, groupMembers(groups, expected), false);
     case "$notInGroup":
+      if (groups === NO_GROUPS) throw NO_SAVED_GROUPS;
       return !isIn(actual, groupMembers(groups, expected), false);
     case "$all":
       return containsAll(actual, expected, groups, false);
@@ -207,9 +215,14 @@ function evalOperator(
     case "$vlte":
       return compareVersions(actual, expected) <= 0;
     default:
-      // Unknown operators never match, so a typo cannot widen an audience.
-      return false;
+      return unknownOperator(name);
   }
+}
+
+// Unknown operators never match, so a typo cannot widen an audience. Typed `never` so that
+// the switch above handles every name of VALUE_OPERATORS.
+function unknownOperator(_name: never): false {
+  return false;
 }
 
 /**
@@ -220,7 +233,8 @@ function evalOperator(
  *
  * @param attributes - the entity's attributes; nested objects are reached with dotted paths
  * @param condition - the condition, e.g. parsed from an experiment definition's JSON
- * @param savedGroups - group id to member list, for `$inGroup` / `$notInGroup`
+ * @param savedGroups - group id to member list, for `$inGroup` / `$notInGroup`; when omitted,
+ *   a condition that uses either operator does not match at all (it cannot be honoured)
  * @returns whether every part of the condition holds
  *
  * @example
@@ -235,5 +249,10 @@ export function evalCondition(
   condition: Condition,
   savedGroups: SavedGroups = NO_GROUPS,
 ): boolean {
-  return matches(attributes, condition, savedGroups);
+  try {
+    return matches(attributes, condition, savedGroups);
+  } catch (error) {
+    if (error === NO_SAVED_GROUPS) return false;
+    throw error;
+  }
 }

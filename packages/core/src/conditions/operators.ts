@@ -1,4 +1,4 @@
-import { getRegex } from "./regex.js";
+import { getRegex, MAX_REGEX_INPUT_LENGTH } from "./regex.js";
 import type { SavedGroups, VarType } from "./types.js";
 import { paddedVersionString } from "./versions.js";
 
@@ -95,13 +95,16 @@ export function typeName(value: unknown): VarType | "unknown" {
   }
 }
 
-/** `$regex`/`$regexi`: an invalid pattern or a non-string pattern never matches. */
+/**
+ * `$regex`/`$regexi`, matched in linear time (RE2 semantics): an invalid or non-string
+ * pattern never matches, and neither does a value longer than `MAX_REGEX_INPUT_LENGTH`.
+ */
 export function matchesRegex(actual: unknown, pattern: unknown, ignoreCase: boolean): boolean {
   if (typeof pattern !== "string") return false;
   const regex = getRegex(pattern, ignoreCase);
   if (regex === null) return false;
   const text = coerceToString(actual);
-  return text !== null && regex.test(text);
+  return text !== null && text.length <= MAX_REGEX_INPUT_LENGTH && regex.test(text);
 }
 
 /** Orders two versions: negative, zero or positive, as GrowthBook's padded strings compare. */

@@ -10,6 +10,7 @@ import type { EventInput } from "../schema/event.js";
 import type { LogInput } from "../schema/log.js";
 import { parseInput } from "../schema/parse.js";
 import type { ApplyEventsResult, LogPage, Store } from "../store.js";
+import { checkKey, checkOptionalObject, withCheckedArguments } from "./arguments.js";
 import { AssignmentQueue } from "./assignmentQueue.js";
 import { startBanditScheduler } from "./banditScheduler.js";
 import type { ExperimentResults, ResultsOptions } from "./buildResults.js";
@@ -60,7 +61,9 @@ export interface AbkitOptions {
   banditCheckMs?: number;
 }
 
-const optionsSchema = z.object({
+// Strict: a misspelled option (`flushIntervallMs`) is refused, naming the key, rather than
+// silently leaving its default in force.
+const optionsSchema = z.strictObject({
   store: z.custom<Store>((value) => typeof value === "object" && value !== null, "must be a Store"),
   project: projectIdSchema.default(DEFAULT_PROJECT),
   environment: environmentSchema.default(DEFAULT_ENVIRONMENT),
@@ -163,6 +166,9 @@ export function createAbkit(options: AbkitOptions): Abkit {
 
 // --- Internal helpers ---
 
+// The methods whose only unchecked argument is the key they name.
+const key = { keys: ["key"] } as const;
+
 interface Shared {
   store: Store;
   banditCheckMs: number;
@@ -187,7 +193,14 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
       if (shared.state.closed) throw closedError();
     },
   };
-  const experiments = experimentsApi(ctx);
+  const experiments = withCheckedArguments(experimentsApi(ctx), "experiments", {
+    get: key,
+    list: { keys: [], options: true },
+    update: key,
+    start: key,
+    stop: key,
+    rebalance: key,
+  });
   if (shared.banditCheckMs > 0)
     shared.schedulers.push(startBanditScheduler(ctx, shared.banditCheckMs));
   const engine: Abkit = {
@@ -196,17 +209,37 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
     store: shared.store,
     experiments,
     holdouts: holdoutsApi(experiments),
-    segments: segmentsApi(ctx),
-    flags: flagsApi(ctx, experiments),
+    segments: withCheckedArguments(segmentsApi(ctx), "segments", {
+      get: key,
+      update: key,
+      delete: key,
+    }),
+    flags: withCheckedArguments(flagsApi(ctx, experiments), "flags", {
+      get: key,
+      update: key,
+      attach: { keys: ["flagKey", "experimentKey"] },
+      experiments: { keys: ["flagKey"] },
+    }),
     evaluate: (evaluateOptions) => evaluateExperiment(ctx, evaluateOptions),
     peek: (peekOptions) => peekExperiment(ctx, peekOptions),
     evaluateFlags: (flagOptions) => evaluateFlags(ctx, flagOptions),
     evaluateFlag: (flagKey, flagOptions) => evaluateFlag(ctx, flagKey, flagOptions),
     track: (events) => trackEvents(ctx, events),
     trackConversion: (input) => trackConversion(ctx, input),
-    log: (experimentKey, input) => logExecution(ctx, experimentKey, input),
-    logs: (experimentKey, options) => listLogs(ctx, experimentKey, options),
-    results: (experimentKey, options) => experimentResults(ctx, experimentKey, options),
+    log: async (experimentKey, input) => {
+      checkKey(experimentKey, "experimentKey", "log arguments");
+      return logExecution(ctx, experimentKey, input);
+    },
+    logs: async (experimentKey, options) => {
+      checkKey(experimentKey, "experimentKey", "logs arguments");
+      checkOptionalObject(options, "logs options");
+      return listLogs(ctx, experimentKey, options);
+    },
+    results: async (experimentKey, options) => {
+      checkKey(experimentKey, "experimentKey", "results arguments");
+      checkOptionalObject(options, "results options");
+      return experimentResults(ctx, experimentKey, options);
+    },
     forProject: (otherProject) =>
       projectEngine(shared, parseInput(projectIdSchema, otherProject, "project id")),
     async refresh() {

@@ -2,6 +2,7 @@ import type { Attributes } from "../conditions/index.js";
 import { ValidationError } from "../errors/ValidationError.js";
 import type { JsonValue } from "../schema/common.js";
 import type { Experiment } from "../schema/experiment.js";
+import { checkObject } from "./arguments.js";
 import { assignVariant, peekVariant } from "./assignVariant.js";
 import type { EngineContext } from "./context.js";
 import type { EvaluationReason } from "./enroll.js";
@@ -41,9 +42,10 @@ export async function peekExperiment<C>(
   options: EvaluateOptions,
 ): Promise<PeekResult<C>> {
   ctx.assertOpen();
+  checkObject(options, "evaluate options");
   const { experimentKey, entityId } = options;
   const properties = options.properties ?? {};
-  checkEvaluateOptions(experimentKey, entityId, properties);
+  checkEvaluateOptions(experimentKey, entityId, properties, options.environment);
   const defs = await ctx.definitions.get();
   const compiled = defs.experimentsByKey.get(experimentKey);
   if (compiled === undefined) {
@@ -81,9 +83,10 @@ export async function evaluateExperiment<C>(
   options: EvaluateOptions,
 ): Promise<EvaluateResult<C>> {
   ctx.assertOpen();
+  checkObject(options, "evaluate options");
   const { experimentKey, entityId } = options;
   const properties = options.properties ?? {};
-  checkEvaluateOptions(experimentKey, entityId, properties);
+  checkEvaluateOptions(experimentKey, entityId, properties, options.environment);
   const defs = ctx.definitions.fresh() ?? (await ctx.definitions.get());
   const compiled = defs.experimentsByKey.get(experimentKey);
   if (compiled === undefined) {
@@ -113,7 +116,12 @@ function coveredNow(experiment: Experiment, environment: string): boolean {
 }
 
 // Hand-written rather than a schema: this runs on every evaluation.
-function checkEvaluateOptions(experimentKey: unknown, entityId: unknown, properties: unknown) {
+function checkEvaluateOptions(
+  experimentKey: unknown,
+  entityId: unknown,
+  properties: unknown,
+  environment: unknown,
+) {
   if (typeof experimentKey !== "string" || experimentKey === "") {
     throw ValidationError.field(
       ["experimentKey"],
@@ -126,5 +134,8 @@ function checkEvaluateOptions(experimentKey: unknown, entityId: unknown, propert
   }
   if (typeof properties !== "object" || properties === null || Array.isArray(properties)) {
     throw ValidationError.field(["properties"], "must be an object", "evaluate options");
+  }
+  if (environment !== undefined && (typeof environment !== "string" || environment === "")) {
+    throw ValidationError.field(["environment"], "must be a non-empty string", "evaluate options");
   }
 }

@@ -2,6 +2,7 @@ import { type Attributes, evalCondition } from "../conditions/index.js";
 import { ValidationError } from "../errors/ValidationError.js";
 import type { JsonValue } from "../schema/common.js";
 import type { Flag } from "../schema/flag.js";
+import { checkKey, checkObject } from "./arguments.js";
 import { assignVariant } from "./assignVariant.js";
 import type { CompiledDefinitions } from "./compile.js";
 import type { EngineContext } from "./context.js";
@@ -42,7 +43,7 @@ export async function evaluateFlags(
   options: EvaluateFlagsOptions = {},
 ): Promise<EvaluateFlagsResult> {
   ctx.assertOpen();
-  const context = checkContext(options.context ?? {});
+  const context = checkFlagsOptions(options);
   const defs = ctx.definitions.fresh() ?? (await ctx.definitions.get());
   const entityId = options.entityId ?? entityIdFrom(context);
   const environment = options.environment ?? ctx.environment;
@@ -60,7 +61,8 @@ export async function evaluateFlag(
   options: EvaluateFlagsOptions = {},
 ): Promise<FlagEvaluation | null> {
   ctx.assertOpen();
-  const context = checkContext(options.context ?? {});
+  checkKey(flagKey, "flagKey", "flag evaluation");
+  const context = checkFlagsOptions(options);
   const defs = ctx.definitions.fresh() ?? (await ctx.definitions.get());
   const flag = defs.flagsByKey.get(flagKey);
   if (!flag) return null;
@@ -133,9 +135,18 @@ function entityIdFrom(context: Attributes): string | undefined {
 
 // --- Internal helpers ---
 
-function checkContext(context: unknown): Attributes {
+// Hand-written rather than a schema: this runs on every flag evaluation.
+function checkFlagsOptions(options: unknown): Attributes {
+  checkObject(options, "flags evaluation options");
+  const { context = {}, entityId, environment } = options as EvaluateFlagsOptions;
   if (typeof context !== "object" || context === null || Array.isArray(context)) {
     throw ValidationError.field(["context"], "must be an object", "flags evaluation");
   }
-  return context as Attributes;
+  if (entityId !== undefined && (typeof entityId !== "string" || entityId === "")) {
+    throw ValidationError.field(["entityId"], "must be a non-empty string", "flags evaluation");
+  }
+  if (environment !== undefined && (typeof environment !== "string" || environment === "")) {
+    throw ValidationError.field(["environment"], "must be a non-empty string", "flags evaluation");
+  }
+  return context;
 }

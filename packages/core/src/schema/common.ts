@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { conditionIssues } from "../conditions/validate.js";
 
 /** A slug naming an experiment, flag, segment or variant, unique in its scope. */
 export const keySchema = z
@@ -30,8 +31,16 @@ export const jsonSchema = z.json({
 /** A JSON value (`null`, boolean, finite number, string, array or object of JSON values). */
 export type JsonValue = z.infer<typeof jsonSchema>;
 
-/** A targeting condition in the MongoDB-style language (see docs/targeting.md). */
-export const conditionSchema = z.record(z.string(), z.json());
+/**
+ * A targeting condition in the MongoDB-style language (see docs/targeting.md). Refused when
+ * it would silently mis-target: unknown operators, operands that never match, saved groups
+ * (not supported yet), patterns RE2 cannot run.
+ */
+export const conditionSchema = z.record(z.string(), z.json()).superRefine((condition, ctx) => {
+  for (const issue of conditionIssues(condition, { savedGroups: false })) {
+    ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+  }
+});
 
 /** ISO-8601 timestamp, as stored on every record. */
 export const timestampSchema = z.iso.datetime({ offset: true });
