@@ -160,6 +160,28 @@ export function faultsContract(harness: StoreHarness): void {
       await abkit.close();
     });
 
+    it("definitions and bandit state: a write that was stored resolves although reading it back failed", async () => {
+      const { store, abkit } = open();
+      // The store fails the read right after taking the write, then answers again.
+      const downAfterWrite = () =>
+        store.faults.inject({ method: "loadDefinitions", afterCallOf: "putDefinition" });
+      downAfterWrite();
+      await abkit.experiments.create({
+        ...EXPERIMENT,
+        bandit: { floor: 5 },
+        metrics: [{ name: "reward", kind: "mean", primary: true }],
+      });
+      // Reported as done, so nobody retries it into a conflict; and this engine sees it.
+      expect((await abkit.experiments.get(KEY))?.status).toBe("draft");
+      downAfterWrite();
+      await abkit.experiments.start(KEY);
+      expect((await abkit.experiments.get(KEY))?.status).toBe("running");
+      downAfterWrite();
+      await abkit.experiments.rebalance(KEY);
+      expect((await abkit.experiments.get(KEY))?.banditState?.history).toHaveLength(1);
+      await abkit.close();
+    });
+
     it("bandit state: a failed rebalance changes nothing, each later one adds one reweighting", async () => {
       const { store, abkit } = open();
       await start(abkit, {

@@ -11,6 +11,11 @@ export interface Fault {
   method: StoreMethod;
   /** The first call to fail, counted from 1 when the fault is added. Default 1: the next call. */
   nth?: number;
+  /**
+   * Arms the fault only once a call of this method has succeeded (`nth` then counts from
+   * there): the store going down right after a write, before the caller reads it back.
+   */
+  afterCallOf?: StoreMethod;
   /** How many calls in a row fail from there; default 1, `Infinity` until `heal()`. */
   times?: number;
   /**
@@ -66,9 +71,19 @@ export function faultyStore(
   const failures: StoreMethod[] = [];
   let active: ActiveFault[] = [];
   const calls = (method: StoreMethod) => counts.get(method) ?? 0;
+  const startOf = (fault: Fault) => calls(fault.method) + (fault.nth ?? 1);
+  // A call of `method` succeeded: faults waiting for it start counting.
+  const arm = (method: StoreMethod) => {
+    for (const fault of active) {
+      if (fault.afterCallOf === method && fault.start === Number.POSITIVE_INFINITY) {
+        fault.start = startOf(fault);
+      }
+    }
+  };
   const control: FaultControl = {
     inject(fault) {
-      active.push({ ...fault, start: calls(fault.method) + (fault.nth ?? 1) });
+      const armed = fault.afterCallOf === undefined;
+      active.push({ ...fault, start: armed ? startOf(fault) : Number.POSITIVE_INFINITY });
     },
     heal() {
       active = [];
@@ -104,6 +119,7 @@ export function faultyStore(
           if (fault && fault.phase !== "after") throw fail(fault, method);
           const result: unknown = await value.apply(target, args);
           if (fault) throw fail(fault, method);
+          arm(method);
           return result;
         });
       }

@@ -89,4 +89,14 @@ describe("faultyStore", () => {
     await expect(faulty.getProject("p")).rejects.toBe(raw);
     expect(faulty.name).toBe("counting");
   });
+
+  it("arms a fault once another method's call has succeeded", async () => {
+    const { store } = countingStore();
+    const faulty = faultyStore(store, [
+      { method: "definitionsVersion", afterCallOf: "getProject", times: 2 },
+    ]);
+    expect(await outcomes(faulty, 2)).toEqual(["ok", "ok"]);
+    await faulty.getProject("p");
+    expect(await outcomes(faulty, 3)).toEqual(["store_unavailable", "store_unavailable", "ok"]);
+  });
 });
