@@ -77,6 +77,17 @@ export function faultsContract(harness: StoreHarness): void {
       await abkit.close();
     });
 
+    it("close: a failed close rejects and leaves the engine open; the next close writes everything", async () => {
+      const { store, abkit } = open();
+      const experiment = await start(abkit);
+      store.faults.inject({ method: "recordAssignments" });
+      const variants = await evaluateAll(abkit, users(0, 5));
+      await expectCode(abkit.close(), "store_unavailable", "the close whose write failed");
+      Object.assign(variants, await evaluateAll(abkit, users(5, 8)));
+      await abkit.close();
+      await expectStoredIn(ctx.store, abkit.project, experiment.id, variants);
+    });
+
     it("track reports only its own failure, never an earlier evaluate's write error", async () => {
       const { store, abkit } = open({ flushIntervalMs: 1 });
       await start(abkit);
@@ -241,15 +252,23 @@ async function evaluateAll(abkit: Abkit, entityIds: string[]): Promise<Record<st
 // Every evaluated entity stored with the variant it was served, each counted once.
 async function expectStored(store: Store, abkit: Abkit, variants: Record<string, string>) {
   const experiment = await abkit.experiments.get(KEY);
-  const id = experiment?.id ?? "";
+  await expectStoredIn(store, abkit.project, experiment?.id ?? "", variants);
+}
+
+async function expectStoredIn(
+  store: Store,
+  projectId: string,
+  id: string,
+  variants: Record<string, string>,
+) {
   for (const [entityId, variantKey] of Object.entries(variants)) {
-    expect(await store.getAssignment(abkit.project, id, entityId), entityId).toBe(variantKey);
+    expect(await store.getAssignment(projectId, id, entityId), entityId).toBe(variantKey);
   }
   const expected: Record<string, number> = {};
   for (const variantKey of Object.values(variants)) {
     expected[variantKey] = (expected[variantKey] ?? 0) + 1;
   }
-  const { exposures } = await store.readAggregates(abkit.project, id);
+  const { exposures } = await store.readAggregates(projectId, id);
   expect(exposures).toEqual(expected);
 }
 
