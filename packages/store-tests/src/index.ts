@@ -10,7 +10,9 @@ import { closeContract } from "./close.js";
 import { crossProcessContract } from "./crossProcess.js";
 import { definitionsContract } from "./definitions.js";
 import { eventsContract } from "./events.js";
+import { faultsContract } from "./faults.js";
 import { isolationContract } from "./isolation.js";
+import { largeBatchesContract } from "./largeBatches.js";
 import { logsContract } from "./logs.js";
 import { methodsContract } from "./methods.js";
 import {
@@ -27,9 +29,13 @@ export { crossProcessContract } from "./crossProcess.js";
 export { definitionsContract } from "./definitions.js";
 export { eventsContract } from "./events.js";
 export { seededRandom } from "./expected.js";
+export { faultsContract } from "./faults.js";
+export type { Fault, FaultControl, FaultyStore, StoreMethod } from "./faultyStore.js";
+export { backendBlip, faultyStore } from "./faultyStore.js";
 export type { StoreUnderTest } from "./harness.js";
 export { expectCode, useStore } from "./harness.js";
 export { isolationContract } from "./isolation.js";
+export { largeBatchesContract } from "./largeBatches.js";
 export { logsContract } from "./logs.js";
 export { methodsContract } from "./methods.js";
 export type { ChildStoreSpec, ContractGroup, StoreContractOptions, StoreHarness } from "./types.js";
@@ -43,6 +49,8 @@ const GROUPS: Record<ContractGroup, (harness: StoreHarness) => void> = {
   accounts: accountsContract,
   isolation: isolationContract,
   methods: methodsContract,
+  faults: faultsContract,
+  largeBatches: largeBatchesContract,
   crossProcess: crossProcessContract,
 };
 

@@ -9,6 +9,8 @@ export type ContractGroup =
   | "accounts"
   | "isolation"
   | "methods"
+  | "faults"
+  | "largeBatches"
   | "crossProcess";
 
 /** Every group, in the order `runStoreContract` registers them. */
@@ -20,6 +22,8 @@ export const CONTRACT_GROUPS: readonly ContractGroup[] = [
   "accounts",
   "isolation",
   "methods",
+  "faults",
+  "largeBatches",
   "crossProcess",
 ];
 

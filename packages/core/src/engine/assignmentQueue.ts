@@ -1,3 +1,5 @@
+import { isAbkitError } from "../errors/AbkitError.js";
+import { StoreUnavailableError } from "../errors/StoreUnavailableError.js";
 import type { Store } from "../store.js";
 import { Lru } from "./lru.js";
 import { type QueuedAssignment, withPreCovariates } from "./preCovariates.js";
@@ -20,7 +22,9 @@ export interface AssignmentQueueOptions {
 /**
  * Write-behind for assignments: evaluate answers from memory and queues the record; the
  * queue writes batches to the store (insert-if-absent, first writer wins) on size, on a
- * timer, and on `flush()`. A failed write keeps its records queued and makes `flush()` reject.
+ * timer, and on `flush()`. A failed write keeps its records queued, in order, for the next
+ * attempt (insert-if-absent makes a rewrite count nothing twice): a write in the background
+ * is retried on the timer; `flush()` rejects with its own attempt's error and only that.
  */
 export class AssignmentQueue {
   // A variant key, or (a number) when the store was last seen to have none: one map, so
@@ -29,7 +33,6 @@ export class AssignmentQueue {
   private pending: QueuedAssignment[] = [];
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
-  private lastError: unknown = null;
 
   constructor(
     private readonly store: Store,
@@ -65,24 +68,18 @@ export class AssignmentQueue {
     this.known.set(cacheKey(record.experimentId, record.entityId), record.variantKey);
     this.pending.push(record);
     if (this.pending.length >= this.options.batchSize) {
-      void this.writeQueued().catch(() => {});
-    } else if (this.timer === null) {
-      this.timer = setTimeout(
-        () => void this.writeQueued().catch(() => {}),
-        this.options.flushIntervalMs,
-      );
-      this.timer.unref();
+      this.writeInBackground();
+    } else {
+      this.schedule();
     }
   }
 
-  /** Writes everything queued; rejects with the store's error if a write failed since the last flush. */
-  async flush(): Promise<void> {
-    await this.writeQueued().catch(() => {});
-    const error = this.lastError;
-    if (error !== null) {
-      this.lastError = null;
-      throw error;
-    }
+  /**
+   * Writes everything queued, a batch kept from an earlier failed write first; rejects with
+   * `store_unavailable` when the store failed to take one (its records stay queued).
+   */
+  flush(): Promise<void> {
+    return this.writeQueued();
   }
 
   /** Assignments waiting to be written. */
@@ -92,14 +89,30 @@ export class AssignmentQueue {
 
   // --- Internal helpers ---
 
-  // Writes run one after another so a batch never overtakes an earlier one.
+  // Writes run one after another so a batch never overtakes an earlier one. The chain
+  // itself never rejects: a failed write must not stop the ones queued behind it.
   private writeQueued(): Promise<void> {
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    this.writing = this.writing.then(() => this.writeAll());
-    return this.writing;
+    const attempt = this.writing.then(() => this.writeAll());
+    this.writing = attempt.catch(() => {});
+    return attempt;
+  }
+
+  // Nobody waits for this write: when it fails, the timer tries again, at most once a
+  // second while the store is down.
+  private writeInBackground(): void {
+    this.writeQueued().catch(() =>
+      this.schedule(Math.max(this.options.flushIntervalMs, RETRY_MIN_MS)),
+    );
+  }
+
+  private schedule(delayMs = this.options.flushIntervalMs): void {
+    if (this.timer !== null || this.pending.length === 0) return;
+    this.timer = setTimeout(() => this.writeInBackground(), delayMs);
+    this.timer.unref();
   }
 
   private async writeAll(): Promise<void> {
@@ -118,11 +131,20 @@ export class AssignmentQueue {
         });
       } catch (error) {
         this.pending.unshift(...batch);
-        this.lastError = error;
-        throw error;
+        throw unavailable(this.store, error);
       }
     }
   }
+}
+
+const RETRY_MIN_MS = 1000;
+
+// Stores raise store_unavailable themselves; anything else that escapes one is still a
+// write that did not happen, reported as such with the original kept as its cause.
+function unavailable(store: Store, error: unknown): unknown {
+  if (isAbkitError(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new StoreUnavailableError(store.name, `assignments not written: ${reason}`, error);
 }
 
 function cacheKey(experimentId: string, entityId: string): string {

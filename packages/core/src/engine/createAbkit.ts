@@ -249,8 +249,9 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
     flush: () => shared.assignments.flush(),
     async close() {
       if (shared.state.closed) return;
-      for (const scheduler of shared.schedulers) scheduler.stop();
+      // A close whose writes fail leaves the engine open and running, to be closed again.
       await shared.assignments.flush();
+      for (const scheduler of shared.schedulers) scheduler.stop();
       shared.state.closed = true;
     },
   };

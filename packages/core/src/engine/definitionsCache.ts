@@ -42,6 +42,11 @@ export class DefinitionsCache {
     return compiled;
   }
 
+  /** Makes the next read check the store's version first, however recent the last check. */
+  invalidate(): void {
+    this.checkedAt = Number.NEGATIVE_INFINITY;
+  }
+
   // --- Internal helpers ---
 
   private async check(): Promise<CompiledDefinitions> {

@@ -1,5 +1,5 @@
 import type { AssignmentRecord, EntityTotalsRequest, Store } from "../store.js";
-import { exposureDay } from "../storeHelpers.js";
+import { exposureDay, MAX_ENTITY_TOTALS_REQUESTS } from "../storeHelpers.js";
 import type { PreCovariate } from "./compile.js";
 
 /** An assignment as the queue holds it: with the pre-period covariates still to read. */
@@ -11,7 +11,8 @@ export interface QueuedAssignment extends AssignmentRecord {
  * The records as the store takes them, each pre-period covariate read from the entity's
  * tracked history: the metric's total over the `days` UTC days before the day of first
  * exposure (that day excluded, so nothing the variant caused can leak in). One store call
- * per project in the batch.
+ * per project in the batch and per `MAX_ENTITY_TOTALS_REQUESTS` covariates, the most one
+ * read takes.
  */
 export async function withPreCovariates(
   store: Store,
@@ -41,12 +42,16 @@ export async function withPreCovariates(
   });
   const records: AssignmentRecord[] = batch.map(({ preCovariates: _, ...record }) => record);
   for (const [projectId, list] of requests) {
-    const answers = await store.readEntityTotals(projectId, list);
-    (targets.get(projectId) ?? []).forEach(({ index, name, metric }, at) => {
-      const record = records[index] as AssignmentRecord;
-      const total = answers[at]?.[metric] ?? 0;
-      record.covariates = { ...record.covariates, [name]: total };
-    });
+    const slots = targets.get(projectId) ?? [];
+    for (let start = 0; start < list.length; start += MAX_ENTITY_TOTALS_REQUESTS) {
+      const end = start + MAX_ENTITY_TOTALS_REQUESTS;
+      const answers = await store.readEntityTotals(projectId, list.slice(start, end));
+      slots.slice(start, end).forEach(({ index, name, metric }, at) => {
+        const record = records[index] as AssignmentRecord;
+        const total = answers[at]?.[metric] ?? 0;
+        record.covariates = { ...record.covariates, [name]: total };
+      });
+    }
   }
   return records;
 }

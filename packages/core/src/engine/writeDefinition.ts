@@ -28,7 +28,9 @@ export async function writeDefinition<K extends DefinitionKind>(
       if (attempt < MAX_ATTEMPTS && isAbkitError(error) && error.code === "conflict") continue;
       throw error;
     }
-    await ctx.definitions.reload();
+    // Stored: a failed read-back must not report the write as failed (a retry would apply
+    // it twice, or meet its own key as a conflict); the next read reloads instead.
+    await ctx.definitions.reload().catch(() => ctx.definitions.invalidate());
     return next;
   }
 }
