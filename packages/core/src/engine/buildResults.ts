@@ -133,6 +133,8 @@ export interface GuardrailViolation {
   variantKey: string;
   harm: Guardrail["harm"];
   tolerance: number;
+  toleranceScale: Guardrail["toleranceScale"];
+  absolute: { estimate: number | null; ci: Interval | null } | null;
   relative: { estimate: number; ci: Interval | null } | null;
 }
 
@@ -235,7 +237,7 @@ function metricVariants(
     ...treatments.map((row) => {
       const comparison = compare(metric.kind, control, row, alpha);
       if (metric.guardrail) {
-        comparison.guardrail = guardrailVerdict(metric.guardrail, comparison.relative?.ci);
+        comparison.guardrail = guardrailVerdict(metric.guardrail, comparison, control.value);
       }
       return { ...shown(row), comparison };
     }),
@@ -383,6 +385,8 @@ function guardrailViolations(metrics: MetricResult[]): GuardrailViolation[] {
           variantKey: variant.variantKey,
           harm: verdict.harm,
           tolerance: verdict.tolerance,
+          toleranceScale: verdict.toleranceScale,
+          absolute: variant.comparison?.absolute ?? null,
           relative: variant.comparison?.relative ?? null,
         },
       ];
