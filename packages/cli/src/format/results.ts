@@ -74,12 +74,20 @@ function guardrailSection({ guardrailViolations }: ExperimentResults): string[] 
     guardrailViolations
       .map((violation) => {
         const relative = (value: number) => formatPercent(value, true);
-        const moved = violation.relative
+        const units = (value: number) => formatNumber(value, true);
+        // A relative reading when there is one; else the absolute one it fell back on.
+        const moved = violation.relative?.ci
           ? `${relative(violation.relative.estimate)} ${formatInterval(violation.relative.ci, relative)}`
-          : NA;
+          : violation.absolute?.estimate != null
+            ? `${units(violation.absolute.estimate)} ${formatInterval(violation.absolute.ci, units)}`
+            : NA;
+        const tolerated =
+          violation.toleranceScale === "absolute"
+            ? formatNumber(violation.tolerance)
+            : formatPercent(violation.tolerance);
         return (
           `!! GUARDRAIL ${violation.metric}: ${violation.variantKey} moves it by ${moved}, ` +
-          `a ${violation.harm} beyond the tolerated ${formatPercent(violation.tolerance)}.`
+          `a ${violation.harm} beyond the tolerated ${tolerated}.`
         );
       })
       .join("\n"),

@@ -14,7 +14,7 @@ import { sequentialInterval } from "../stats/sequential.js";
 import { sketchQuantile } from "../stats/sketch.js";
 import { type SrmResult, srmTest } from "../stats/srmTest.js";
 import { chanceToBeBest, type Posterior } from "../stats/thompson.js";
-import type { Interval, TestResult } from "../stats/types.js";
+import type { Interval, RelativeEffect, TestResult } from "../stats/types.js";
 import { welchTest } from "../stats/welchTest.js";
 import type { ExperimentAggregates, LogSummaries } from "../store.js";
 import { banditPosteriors } from "./bandit.js";
@@ -34,7 +34,8 @@ export interface VariantMetricResult extends Omit<MetricRow, "cuped" | "ratio"> 
 /** A treatment against the control (treatment minus control). */
 export interface Comparison {
   absolute: { estimate: number | null; ci: Interval | null };
-  relative: { estimate: number; ci: Interval | null } | null;
+  /** `(treatment - control) / |control|`, its interval and p-value (see `relativeEffect`). */
+  relative: RelativeEffect | null;
   pValue: number | null;
   /** `pValue` corrected for multiple comparisons (see `ExperimentResults.correction`). */
   pValueAdjusted: number | null;
@@ -51,7 +52,7 @@ export interface Comparison {
 /** The variance-reduced effect (see `cupedTest`), beside the raw one. */
 export interface CupedComparison {
   absolute: { estimate: number | null; ci: Interval | null };
-  relative: { estimate: number; ci: Interval | null } | null;
+  relative: RelativeEffect | null;
   pValue: number | null;
   theta: number | null;
   varianceReduction: number | null;
@@ -133,6 +134,8 @@ export interface GuardrailViolation {
   variantKey: string;
   harm: Guardrail["harm"];
   tolerance: number;
+  toleranceScale: Guardrail["toleranceScale"];
+  absolute: { estimate: number | null; ci: Interval | null } | null;
   relative: { estimate: number; ci: Interval | null } | null;
 }
 
@@ -235,7 +238,7 @@ function metricVariants(
     ...treatments.map((row) => {
       const comparison = compare(metric.kind, control, row, alpha);
       if (metric.guardrail) {
-        comparison.guardrail = guardrailVerdict(metric.guardrail, comparison.relative?.ci);
+        comparison.guardrail = guardrailVerdict(metric.guardrail, comparison, control.value);
       }
       return { ...shown(row), comparison };
     }),
@@ -383,6 +386,8 @@ function guardrailViolations(metrics: MetricResult[]): GuardrailViolation[] {
           variantKey: variant.variantKey,
           harm: verdict.harm,
           tolerance: verdict.tolerance,
+          toleranceScale: verdict.toleranceScale,
+          absolute: variant.comparison?.absolute ?? null,
           relative: variant.comparison?.relative ?? null,
         },
       ];

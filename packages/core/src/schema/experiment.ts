@@ -29,15 +29,24 @@ export const variantSchema = z.strictObject({
 export const metricKindSchema = z.enum(["count", "binomial", "sum", "mean", "ratio"]);
 
 /**
- * A guardrail: a metric that must not get worse by more than `tolerance` (relative: 0.05 is
- * 5%) in the direction `harm` names; results flag a variant whose interval shows more.
+ * A guardrail: a metric that must not get worse by more than `tolerance` in the direction
+ * `harm` names; results flag a variant whose interval shows more. The tolerance is relative
+ * (0.05 is 5% of the control's value) or, with `toleranceScale: "absolute"`, in the
+ * metric's own units (50 ms, 0.01 errors per user).
  */
-export const guardrailSchema = z.strictObject({
-  /** The direction that hurts: `increase` for latency or errors, `decrease` for retention. */
-  harm: z.enum(["increase", "decrease"]),
-  /** The relative change tolerated in that direction, e.g. 0.02 for 2%. */
-  tolerance: z.number().min(0, "must be at least 0").max(10, "must be at most 10").default(0),
-});
+export const guardrailSchema = z
+  .strictObject({
+    /** The direction that hurts: `increase` for latency or errors, `decrease` for retention. */
+    harm: z.enum(["increase", "decrease"]),
+    /** The change tolerated in that direction: 0.02 for 2% (relative), or metric units. */
+    tolerance: z.number().min(0, "must be at least 0").default(0),
+    /** Whether `tolerance` is a share of the control's value or in the metric's units. */
+    toleranceScale: z.enum(["relative", "absolute"]).default("relative"),
+  })
+  .refine((guardrail) => guardrail.toleranceScale === "absolute" || guardrail.tolerance <= 10, {
+    message: "must be at most 10 (a relative tolerance)",
+    path: ["tolerance"],
+  });
 
 /** A CUPED covariate from tracked history: a metric's per-entity total before exposure. */
 export const prePeriodSchema = z.strictObject({

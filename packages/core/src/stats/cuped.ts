@@ -7,7 +7,8 @@
 
 import { ValidationError } from "../errors/ValidationError.js";
 import { sampleCovariance } from "./moments.js";
-import type { CupedResult, CupedSide, RelativeEffect, TestOptions } from "./types.js";
+import { relativeEffect } from "./relativeEffect.js";
+import type { CupedResult, CupedSide, TestOptions } from "./types.js";
 import { checkAlpha, checkCount, checkFinite, checkObject } from "./validate.js";
 import { fillWelchInference } from "./welchTest.js";
 
@@ -17,8 +18,12 @@ import { fillWelchInference } from "./welchTest.js";
  * - `θ = Σ_arms S_xy / Σ_arms S_xx`, the pooled within-arm slope (S: centered sums);
  * - adjusted mean of an arm: `ȳ - θ (x̄ - x̄_pooled)`; absolute effect: their difference,
  *   `(ȳ_t - ȳ_c) - θ (x̄_t - x̄_c)`;
- * - each arm's adjusted variance `s²_y - 2θ s_xy + θ² s²_x`, then intervals, p-value and
- *   the relative effect exactly as `welchTest` computes them from means and variances;
+ * - each arm's adjusted variance `s²_y - 2θ s_xy + θ² s²_x`, then the interval and p-value
+ *   exactly as `welchTest` computes them from means and variances;
+ * - relative: the adjusted effect over the control's raw mean, `diff / |ȳ_c|` (null when
+ *   `ȳ_c = 0`, as in `welchTest`), with `relativeEffect`'s interval from the full covariance
+ *   of the two estimates: `Var(ȳ_c) = s²_y / n_c` and `Cov(diff, ȳ_c) = -(s²_y - θ s_xy) / n_c`
+ *   (the control's `ȳ` sits in both);
  * - `varianceReduction = 1 - se²_adjusted / se²_raw`.
  *
  * θ is estimated from the same data; at the sample sizes experiments have this costs
@@ -65,24 +70,33 @@ export function cupedTest(
   const diff = meanT - meanC;
   result.theta = theta;
   result.absolute.estimate = diff;
-  const relative: RelativeEffect | null = meanC === 0 ? null : { estimate: diff / meanC, ci: null };
-  result.relative = relative;
 
   const varC = adjustedVariance(control, theta ?? 0);
   const varT = adjustedVariance(treatment, theta ?? 0);
   const rawC = adjustedVariance(control, 0);
   const rawT = adjustedVariance(treatment, 0);
-  if (varC === null || varT === null || rawC === null || rawT === null) return result;
-  fillWelchInference(
-    { mean: meanC, variance: varC, n: control.n },
-    { mean: meanT, variance: varT, n: treatment.n },
-    alpha,
-    result,
-  );
-  if (result.se !== null) {
-    const rawSquared = rawC / control.n + rawT / treatment.n;
-    result.varianceReduction = rawSquared > 0 ? 1 - result.se ** 2 / rawSquared : null;
+  if (varC !== null && varT !== null && rawC !== null && rawT !== null) {
+    fillWelchInference(
+      { mean: meanC, variance: varC, n: control.n },
+      { mean: meanT, variance: varT, n: treatment.n },
+      alpha,
+      result,
+    );
+    if (result.se !== null) {
+      const rawSquared = rawC / control.n + rawT / treatment.n;
+      result.varianceReduction = rawSquared > 0 ? 1 - result.se ** 2 / rawSquared : null;
+    }
   }
+  result.relative = relativeEffect(
+    {
+      difference: diff,
+      control: control.sumY / control.n,
+      differenceVariance: result.se === null ? Number.NaN : result.se ** 2,
+      controlVariance: rawC === null ? Number.NaN : rawC / control.n,
+      covariance: -covarianceWithOwnMean(control, theta ?? 0),
+    },
+    { alpha, df: result.df ?? Number.NaN },
+  );
   return result;
 }
 
@@ -122,4 +136,12 @@ function adjustedVariance(side: CupedSide, theta: number): number | null {
   const cxy = sampleCovariance(side.n, side.sumX, side.sumY, side.sumXY);
   if (vy === null || vx === null || cxy === null) return null;
   return Math.max(vy - 2 * theta * cxy + theta * theta * vx, 0);
+}
+
+// Cov(ȳ - θ x̄, ȳ) of one arm: (s²_y - θ s_xy) / n; NaN with fewer than 2 users.
+function covarianceWithOwnMean(side: CupedSide, theta: number): number {
+  const vy = sampleCovariance(side.n, side.sumY, side.sumY, side.sumY2);
+  const cxy = sampleCovariance(side.n, side.sumX, side.sumY, side.sumXY);
+  if (vy === null || cxy === null) return Number.NaN;
+  return (Math.max(vy, 0) - theta * cxy) / side.n;
 }

@@ -7,6 +7,8 @@ export { normalCdf, normalQuantile } from "./normal.js";
 export { proportionTest } from "./proportionTest.js";
 export { seededRandom, standardNormal } from "./random.js";
 export { ratioTest } from "./ratioTest.js";
+export type { RelativeInput, RelativeReference } from "./relativeEffect.js";
+export { relativeEffect } from "./relativeEffect.js";
 export type { SequentialInterval, SequentialOptions } from "./sequential.js";
 export { sequentialInterval } from "./sequential.js";
 export type { SketchBuckets } from "./sketch.js";

@@ -6,7 +6,8 @@
 import { ValidationError } from "../errors/ValidationError.js";
 import { sampleCovariance } from "./moments.js";
 import { normalCdf, normalQuantile } from "./normal.js";
-import type { RatioResult, RatioSide, RelativeEffect, TestOptions } from "./types.js";
+import { relativeEffect } from "./relativeEffect.js";
+import type { RatioResult, RatioSide, TestOptions } from "./types.js";
 import { checkAlpha, checkCount, checkFinite, checkObject } from "./validate.js";
 
 /**
@@ -16,7 +17,7 @@ import { checkAlpha, checkCount, checkFinite, checkObject } from "./validate.js"
  * - each arm: `Var(R) ≈ (s²_N - 2R s_ND + R² s²_D) / (n D̄²)`, with per-user sample
  *   variances `s²`, covariance `s_ND` and mean denominator `D̄`;
  * - absolute: `R_t - R_c`, `se = sqrt(Var(R_t) + Var(R_c))`, interval `∓ z_{1-alpha/2} se`;
- * - relative: `R_t / R_c - 1`, `se = sqrt(Var(R_t) + (R_t/R_c)² Var(R_c)) / |R_c|`;
+ * - relative: `(R_t - R_c) / |R_c|`, with `relativeEffect`'s interval and p-value (z);
  * - `pValue = 2 (1 - Φ(|diff| / se))`.
  *
  * An arm with fewer than 2 users or a zero denominator gives nulls; never NaN, never a throw.
@@ -56,24 +57,24 @@ export function ratioTest(
   if (c.ratio === null || t.ratio === null) return result;
   const diff = t.ratio - c.ratio;
   result.absolute.estimate = diff;
-  const relative: RelativeEffect | null =
-    c.ratio === 0 ? null : { estimate: diff / c.ratio, ci: null };
-  result.relative = relative;
-  if (c.variance === null || t.variance === null) return result;
-  const se = Math.sqrt(c.variance + t.variance);
+  const vC = c.variance ?? Number.NaN;
+  const vT = t.variance ?? Number.NaN;
+  result.relative = relativeEffect(
+    {
+      difference: diff,
+      control: c.ratio,
+      differenceVariance: vC + vT,
+      controlVariance: vC,
+      covariance: -vC,
+    },
+    { alpha, df: Number.POSITIVE_INFINITY },
+  );
+  const se = Math.sqrt(vC + vT);
   if (!(se > 0 && Number.isFinite(se))) return result;
   const critical = normalQuantile(1 - alpha / 2);
   result.se = se;
   result.pValue = Math.min(1, 2 * normalCdf(-Math.abs(diff / se)));
   result.absolute.ci = [diff - critical * se, diff + critical * se];
-  if (relative) {
-    const quotient = t.ratio / c.ratio;
-    const seRelative = Math.sqrt(t.variance + quotient * quotient * c.variance) / Math.abs(c.ratio);
-    if (seRelative > 0 && Number.isFinite(seRelative)) {
-      const half = critical * seRelative;
-      relative.ci = [relative.estimate - half, relative.estimate + half];
-    }
-  }
   return result;
 }
 

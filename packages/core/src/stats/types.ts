@@ -35,10 +35,20 @@ export interface AbsoluteEffect {
   ci: Interval | null;
 }
 
-/** The relative effect: (treatment - control) / control, with its delta-method interval. */
+/**
+ * The relative effect: (treatment - control) / |control|, so that its sign is the absolute
+ * effect's even when the control's value is negative, with its interval (see
+ * `relativeEffect`).
+ */
 export interface RelativeEffect {
   estimate: number;
   ci: Interval | null;
+  /**
+   * The two-sided p-value of "no relative change", from the same test as `ci`: the interval
+   * excludes 0 exactly when `pValue < alpha`. Null when `ci` cannot be computed; absent
+   * from tests that do not report one.
+   */
+  pValue?: number | null;
 }
 
 /**

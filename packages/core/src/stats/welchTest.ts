@@ -1,11 +1,12 @@
 /**
  * Welch's t-test for the difference of two means, from per-user sufficient statistics, with
- * a delta-method interval for the relative difference.
+ * an interval and p-value for the relative difference.
  */
 import { ValidationError } from "../errors/ValidationError.js";
 import { studentTCdf, studentTQuantile } from "./distributions.js";
 import { sampleMean, sampleVariance } from "./moments.js";
-import type { MeanSide, RelativeEffect, TestOptions, TestResult } from "./types.js";
+import { relativeEffect } from "./relativeEffect.js";
+import type { MeanSide, TestOptions, TestResult } from "./types.js";
 import { checkAlpha, checkCount, checkFinite, checkObject } from "./validate.js";
 
 /**
@@ -13,8 +14,9 @@ import { checkAlpha, checkCount, checkFinite, checkObject } from "./validate.js"
  *
  * - absolute: `m_t - m_c`, interval `diff ∓ t_{1-alpha/2, df} · se` with
  *   `se = sqrt(s²_c / n_c + s²_t / n_t)` and Welch-Satterthwaite `df`;
- * - relative: `(m_t - m_c) / m_c`, interval `r ∓ t_{1-alpha/2, df} · se_r` with the delta
- *   method `se_r = sqrt(s²_t / (n_t m_c²) + s²_c m_t² / (n_c m_c⁴))`; null when `m_c = 0`;
+ * - relative: `(m_t - m_c) / |m_c|`, with `relativeEffect`'s interval and p-value at the same
+ *   df (the log ratio when both means are positive, Fieller's interval otherwise); null
+ *   when `m_c = 0`;
  * - `pValue = 2 · P(T_df > |diff / se|)`.
  *
  * An arm with fewer than 2 users, or no variance in either arm, gives null `pValue`, `df`,
@@ -30,7 +32,7 @@ import { checkAlpha, checkCount, checkFinite, checkObject } from "./validate.js"
  * // Means 10 and 11, variances 9.09 and 9.09, 100 users each:
  * welchTest({ n: 100, sum: 1000, sumSquares: 10_900 }, { n: 100, sum: 1100, sumSquares: 13_000 });
  * // { absolute: { estimate: 1, ci: [0.159, 1.841] },
- * //   relative: { estimate: 0.1, ci: [0.0116, 0.1884] },
+ * //   relative: { estimate: 0.1, ci: [0.0151, 0.1920], pValue: 0.0203 },
  * //   pValue: 0.0200, df: 198, se: 0.4264 }
  */
 export function welchTest(
@@ -43,35 +45,47 @@ export function welchTest(
   checkSide(treatment, "treatment");
   const meanC = sampleMean(control);
   const meanT = sampleMean(treatment);
-  const diff = meanC === null || meanT === null ? null : meanT - meanC;
-  const relative: RelativeEffect | null =
-    diff === null || meanC === 0 || meanC === null ? null : { estimate: diff / meanC, ci: null };
   const result: TestResult = {
-    absolute: { estimate: diff, ci: null },
-    relative,
+    absolute: { estimate: null, ci: null },
+    relative: null,
     pValue: null,
     df: null,
     se: null,
   };
+  if (meanC === null || meanT === null) return result;
+  const diff = meanT - meanC;
+  result.absolute.estimate = diff;
   const varC = sampleVariance(control);
   const varT = sampleVariance(treatment);
-  if (diff === null || meanC === null || meanT === null || varC === null || varT === null) {
-    return result;
+  if (varC !== null && varT !== null) {
+    fillWelchInference(
+      { mean: meanC, variance: varC, n: control.n },
+      { mean: meanT, variance: varT, n: treatment.n },
+      alpha,
+      result,
+    );
   }
-  fillWelchInference(
-    { mean: meanC, variance: varC, n: control.n },
-    { mean: meanT, variance: varT, n: treatment.n },
-    alpha,
-    result,
+  // Without a test (too few users, no variance) the estimate alone.
+  const a = varC === null ? Number.NaN : varC / control.n;
+  const b = varT === null ? Number.NaN : varT / treatment.n;
+  result.relative = relativeEffect(
+    {
+      difference: diff,
+      control: meanC,
+      differenceVariance: a + b,
+      controlVariance: a,
+      covariance: -a,
+    },
+    { alpha, df: result.df ?? Number.NaN },
   );
   return result;
 }
 
 /**
- * Fills `result`'s standard error, Welch-Satterthwaite df, p-value and the absolute and
- * relative intervals from each arm's mean, per-user variance and size; leaves them null
- * when the data cannot support them. Shared by `welchTest` and `cupedTest` (whose means and
- * variances are of the adjusted outcome).
+ * Fills `result`'s standard error, Welch-Satterthwaite df, p-value and absolute interval
+ * from each arm's mean, per-user variance and size; leaves them null when the data cannot
+ * support them. Shared by `welchTest` and `cupedTest` (whose means and variances are of the
+ * adjusted outcome); each sets the relative effect itself.
  */
 export function fillWelchInference(
   control: { mean: number; variance: number; n: number },
@@ -90,14 +104,6 @@ export function fillWelchInference(
   result.df = df;
   result.pValue = Math.min(1, 2 * studentTCdf(-Math.abs(diff / se), df));
   result.absolute.ci = [diff - critical * se, diff + critical * se];
-  if (result.relative) {
-    const ratio = treatment.mean / control.mean;
-    const seRelative = Math.sqrt(b + a * ratio * ratio) / Math.abs(control.mean);
-    if (seRelative > 0 && Number.isFinite(seRelative)) {
-      const half = critical * seRelative;
-      result.relative.ci = [result.relative.estimate - half, result.relative.estimate + half];
-    }
-  }
 }
 
 // --- Internal helpers ---

@@ -78,3 +78,70 @@ describe("cupedTest", () => {
     expect(() => cupedTest(one, one, { alpha: 2 })).toThrow(/alpha/);
   });
 });
+
+describe("cupedTest's relative effect", () => {
+  // Over many seeded experiments: the spread of the relative estimate, the spread its
+  // interval reports (half its width over the critical value) and how often it covers.
+  function relativeSpread(rho: number, nControl: number, nTreatment: number, lift: number) {
+    const normal = seededNormal(Math.round(rho * 1000) + nTreatment);
+    const runs = 1500;
+    const estimates: number[] = [];
+    let reported = 0;
+    let covered = 0;
+    for (let run = 0; run < runs; run++) {
+      const result = cupedTest(
+        arm(nControl, 10, rho, normal),
+        arm(nTreatment, 10 * lift, rho, normal),
+      );
+      const relative = result.relative;
+      if (!relative?.ci) throw new Error("no relative interval");
+      estimates.push(relative.estimate);
+      reported += (relative.ci[1] - relative.ci[0]) / 2 / 1.96;
+      if (relative.ci[0] <= lift - 1 && lift - 1 <= relative.ci[1]) covered++;
+    }
+    const mean = estimates.reduce((sum, value) => sum + value, 0) / runs;
+    const variance = estimates.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (runs - 1);
+    return { ratio: reported / runs / Math.sqrt(variance), coverage: covered / runs };
+  }
+
+  it.each([
+    [1000, 1000, 1.5],
+    [1800, 200, 1.5],
+    [1000, 1000, 1.02],
+  ])(
+    "reports the spread it has at ρ = 0.95 (%i control, %i treatment users, lift %s)",
+    (nControl, nTreatment, lift) => {
+      const { ratio, coverage } = relativeSpread(0.95, nControl, nTreatment, lift);
+      // 1500 runs: the empirical spread is known to ±1.8% (one standard deviation), the
+      // coverage of a 95% interval to ±0.6%.
+      expect(ratio).toBeGreaterThan(0.9);
+      expect(ratio).toBeLessThan(1.1);
+      expect(coverage).toBeGreaterThan(0.93);
+      expect(coverage).toBeLessThan(0.97);
+    },
+  );
+
+  it("is null when the control's outcome is 0 for everyone, as without CUPED", () => {
+    // The adjusted control mean is then -θ (x̄_c - x̄): a tiny number of either sign, and the
+    // effect divided by it anything at all.
+    const normal = seededNormal(5);
+    const treatment = arm(1000, 10, 0.9, normal);
+    const zeros = arm(1000, 0, 0.9, normal);
+    const control = { ...zeros, sumY: 0, sumY2: 0, sumXY: 0 };
+    const result = cupedTest(control, treatment);
+    expect(result.absolute.estimate).toBeGreaterThan(9);
+    expect(result.relative).toBeNull();
+    expect(welchTest(raw(control), raw(treatment)).relative).toBeNull();
+  });
+
+  it("keeps the sign of the effect when the control's mean is negative", () => {
+    const normal = seededNormal(6);
+    const control = arm(2000, -5, 0.8, normal);
+    const treatment = arm(2000, -10, 0.8, normal);
+    const result = cupedTest(control, treatment);
+    expect(result.relative?.estimate).toBeCloseTo(-1, 1);
+    const [low, high] = result.relative?.ci ?? [0, 0];
+    expect(high).toBeLessThan(0);
+    expect(low).toBeLessThan(-1);
+  });
+});

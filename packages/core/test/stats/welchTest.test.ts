@@ -5,8 +5,10 @@ import { sampleVariance, type TestResult, welchTest } from "../../src/stats/inde
 // Expected values: mpmath 1.3 at mp.mp.dps = 50 from the exact doubles the test passes
 // (Fraction(float(x)) for every input): mean = sum/n, s² = (sumSquares - sum²/n)/(n-1),
 // se = sqrt(s²_c/n_c + s²_t/n_t), Welch-Satterthwaite df, p = I_{df/(df+t²)}(df/2, 1/2),
-// critical value by mp.findroot on the t CDF, relative se by the delta method. Each case
-// also names the scipy 1.17 call it agrees with.
+// critical value by mp.findroot on the t CDF. The relative interval is the log ratio's,
+// expm1(ln(m_t/m_c) ∓ q·s) with s² = s²_t/(n_t m_t²) + s²_c/(n_c m_c²), and its p-value
+// 2·P(T_df > |ln(m_t/m_c)/s|), same df. Each case also names the scipy 1.17 call it agrees
+// with (for the absolute effect).
 
 interface Expected {
   diff: number;
@@ -18,6 +20,7 @@ interface Expected {
   r: number;
   rlo: number;
   rhi: number;
+  rp: number;
 }
 
 // Relative error, measured against `scale` (|expected| by default): interval ends near 0
@@ -65,6 +68,7 @@ function expectResult(result: TestResult, expected: Expected, tolerance = 1e-12)
     tolerance,
     Math.max(Math.abs(expected.rhi), relativeWidth),
   );
+  expectClose(result.relative?.pValue, expected.rp, tolerance);
 }
 
 describe("welchTest", () => {
@@ -86,8 +90,9 @@ describe("welchTest", () => {
       df: 18.99891037972749,
       se: 1.1911056973959726,
       r: 0.2878787878787879,
-      rlo: 0.05014191272967522,
-      rhi: 0.5256156630279005,
+      rlo: 0.07079442169004498,
+      rhi: 0.5489731162871596,
+      rp: 0.009834009926123884,
     });
   });
 
@@ -100,8 +105,9 @@ describe("welchTest", () => {
       df: 18.99891037972749,
       se: 1.1911056973959726,
       r: 0.2878787878787879,
-      rlo: -0.03708225832233458,
-      rhi: 0.6128398340799104,
+      rlo: 0.0006740468340856604,
+      rhi: 0.6575145298468417,
+      rp: 0.009834009926123884,
     });
   });
 
@@ -121,8 +127,9 @@ describe("welchTest", () => {
       df: 1320.6624449292897,
       se: 0.10178954323068314,
       r: 0.02,
-      rlo: -0.0003160415337754547,
-      rhi: 0.04031604153377545,
+      rlo: -0.0001150538628281264,
+      rhi: 0.04051971581265307,
+      rp: 0.051336283016866296,
     });
   });
 
@@ -141,8 +148,9 @@ describe("welchTest", () => {
       df: 98,
       se: 0.4,
       r: 0.325,
-      rlo: 0.23182507917117162,
-      rhi: 0.4181749208288284,
+      rlo: 0.23502568134248106,
+      rhi: 0.4215291443102819,
+      rp: 3.3802458959759545e-12,
     });
   });
 
@@ -163,8 +171,9 @@ describe("welchTest", () => {
         df: 19999500.509268895,
         se: 0.0008966660470877662,
         r: 0.002,
-        rlo: 0.00024081718930142428,
-        rhi: 0.0037591828106985758,
+        rlo: 0.00024236055948595602,
+        rhi: 0.003760727988374707,
+        rp: 0.025714720884156054,
       },
       1e-9, // the sums' own rounding (1e-16 of 5e7) moves a difference of 0.002 by 1e-12
     );
@@ -176,7 +185,11 @@ describe("welchTest", () => {
     expect(result.pValue).toBe(1);
     const [lo, hi] = result.absolute.ci!;
     expect(lo).toBeCloseTo(-hi, 14);
-    expect(result.relative).toEqual({ estimate: 0, ci: [lo / 12, hi / 12] });
+    // mpmath as above: the log ratio's interval is asymmetric, wider upwards.
+    expect(result.relative?.estimate).toBe(0);
+    expect(result.relative?.pValue).toBe(1);
+    expectClose(result.relative?.ci?.[0], -0.18303687320290554, 1e-12);
+    expectClose(result.relative?.ci?.[1], 0.224045452235405, 1e-12);
   });
 
   describe("tiny variance next to a large mean", () => {
@@ -198,8 +211,9 @@ describe("welchTest", () => {
         df: 158,
         se: 0.07955572841757301,
         r: 9.999999500000026e-8,
-        rlo: 8.428700614636187e-8,
-        rhi: 1.1571298385363863e-7,
+        rlo: 8.428700626981087e-8,
+        rhi: 1.1571298397708763e-7,
+        rp: 1.47365536108144e-25,
       });
     });
 
@@ -221,8 +235,9 @@ describe("welchTest", () => {
         df: 6,
         se: 14.60593486680443,
         r: 1.599999961600001e-8,
-        rlo: -1.9739434934804323e-8,
-        rhi: 5.173943416680434e-8,
+        rlo: -1.973943429615075e-8,
+        rhi: 5.1739434805457933e-8,
+        rp: 0.31533359620122975,
       });
     });
 
@@ -246,7 +261,7 @@ describe("welchTest", () => {
       const result = welchTest({ n: 1, sum: 5, sumSquares: 25 }, treatment);
       expect(result).toEqual({
         absolute: { estimate: 170 / 11 - 5, ci: null },
-        relative: { estimate: (170 / 11 - 5) / 5, ci: null },
+        relative: { estimate: (170 / 11 - 5) / 5, ci: null, pValue: null },
         pValue: null,
         df: null,
         se: null,
@@ -271,7 +286,7 @@ describe("welchTest", () => {
       );
       expect(result).toEqual({
         absolute: { estimate: 1, ci: null },
-        relative: { estimate: 0.5, ci: null },
+        relative: { estimate: 0.5, ci: null, pValue: null },
         pValue: null,
         df: null,
         se: null,
@@ -292,8 +307,9 @@ describe("welchTest", () => {
           df: 5,
           se: 0.7637626158259734,
           r: 0.42857142857142855,
-          rlo: -0.3727813497878876,
-          rhi: 1.2299242069307448,
+          rlo: -0.18475940515896364,
+          rhi: 1.5033301082468185,
+          rp: 0.16308377233624954,
         },
       );
     });
