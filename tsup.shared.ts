@@ -9,6 +9,9 @@ export function packageBuild(overrides: Options = {}) {
     clean: true,
     sourcemap: true,
     target: "node20",
+    // esbuild renames a class whose name collides in the bundle (`_ValidationError`); errors
+    // take their `name` from their class, and users match on it: keep every name as written.
+    keepNames: true,
     ...overrides,
   });
 }

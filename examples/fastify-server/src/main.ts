@@ -1,15 +1,26 @@
+import type { AddressInfo } from "node:net";
 import { API_PREFIX, createApp } from "./app.js";
+import { listenFailure, portFromEnv } from "./listen.js";
 
-const port = Number(process.env.PORT ?? 3000);
+const port = portFromEnv(process.env.PORT);
 const { app, adminKey, experiment } = await createApp();
-await app.listen({ port, host: "127.0.0.1" });
-
-const base = `http://127.0.0.1:${port}`;
 console.log(`Experiment "math-bot-system-prompt-v2": ${experiment}.`);
+// Printed before listening: a key created on a fresh store is shown even if listening fails.
 if (adminKey) {
   console.log("No API keys yet: created an admin key (shown this once only):");
   console.log(`  ${adminKey}`);
 }
+
+try {
+  await app.listen({ port, host: "127.0.0.1" });
+} catch (error) {
+  // Closing the app flushes the engine and closes the store (its onClose hook).
+  await app.close();
+  console.error(listenFailure(error, port));
+  process.exit(1);
+}
+
+const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 console.log(`Listening on ${base} (abkit's API under ${base}${API_PREFIX}/api/v1/)`);
 console.log("");
 console.log("Try:");

@@ -5,6 +5,7 @@ import { experimentsCommand } from "./commands/experiments.js";
 import { keysCommand } from "./commands/keys.js";
 import { resultsCommand } from "./commands/results.js";
 import type { CliContext } from "./context.js";
+import { describeListenError } from "./listenError.js";
 import { USAGE } from "./usage.js";
 
 /** Exit codes: 0 done, 1 the command failed (an abkit or other error), 2 a usage error. */
@@ -31,7 +32,8 @@ export async function runCli(args: string[], ctx: CliContext = processContext())
       ctx.err(`error [${error.code}]: ${error.message}`);
       return EXIT.failed;
     }
-    ctx.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    const listen = describeListenError(error);
+    ctx.err(`error: ${listen ?? (error instanceof Error ? error.message : String(error))}`);
     return EXIT.failed;
   }
 }

@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { resolve } from "node:path";
 import { AbkitError, parseStoreUrl, type Store } from "@abkit/core";
 import { memoryStore } from "@abkit/memory";
 import { redisStore } from "@abkit/redis";
@@ -8,6 +10,11 @@ import { sqliteStore } from "@abkit/sqlite";
 export interface OpenStoreOptions {
   /** Prefix of every Redis key (`abkit:` by default); give each app or test its own. */
   redisPrefix?: string;
+  /**
+   * Refuse a store that does not exist yet instead of creating it (for commands that only
+   * read): an SQLite file that is missing is `not_found`, and nothing is created.
+   */
+  mustExist?: boolean;
 }
 
 /**
@@ -29,6 +36,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     case "memory":
       return memoryStore();
     case "sqlite":
+      if (options.mustExist) checkSqliteFile(location.path);
       return sqliteStore({ path: location.path });
     case "redis":
       return redisStore(
@@ -54,6 +62,17 @@ export function displayStoreUrl(url: string): string {
 }
 
 // --- Internal helpers ---
+
+/** Opening a missing file would create it (and its folders): refused for read-only commands. */
+function checkSqliteFile(path: string): void {
+  if (path === ":memory:" || existsSync(path)) return;
+  throw new AbkitError(
+    "not_found",
+    `no SQLite file at ${resolve(path)}: check --store or ABKIT_STORE ` +
+      "(abkit keys create or abkit serve create a new store)",
+    { details: { kind: "sqlite file", key: path } },
+  );
+}
 
 const MONGODB_PACKAGE = "@abkit/mongodb";
 

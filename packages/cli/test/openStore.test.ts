@@ -3,8 +3,9 @@ import { join } from "node:path";
 import { AbkitError, createApiKey, isAbkitError, type Store } from "@abkit/core";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { runCli } from "../src/main.js";
 import { displayStoreUrl, openStore } from "../src/openStore.js";
-import { tempDir } from "./helpers.js";
+import { captureContext, tempDir } from "./helpers.js";
 
 const REDIS_URL = process.env.ABKIT_TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 
@@ -94,6 +95,26 @@ describe("openStore redis://", async () => {
     const store = await open(REDIS_URL, { redisPrefix: prefix });
     expect(store.name).toBe("redis");
     await roundTrip(store);
+  });
+
+  // Database 99 of a 16-database server: the command fails, never runs on database 0.
+  it.skipIf(!reachable)("fails a command on a database the server does not have", async () => {
+    const url = new URL(REDIS_URL);
+    url.pathname = "/99";
+    const ctx = captureContext();
+    expect(await runCli(["keys", "list", "--store", url.href], ctx)).toBe(1);
+    expect(ctx.stdout).toEqual([]);
+    expect(ctx.stderr.join("\n")).toMatch(
+      /^error \[store_unavailable\]: redis store: cannot use database 99 \(ERR DB index is out of range\)/,
+    );
+  });
+
+  it("refuses a database index that is not a whole number", async () => {
+    const ctx = captureContext();
+    expect(await runCli(["keys", "list", "--store", "redis://127.0.0.1:6379/one"], ctx)).toBe(1);
+    expect(ctx.stderr.join("\n")).toContain(
+      'error [validation_failed]: Invalid store URL: "redis://127.0.0.1:6379/one" is not a store URL: the database must be a whole number from 0 (got "one")',
+    );
   });
 });
 

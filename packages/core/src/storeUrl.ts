@@ -4,7 +4,11 @@ import { ValidationError } from "./errors/ValidationError.js";
 export type StoreLocation =
   | { kind: "memory" }
   | { kind: "sqlite"; path: string }
-  | { kind: "redis"; url: string }
+  | {
+      kind: "redis";
+      url: string /** The database index the URL selects (0 by default). */;
+      database: number;
+    }
   | { kind: "mongodb"; url: string };
 
 /**
@@ -15,7 +19,7 @@ export type StoreLocation =
  *
  * @example
  * parseStoreUrl("sqlite:./abkit.db"); // { kind: "sqlite", path: "./abkit.db" }
- * parseStoreUrl("redis://127.0.0.1:6379/0"); // { kind: "redis", url: "redis://127.0.0.1:6379/0" }
+ * parseStoreUrl("redis://127.0.0.1:6379/2"); // { kind: "redis", url: "redis://...", database: 2 }
  */
 export function parseStoreUrl(url: string): StoreLocation {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
@@ -29,7 +33,7 @@ export function parseStoreUrl(url: string): StoreLocation {
     }
     case "redis":
     case "rediss":
-      return { kind: "redis", url };
+      return { kind: "redis", url, database: redisDatabase(url) };
     case "mongodb":
     case "mongodb+srv":
       return { kind: "mongodb", url };
@@ -39,6 +43,36 @@ export function parseStoreUrl(url: string): StoreLocation {
         "expected memory:, sqlite:<path>, redis://host:port/db or mongodb://host/db",
       );
   }
+}
+
+/**
+ * The database index of a `redis://` URL: its path (`/2`), else a `?db=2` query, else 0.
+ * Anything else is refused here: the client would read "/abc" or "/1.5" as some other
+ * database, or none, and run against database 0 without a word. Whether the server has
+ * that many databases is only known once connected (the Redis store checks its SELECT).
+ */
+function redisDatabase(url: string): number {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid(url, "not a valid URL, e.g. redis://127.0.0.1:6379/0");
+  }
+  const path = parsed.pathname.replace(/^\//, "");
+  const query = parsed.searchParams.getAll("db");
+  if (query.length > 1) throw invalid(url, "db= is given more than once");
+  const [fromQuery] = query;
+  if (path !== "" && fromQuery !== undefined && path !== fromQuery) {
+    throw invalid(url, `the path selects database ${path} but db= says ${fromQuery}`);
+  }
+  const text = path !== "" ? path : (fromQuery ?? "0");
+  if (!/^\d{1,9}$/.test(text)) {
+    throw invalid(
+      url,
+      `the database must be a whole number from 0 (got "${text}"), e.g. redis://127.0.0.1:6379/0`,
+    );
+  }
+  return Number(text);
 }
 
 function invalid(url: string, message: string): ValidationError {

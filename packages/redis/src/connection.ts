@@ -26,6 +26,10 @@ export function createConnection(options: {
   const { client, ownsClient, timeoutMs } = options;
   let closed = false;
   let lastError: Error | null = null;
+  // ioredis selects the URL's database on connect, but only reports a failed SELECT as an
+  // "error" event and goes on in database 0: check it once per connection before any work.
+  const database = Number(client.options.db ?? 0);
+  let selected: Promise<void> | null = null;
   // Connection errors reach callers as store_unavailable (with this message); listening
   // also keeps ioredis from printing them as unhandled.
   client.on("error", (error: Error) => {
@@ -33,6 +37,7 @@ export function createConnection(options: {
   });
   client.on("ready", () => {
     lastError = null;
+    selected = null;
   });
   const script = registerScripts(client);
   return {
@@ -43,6 +48,10 @@ export function createConnection(options: {
       if (closed) throw new StoreUnavailableError("redis", "the store is closed");
       try {
         if (client.status !== "ready") await whenReady(client, timeoutMs, () => lastError);
+        if (database !== 0) {
+          selected ??= selectDatabase(client, database, timeoutMs);
+          await selected;
+        }
         return await withTimeout(work(), timeoutMs);
       } catch (error) {
         throw toAbkitError(error);
@@ -75,6 +84,21 @@ function whenReady(client: Redis, timeoutMs: number, lastError: () => Error | nu
     };
     client.once("ready", onReady);
   });
+}
+
+/** SELECTs `database` again: it fails as ioredis's own did, or changes nothing. */
+async function selectDatabase(client: Redis, database: number, timeoutMs: number): Promise<void> {
+  try {
+    await withTimeout(client.select(database), timeoutMs);
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new StoreUnavailableError(
+      "redis",
+      `cannot use database ${database} (${reason}): the server has fewer databases ` +
+        "(its `databases` setting) or allows only database 0; fix the /<db> of the URL",
+      cause,
+    );
+  }
 }
 
 function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {

@@ -55,13 +55,15 @@ export function redisStore(options: RedisStoreOptions): Store {
 // --- Internal helpers ---
 
 function openClient(url: string, timeoutMs: number): Redis {
-  if (typeof url !== "string" || parseStoreUrlKind(url) !== "redis") {
+  if (typeof url !== "string" || !/^rediss?:/i.test(url)) {
     throw ValidationError.field(
       ["url"],
       `"${url}" is not a redis:// or rediss:// URL`,
       "redis store options",
     );
   }
+  // The store URL rules: a bad database index ("/abc", "/1.5") is refused with its reason.
+  parseStoreUrl(url);
   return new Redis(url, {
     // Fail fast while disconnected instead of queueing writes nobody is waiting for; the
     // store waits for "ready" itself, up to timeoutMs.
@@ -70,12 +72,4 @@ function openClient(url: string, timeoutMs: number): Redis {
     connectTimeout: timeoutMs,
     lazyConnect: true,
   });
-}
-
-function parseStoreUrlKind(url: string): string | null {
-  try {
-    return parseStoreUrl(url).kind;
-  } catch {
-    return null;
-  }
 }

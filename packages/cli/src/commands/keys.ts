@@ -1,6 +1,6 @@
 import { AbkitError, type ApiKeyScope, createApiKey } from "@abkit/core";
 import { helpOption, parseChoice, parseCommand, storeOption, UsageError } from "../args.js";
-import { type CliContext, printUsage, withStore } from "../context.js";
+import { type CliContext, EXISTING, printUsage, withStore } from "../context.js";
 import { formatTime, renderTable } from "../format/table.js";
 
 const SCOPES: readonly ApiKeyScope[] = ["sdk", "admin"];
@@ -73,31 +73,36 @@ async function listKeys(args: string[], ctx: CliContext): Promise<number> {
   });
   if (help) return printUsage(ctx, command);
   const org = values.org ?? "default";
-  return withStore(ctx, values.store, async (store) => {
-    const keys = await store.listApiKeys(org);
-    if (keys.length === 0) {
-      ctx.out(`No API keys in organization "${org}". Create one with: abkit keys create`);
+  return withStore(
+    ctx,
+    values.store,
+    async (store) => {
+      const keys = await store.listApiKeys(org);
+      if (keys.length === 0) {
+        ctx.out(`No API keys in organization "${org}". Create one with: abkit keys create`);
+        return 0;
+      }
+      // Only what identifies a key: never its hash (the plaintext is not stored at all).
+      const rows = keys.map((key) => [
+        key.id,
+        `${key.prefix}...`,
+        key.name || "-",
+        key.scopes.join(","),
+        key.projectId,
+        formatTime(key.createdAt),
+        key.revokedAt === null ? "no" : `yes, ${formatTime(key.revokedAt)}`,
+      ]);
+      const headers = ["ID", "PREFIX", "NAME", "SCOPES", "PROJECT", "CREATED", "REVOKED"];
+      ctx.out(
+        renderTable(
+          headers.map((header) => ({ header })),
+          rows,
+        ),
+      );
       return 0;
-    }
-    // Only what identifies a key: never its hash (the plaintext is not stored at all).
-    const rows = keys.map((key) => [
-      key.id,
-      `${key.prefix}...`,
-      key.name || "-",
-      key.scopes.join(","),
-      key.projectId,
-      formatTime(key.createdAt),
-      key.revokedAt === null ? "no" : `yes, ${formatTime(key.revokedAt)}`,
-    ]);
-    const headers = ["ID", "PREFIX", "NAME", "SCOPES", "PROJECT", "CREATED", "REVOKED"];
-    ctx.out(
-      renderTable(
-        headers.map((header) => ({ header })),
-        rows,
-      ),
-    );
-    return 0;
-  });
+    },
+    EXISTING,
+  );
 }
 
 async function revokeKey(args: string[], ctx: CliContext): Promise<number> {
@@ -110,14 +115,19 @@ async function revokeKey(args: string[], ctx: CliContext): Promise<number> {
   );
   if (help) return printUsage(ctx, command);
   const id = positionals[0] ?? "";
-  return withStore(ctx, values.store, async (store) => {
-    const found = await store.revokeApiKey(id, new Date().toISOString());
-    if (!found) {
-      throw new AbkitError("not_found", `API key "${id}" not found`, {
-        details: { kind: "api key", key: id },
-      });
-    }
-    ctx.out(`Revoked API key ${id}: requests with it are refused from now on.`);
-    return 0;
-  });
+  return withStore(
+    ctx,
+    values.store,
+    async (store) => {
+      const found = await store.revokeApiKey(id, new Date().toISOString());
+      if (!found) {
+        throw new AbkitError("not_found", `API key "${id}" not found`, {
+          details: { kind: "api key", key: id },
+        });
+      }
+      ctx.out(`Revoked API key ${id}: requests with it are refused from now on.`);
+      return 0;
+    },
+    EXISTING,
+  );
 }

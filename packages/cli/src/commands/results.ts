@@ -1,6 +1,6 @@
 import { createAbkit } from "@abkit/core";
 import { helpOption, parseCommand, storeOption } from "../args.js";
-import { type CliContext, printUsage, withStore } from "../context.js";
+import { type CliContext, EXISTING, printUsage, withStore } from "../context.js";
 import { renderResults } from "../format/results.js";
 
 /** `abkit results <experimentKey> [--project p] [--json]`. */
@@ -19,14 +19,19 @@ export async function resultsCommand(args: string[], ctx: CliContext): Promise<n
   );
   if (help) return printUsage(ctx, command);
   const experimentKey = positionals[0] ?? "";
-  return withStore(ctx, values.store, async (store) => {
-    const abkit = createAbkit({ store, project: values.project ?? "default" });
-    try {
-      const results = await abkit.results(experimentKey);
-      ctx.out(values.json ? JSON.stringify(results, null, 2) : renderResults(results));
-      return 0;
-    } finally {
-      await abkit.close();
-    }
-  });
+  return withStore(
+    ctx,
+    values.store,
+    async (store) => {
+      const abkit = createAbkit({ store, project: values.project ?? "default" });
+      try {
+        const results = await abkit.results(experimentKey);
+        ctx.out(values.json ? JSON.stringify(results, null, 2) : renderResults(results));
+        return 0;
+      } finally {
+        await abkit.close();
+      }
+    },
+    EXISTING,
+  );
 }
