@@ -13,6 +13,7 @@ export { proportionSequentialInterval, sequentialInterval } from "./sequential.j
 export type { SketchBuckets } from "./sketch.js";
 export { mergeSketches, SKETCH_RELATIVE_ERROR, sketchBucket, sketchQuantile } from "./sketch.js";
 export {
+  betaDensity,
   logBeta,
   logGamma,
   regularizedGammaQ,

@@ -96,6 +96,38 @@ export function incompleteBeta(
 }
 
 /**
+ * The density of Beta(a, b), as a function of `x` with the constants computed once. The
+ * O(a ln a) parts are cancelled by hand for large `a` and `b` (as in `incompleteBeta`), so a
+ * Beta(10^7, 10^9) posterior keeps its relative accuracy. 0 outside [0, 1].
+ *
+ * @example
+ * betaDensity(2, 3)(0.5); // 1.5 (12 · 0.5 · 0.25)
+ */
+export function betaDensity(a: number, b: number): (x: number) => number {
+  if (!(a > 0 && b > 0)) return () => Number.NaN;
+  const edge = (shape: number, other: number) =>
+    shape < 1 ? Number.POSITIVE_INFINITY : shape === 1 ? other : 0;
+  const atZero = edge(a, b);
+  const atOne = edge(b, a);
+  const small = Math.min(a, b) < STIRLING_MIN;
+  // ln of the constant: -ln B(a, b), or the scale and Stirling corrections of betaFront.
+  const constant = small
+    ? -logBeta(a, b)
+    : 0.5 * Math.log((a * b) / (a + b)) -
+      HALF_LN_2PI -
+      (stirlingTail(a) + stirlingTail(b) - stirlingTail(a + b));
+  return (x) => {
+    if (Number.isNaN(x)) return Number.NaN;
+    if (x <= 0 || x >= 1) return x === 0 ? atZero : x === 1 ? atOne : 0;
+    const y = 1 - x;
+    if (small) return Math.exp(constant + (a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x));
+    const u = x * ((a + b) / a) - 1; // x / x0 - 1
+    const v = y * ((a + b) / b) - 1; // y / y0 - 1
+    return Math.exp(constant - a * (u - Math.log1p(u)) - b * (v - Math.log1p(v))) / (x * y);
+  };
+}
+
+/**
  * The regularized upper incomplete gamma function `Q(a, x) = Γ(a, x) / Γ(a)` for `a > 0`,
  * `x >= 0`: the survival function of Gamma(a, 1). Series below `x = a + 1`, continued
  * fraction above, so small upper tails keep their relative accuracy.
@@ -175,7 +207,7 @@ function gammaFraction(a: number, x: number): number {
   return h;
 }
 
-// x^a y^b / B(a, b). For a, b >= 8 the O(a ln a) parts are cancelled by hand around the
+// x^a y^b / B(a, b). For a, b >= 10 the O(a ln a) parts are cancelled by hand around the
 // mean x0 = a / (a + b), with lambda = (a + b) y - b = a - (a + b) x (as in TOMS 708 brcomp).
 function betaFront(a: number, b: number, lnX: number, lnY: number, lambda: number): number {
   if (Math.min(a, b) < STIRLING_MIN) return Math.exp(a * lnX + b * lnY - logBeta(a, b));
