@@ -85,8 +85,10 @@ export function incompleteBeta(
   lnX: number,
   lnY: number,
 ): number {
-  if (x <= 0) return 0;
-  if (y <= 0) return 1;
+  // x (or y) may underflow to 0 while its log is finite (Student t beyond 1e154): only the
+  // log says the tail is really 0.
+  if (x <= 0 && lnX === Number.NEGATIVE_INFINITY) return 0;
+  if (y <= 0 && lnY === Number.NEGATIVE_INFINITY) return 1;
   // lambda >= 0 means x <= a / (a + b), at or below the mean, where the fraction converges
   // quickly. Above it use I_x(a, b) = 1 - I_y(b, a): I_x is then not small, so the
   // subtraction costs no relative accuracy.
@@ -121,9 +123,11 @@ export function betaDensity(a: number, b: number): (x: number) => number {
     if (x <= 0 || x >= 1) return x === 0 ? atZero : x === 1 ? atOne : 0;
     const y = 1 - x;
     if (small) return Math.exp(constant + (a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x));
-    const u = x * ((a + b) / a) - 1; // x / x0 - 1
-    const v = y * ((a + b) / b) - 1; // y / y0 - 1
-    return Math.exp(constant - a * (u - Math.log1p(u)) - b * (v - Math.log1p(v))) / (x * y);
+    const lnX = Math.log(x);
+    const lnY = Math.log1p(-x);
+    const u = logRatioGap(x * ((a + b) / a) - 1, lnX + Math.log1p(b / a));
+    const v = logRatioGap(y * ((a + b) / b) - 1, lnY + Math.log1p(a / b));
+    return Math.exp(constant - a * u - b * v) / (x * y);
   };
 }
 
@@ -213,10 +217,19 @@ function betaFront(a: number, b: number, lnX: number, lnY: number, lambda: numbe
   if (Math.min(a, b) < STIRLING_MIN) return Math.exp(a * lnX + b * lnY - logBeta(a, b));
   const u = -lambda / a; // x / x0 - 1
   const v = lambda / b; // y / y0 - 1
-  const deviation = a * (u - Math.log1p(u)) + b * (v - Math.log1p(v));
+  const deviation =
+    a * logRatioGap(u, lnX + Math.log1p(b / a)) + b * logRatioGap(v, lnY + Math.log1p(a / b));
   const scale = 0.5 * Math.log((a * b) / (a + b)) - HALF_LN_2PI;
   const correction = stirlingTail(a) + stirlingTail(b) - stirlingTail(a + b);
   return Math.exp(scale - deviation - correction);
+}
+
+// r - 1 - ln r for the ratio r = x / x0 (or y / y0) of a point to the mean, from u = r - 1 near
+// the mean (where the two terms cancel) and from ln r away from it: far in the lower tail
+// u is -1 + tiny, and 1 + u would keep only the tiny part's few last digits (1e-6 relative
+// at x = 1e-10 for a = b = 15).
+function logRatioGap(u: number, lnRatio: number): number {
+  return Math.abs(u) < 0.5 ? u - Math.log1p(u) : Math.expm1(lnRatio) - lnRatio;
 }
 
 // I_x(a, b) / betaFront: the continued fraction of TOMS 708 (bfrac, Didonato & Morris),
