@@ -92,8 +92,7 @@ export async function rebalanceBandit(
   if (options.onlyIfDue && !isDue(experiment, now())) return null;
   const aggregates = await ctx.store.readAggregates(ctx.projectId, experiment.id);
   const posteriors = banditPosteriors(experiment, aggregates);
-  const history = experiment.banditState?.history ?? [];
-  const chances = chanceToBeBest(posteriors, { seed: history.length + 1 });
+  const chances = chanceToBeBest(posteriors);
   const weights = banditWeights(chances, experiment.bandit.floor);
   const keys = experiment.variants.map((variant) => variant.key);
   const made: BanditRebalance = {

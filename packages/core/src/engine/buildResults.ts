@@ -10,7 +10,7 @@ import { cupedTest } from "../stats/cuped.js";
 import { benjaminiHochbergAdjust, holmAdjust } from "../stats/multipleTesting.js";
 import { proportionTest } from "../stats/proportionTest.js";
 import { ratioTest } from "../stats/ratioTest.js";
-import { sequentialInterval } from "../stats/sequential.js";
+import { proportionSequentialInterval, sequentialInterval } from "../stats/sequential.js";
 import { sketchQuantile } from "../stats/sketch.js";
 import { type SrmResult, srmTest } from "../stats/srmTest.js";
 import { chanceToBeBest, type Posterior } from "../stats/thompson.js";
@@ -257,14 +257,12 @@ function compare(
     const c = { n: control.n, conversions: control.usersWithEvents };
     const t = { n: treatment.n, conversions: treatment.usersWithEvents };
     const test = proportionTest(c, t, { alpha });
-    return comparison(
-      test,
-      n,
-      alpha,
-      c.n > 0 && t.n > 0 ? chanceToBeatControl(c, t) : null,
-      control,
-      treatment,
-    );
+    const chance = c.n > 0 && t.n > 0 ? chanceToBeatControl(c, t) : null;
+    // Rates get their own always-valid interval: score intervals, not the test's se.
+    return {
+      ...comparison(test, n, alpha, chance, control, treatment),
+      sequential: proportionSequentialInterval(c, t, { alpha }),
+    };
   }
   if (kind === "ratio" && control.ratio && treatment.ratio) {
     const test = ratioTest(control.ratio, treatment.ratio, { alpha });

@@ -80,6 +80,8 @@ function tailQuantile(upper: number, df: number): number {
   if (df === 2) return (1 - 2 * upper) / Math.sqrt(2 * upper * (1 - upper));
   const target = Math.log(upper);
   let t = initialGuess(upper, df);
+  // Past the largest double: the tail's power law is exact to t^-2 out there.
+  if (t === Number.POSITIVE_INFINITY) return t;
   let lo = 0;
   let hi = Number.POSITIVE_INFINITY;
   for (let i = 0; i < 200; i++) {
@@ -88,8 +90,9 @@ function tailQuantile(upper: number, df: number): number {
     if (gap === 0) return t;
     if (gap > 0) lo = t;
     else hi = t;
-    // Newton on ln P(T > t): d/dt = -density / tail.
-    let next = t + (gap * tail) / studentTDensity(t, df);
+    // Newton on ln P(T > t): d/dt = -density / tail, the ratio taken in logs (both underflow
+    // far out).
+    let next = t + gap * Math.exp(Math.log(tail) - studentTLogDensity(t, df));
     if (!(next > lo && next < hi)) next = hi === Number.POSITIVE_INFINITY ? 4 * t : bisect(lo, hi);
     if (Math.abs(next - t) <= 1e-15 * next) return next;
     t = next;
@@ -101,10 +104,12 @@ function bisect(lo: number, hi: number): number {
   return lo > 0 && hi / lo > 4 ? Math.sqrt(lo * hi) : (lo + hi) / 2;
 }
 
-function studentTDensity(t: number, df: number): number {
-  const lnDensity =
-    -logBeta(df / 2, 0.5) - 0.5 * Math.log(df) - ((df + 1) / 2) * Math.log1p((t * t) / df);
-  return Math.exp(lnDensity);
+// ln of the density, with ln(1 + t²/df) from ln(t²/df) so that t² cannot overflow.
+function studentTLogDensity(t: number, df: number): number {
+  const lnRatio = 2 * Math.log(Math.abs(t)) - Math.log(df);
+  const ln1p =
+    lnRatio > 0 ? lnRatio + Math.log1p(Math.exp(-lnRatio)) : Math.log1p(Math.exp(lnRatio));
+  return -logBeta(df / 2, 0.5) - 0.5 * Math.log(df) - ((df + 1) / 2) * ln1p;
 }
 
 // G. W. Hill's approximation (ACM algorithm 396, as in R's qt) for df >= 1; below that the

@@ -3,6 +3,7 @@ export { cupedTest } from "./cuped.js";
 export { chiSquareSurvival, studentTCdf, studentTQuantile } from "./distributions.js";
 export { sampleCovariance, sampleMean, sampleVariance } from "./moments.js";
 export { benjaminiHochbergAdjust, holmAdjust } from "./multipleTesting.js";
+export { newcombeInterval, wilsonInterval } from "./newcombe.js";
 export { normalCdf, normalQuantile } from "./normal.js";
 export { proportionTest } from "./proportionTest.js";
 export { seededRandom, standardNormal } from "./random.js";
@@ -10,10 +11,11 @@ export { ratioTest } from "./ratioTest.js";
 export type { RelativeInput, RelativeReference } from "./relativeEffect.js";
 export { relativeEffect } from "./relativeEffect.js";
 export type { SequentialInterval, SequentialOptions } from "./sequential.js";
-export { sequentialInterval } from "./sequential.js";
+export { proportionSequentialInterval, sequentialInterval } from "./sequential.js";
 export type { SketchBuckets } from "./sketch.js";
 export { mergeSketches, SKETCH_RELATIVE_ERROR, sketchBucket, sketchQuantile } from "./sketch.js";
 export {
+  betaDensity,
   logBeta,
   logGamma,
   regularizedGammaQ,

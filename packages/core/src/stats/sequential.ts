@@ -4,12 +4,14 @@
  */
 
 import { ValidationError } from "../errors/ValidationError.js";
-import type { Interval } from "./types.js";
-import { checkAlpha } from "./validate.js";
+import { newcombeInterval } from "./newcombe.js";
+import type { Interval, ProportionSide } from "./types.js";
+import { checkAlpha, checkCount, checkObject } from "./validate.js";
 
 /** An always-valid interval around an estimate. */
 export interface SequentialInterval {
   ci: Interval;
+  /** Half the interval's width (for rates the interval is not symmetric around the estimate). */
   halfWidth: number;
 }
 
@@ -52,13 +54,58 @@ export function sequentialInterval(
   n: number,
   options: SequentialOptions = {},
 ): SequentialInterval | null {
+  const critical = sequentialCritical(n, options);
+  if (estimate === null || se === null || !Number.isFinite(estimate)) return null;
+  if (!(se >= 0) || !Number.isFinite(se) || critical === null) return null;
+  const halfWidth = se * critical;
+  return { ci: [estimate - halfWidth, estimate + halfWidth], halfWidth };
+}
+
+/**
+ * The always-valid interval for a difference of rates `p_t - p_c`: Newcombe's hybrid score
+ * interval (`newcombeInterval`) with the confidence sequence's critical value
+ * `sqrt(N) · sqrt(2 (N rho² + 1) ln(sqrt(N rho² + 1) / alpha) / (N rho)²)`, `N = n_c + n_t`,
+ * in place of `z_{1-alpha/2}`. For large counts it is `sequentialInterval` of the Wald
+ * estimate; for small or rare arms each rate keeps its score-interval uncertainty, so an
+ * arm with no conversions yet cannot make the interval exclude 0 by itself (with the Wald
+ * standard error, 58% of A/A runs of a 95/5 split at 1% conversion did at some look).
+ * Null when an arm has no users, or `N < 2`.
+ *
+ * @param control - the control arm: `{ n, conversions }`
+ * @param treatment - the treatment arm, same shape
+ * @throws ValidationError when a count is negative or fractional, `conversions > n`,
+ *   `alpha` is outside (0, 1) or `tuning` is not positive
+ *
+ * @example
+ * proportionSequentialInterval({ n: 5000, conversions: 500 }, { n: 5000, conversions: 560 });
+ * // { ci: [-0.00688, 0.03090], halfWidth: 0.01889 }
+ */
+export function proportionSequentialInterval(
+  control: ProportionSide,
+  treatment: ProportionSide,
+  options: SequentialOptions = {},
+): SequentialInterval | null {
+  checkSide(control, "control");
+  checkSide(treatment, "treatment");
+  const critical = sequentialCritical(control.n + treatment.n, options);
+  if (critical === null) return null;
+  const ci = newcombeInterval(control, treatment, critical);
+  return ci && { ci, halfWidth: (ci[1] - ci[0]) / 2 };
+}
+
+// --- Internal helpers ---
+
+const WHAT = "sequentialInterval input";
+const DEFAULT_TUNING = 5000;
+
+// The interval's half-width per unit of standard error at N users, or null for N < 2.
+function sequentialCritical(n: number, options: SequentialOptions): number | null {
   const alpha = checkAlpha(options.alpha, WHAT);
   const tuning = options.tuning ?? DEFAULT_TUNING;
   if (typeof tuning !== "number" || !(tuning > 0) || !Number.isFinite(tuning)) {
     throw ValidationError.field(["tuning"], "must be a positive number", WHAT);
   }
-  if (estimate === null || se === null || !Number.isFinite(estimate)) return null;
-  if (!(se >= 0) || !Number.isFinite(se) || !(n >= 2) || !Number.isFinite(n)) return null;
+  if (!(n >= 2) || !Number.isFinite(n)) return null;
   const logAlpha = -2 * Math.log(alpha);
   const rho = Math.sqrt((logAlpha + Math.log(logAlpha + 1)) / tuning);
   const nRho2 = n * rho * rho;
@@ -66,11 +113,15 @@ export function sequentialInterval(
   const factor = Math.sqrt(
     (2 * (nRho2 + 1) * Math.log(Math.sqrt(nRho2 + 1) / alpha)) / (nRho * nRho),
   );
-  const halfWidth = se * Math.sqrt(n) * factor;
-  return { ci: [estimate - halfWidth, estimate + halfWidth], halfWidth };
+  return Math.sqrt(n) * factor;
 }
 
-// --- Internal helpers ---
-
-const WHAT = "sequentialInterval input";
-const DEFAULT_TUNING = 5000;
+function checkSide(side: ProportionSide, name: string): void {
+  const what = "proportionSequentialInterval input";
+  checkObject(side, name, what);
+  const n = checkCount(side.n, [name, "n"], what);
+  const conversions = checkCount(side.conversions, [name, "conversions"], what);
+  if (conversions > n) {
+    throw ValidationError.field([name, "conversions"], "must not exceed n", what);
+  }
+}

@@ -3,6 +3,7 @@ import { buildResults } from "../../src/engine/buildResults.js";
 import type { Experiment } from "../../src/schema/experiment.js";
 import {
   holmAdjust,
+  proportionSequentialInterval,
   proportionTest,
   sketchBucket,
   srmTest,
@@ -88,6 +89,10 @@ describe("buildResults", () => {
       relative: test.relative,
       pValue: test.pValue,
     });
+    // The always-valid interval of a rate is the score-based one, not the Wald se's.
+    expect(c?.comparison?.sequential).toEqual(
+      proportionSequentialInterval({ n: 1000, conversions: 300 }, { n: 1010, conversions: 380 }),
+    );
     // Holm across the metric's two comparisons, beside the raw p-values.
     const raw = [b!.comparison!.pValue, c!.comparison!.pValue];
     expect([b!.comparison!.pValueAdjusted, c!.comparison!.pValueAdjusted]).toEqual(holmAdjust(raw));

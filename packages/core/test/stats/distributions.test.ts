@@ -86,7 +86,7 @@ describe("studentTCdf", () => {
     [1.7, 30, 0.9502610622057416],
     [-7.5, 47.63, 6.618866886393053e-10],
     [-8, 200, 4.9396004546653196e-14],
-    [-50, 3, 8.808576020635988e-6],
+    [-50, 3, 0.000008808576020635988],
     [-3, 1e6, 0.0013499312707108985],
     [2, 1e6, 0.9772497330743404],
     [-8, 1e10, 6.220961231067057e-16],
@@ -147,6 +147,28 @@ describe("studentTQuantile", () => {
       for (const p of [1e-10, 0.001, 0.2, 0.6, 0.99]) {
         expectRel(studentTCdf(studentTQuantile(p, df), df), p, 1e-12);
       }
+    }
+  });
+
+  // Beyond |t| = 1e154, t² overflows: the density underflowed to 0 and the Newton step went
+  // wrong (t(1e-50, 0.3) came out 3.48e161, whose tail is 1.2e-49), and the CDF read an
+  // underflowed x = df / (df + t²) as 0 (studentTCdf(-1.09e193, 0.05) gave 0, not 1e-10).
+  it.each([
+    [1e-50, 0.3, -1.3958120070682975e165],
+    [1e-300, 1.5, -5.219469427344636e199],
+    [1e-10, 0.05, -1.0876044676001954e193],
+    [1e-60, 0.5, -1.02849115631634e119],
+  ])("t(p = %s, df = %s) = %s beyond 1e154, to 1e-13", (p, df, expected) => {
+    expectRel(studentTQuantile(p, df), expected, 1e-13);
+    expectRel(studentTCdf(expected, df), p, 1e-13);
+  });
+
+  it("is infinite, not NaN, where the quantile is beyond the largest double", () => {
+    // t(1e-200, 0.5) is about 1e400.
+    expect(studentTQuantile(1e-200, 0.5)).toBe(Number.NEGATIVE_INFINITY);
+    expect(studentTQuantile(1e-100, 0.2)).toBe(Number.NEGATIVE_INFINITY);
+    for (const df of [0.05, 0.3, 1.5, 3]) {
+      for (const p of [1e-300, 1e-30, 1e-10]) expect(studentTQuantile(p, df)).not.toBeNaN();
     }
   });
 
@@ -232,6 +254,15 @@ describe("special functions", () => {
     [0.4999, 1e4, 1e4, 0.4887178535313946],
     [0.49, 5e5, 5e5, 2.645626708652242e-89],
     [0.9, 0.1, 5, 0.9999997353498176],
+    // The far lower tail with a, b >= 10: mp.betainc(a, b, 0, x, regularized=True), x the
+    // double. x / x0 - 1 was formed as -1 + tiny, keeping few digits (1.2e-6 relative at
+    // x = 1e-10, a = b = 15).
+    [0.01, 10, 10, 8.509104732905515e-16],
+    [1e-5, 20, 30, 2.826971840624075e-87],
+    [1e-10, 15, 15, 7.755875989820417e-143],
+    [1e-3, 50, 10, 1.2455231662288044e-140],
+    [0.05, 100, 100, 2.346750462889021e-74],
+    [0.3, 1000, 1000, 4.2309250369077444e-78],
   ])("I_%s(%s, %s) = %s to 1e-13", (x, a, b, expected) => {
     expectRel(regularizedIncompleteBeta(x, a, b), expected, 1e-13);
   });
