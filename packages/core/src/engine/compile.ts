@@ -1,5 +1,5 @@
 import type { BucketRange, NamespaceTuple } from "../bucketing/index.js";
-import { getBucketRanges } from "../bucketing/index.js";
+import { getBucketRanges, weightFractions } from "../bucketing/index.js";
 import type { Condition } from "../conditions/index.js";
 import { covariateName, type Experiment } from "../schema/experiment.js";
 import type { Flag } from "../schema/flag.js";
@@ -84,8 +84,9 @@ function compileExperiment(
 ): CompiledExperiment {
   // A bandit serves its live shares; every other experiment its frozen weights.
   const live = experiment.banditState?.weights;
-  const weights = experiment.variants.map(
-    (variant) => (live?.[variant.key] ?? variant.weight) / 100,
+  // Percent -> fraction as GrowthBook reads the same split (see weightFractions).
+  const weights = weightFractions(
+    experiment.variants.map((variant) => live?.[variant.key] ?? variant.weight),
   );
   const variantIndex = new Map(experiment.variants.map((variant, index) => [variant.key, index]));
   const overrides = new Map<string, number>();
