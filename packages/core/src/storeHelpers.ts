@@ -1,7 +1,7 @@
 import { ConflictError } from "./errors/ConflictError.js";
 import { ValidationError } from "./errors/ValidationError.js";
 import { keySchema } from "./schema/common.js";
-import type { EventRecord } from "./schema/event.js";
+import { type EventRecord, MAX_COVARIATE_VALUE, MAX_EVENT_VALUE } from "./schema/event.js";
 import type {
   AssignmentRecord,
   DefinitionKind,
@@ -109,7 +109,7 @@ export function exposureDay(assignedAt: string): string | null {
 /**
  * For store authors: throws the `validation_failed` that `recordAssignments` must raise,
  * before any write, when a record's `covariates` is not an object of slug names to finite
- * numbers.
+ * numbers within `MAX_COVARIATE_VALUE`.
  *
  * @example
  * checkAssignmentRecords(assignments); // then write
@@ -125,10 +125,10 @@ export function checkAssignmentRecords(assignments: readonly AssignmentRecord[])
       if (!isName(name)) {
         throw ValidationError.field([index, "covariates", name], NAME_RULE, "assignments");
       }
-      if (typeof value !== "number" || !Number.isFinite(value)) {
+      if (typeof value !== "number" || !(Math.abs(value) <= MAX_COVARIATE_VALUE)) {
         throw ValidationError.field(
           [index, "covariates", name],
-          "must be a finite number",
+          `must be a finite number between -${MAX_COVARIATE_VALUE} and ${MAX_COVARIATE_VALUE}`,
           "assignments",
         );
       }
@@ -138,16 +138,21 @@ export function checkAssignmentRecords(assignments: readonly AssignmentRecord[])
 
 /**
  * For store authors: throws the `validation_failed` that `applyEvents` must raise, before
- * any write, when a value is not finite or `crossMetrics` is not experiment id -> metric
- * names.
+ * any write, when a value is not a finite number within `MAX_EVENT_VALUE` or `crossMetrics`
+ * is not experiment id -> metric names.
  *
  * @example
  * checkEventRecords(events); // then write
  */
 export function checkEventRecords(events: readonly EventRecord[]): void {
   events.forEach((event, index) => {
-    if (typeof event.value !== "number" || !Number.isFinite(event.value)) {
-      throw ValidationError.field([index, "value"], "must be a finite number", "events");
+    // The bound keeps every aggregate finite (see MAX_EVENT_VALUE); NaN fails the comparison.
+    if (typeof event.value !== "number" || !(Math.abs(event.value) <= MAX_EVENT_VALUE)) {
+      throw ValidationError.field(
+        [index, "value"],
+        `must be a finite number between -${MAX_EVENT_VALUE} and ${MAX_EVENT_VALUE}`,
+        "events",
+      );
     }
     const { crossMetrics } = event;
     if (crossMetrics === undefined) return;

@@ -9,7 +9,8 @@ export type ContractGroup =
   | "accounts"
   | "isolation"
   | "methods"
-  | "crossProcess";
+  | "crossProcess"
+  | "bounds";
 
 /** Every group, in the order `runStoreContract` registers them. */
 export const CONTRACT_GROUPS: readonly ContractGroup[] = [
@@ -21,6 +22,7 @@ export const CONTRACT_GROUPS: readonly ContractGroup[] = [
   "isolation",
   "methods",
   "crossProcess",
+  "bounds",
 ];
 
 /**

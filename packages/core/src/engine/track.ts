@@ -3,8 +3,13 @@ import { AbkitError } from "../errors/AbkitError.js";
 import { NotFoundError } from "../errors/NotFoundError.js";
 import { ValidationError } from "../errors/ValidationError.js";
 import { newId } from "../ids.js";
-import { finiteNumberSchema, keySchema } from "../schema/common.js";
-import { type EventInput, type EventRecord, eventBatchSchema } from "../schema/event.js";
+import { keySchema } from "../schema/common.js";
+import {
+  type EventInput,
+  type EventRecord,
+  eventBatchSchema,
+  eventValueSchema,
+} from "../schema/event.js";
 import type { Experiment } from "../schema/experiment.js";
 import { parseInput } from "../schema/parse.js";
 import type { ApplyEventsResult } from "../store.js";
@@ -33,7 +38,7 @@ const conversionSchema = z
     flagKey: keySchema.optional(),
     userId: z.string().min(1).max(256),
     metricName: keySchema.default("conversion"),
-    value: finiteNumberSchema.default(1),
+    value: eventValueSchema.default(1),
   })
   .refine(
     (input) => [input.experimentId, input.experimentKey, input.flagId, input.flagKey].some(Boolean),

@@ -20,16 +20,19 @@
       the KEYS index of its entity's daily totals hash, its UTC day ("" for none)
   Output:
     { accepted, deduped }
-    { -5, eventIndex }  a value is not a finite number
+    { -5, eventIndex }  a value is not a finite number within [-1e12, 1e12]
 ]]
 local count = tonumber(ARGV[1])
 local FIELDS = 9
 local PER_EXPERIMENT = 5
 
--- Check everything first.
+-- The bound of MAX_EVENT_VALUE in @abkit/core: it keeps every total and sum of squares finite.
+local MAX_VALUE = 1e12
+
+-- Check everything first. NaN fails every comparison, infinities exceed the bound.
 for e = 0, count - 1 do
   local value = tonumber(ARGV[2 + e * FIELDS + 2])
-  if value == nil or value ~= value or value == math.huge or value == -math.huge then
+  if value == nil or not (value >= -MAX_VALUE and value <= MAX_VALUE) then
     return { -5, e }
   end
 end
