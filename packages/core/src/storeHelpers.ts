@@ -154,7 +154,13 @@ export function checkEventRecords(events: readonly EventRecord[]): void {
         "events",
       );
     }
-    const { crossMetrics } = event;
+    const { crossMetrics, undeclaredIn } = event;
+    if (
+      undeclaredIn !== undefined &&
+      (!Array.isArray(undeclaredIn) || !undeclaredIn.every((id) => typeof id === "string"))
+    ) {
+      throw ValidationError.field([index, "undeclaredIn"], "must be an array of ids", "events");
+    }
     if (crossMetrics === undefined) return;
     if (!isPlainRecord(crossMetrics)) {
       throw ValidationError.field([index, "crossMetrics"], "must be an object", "events");
@@ -242,6 +248,23 @@ export function dayRange(fromDay: string, toDay: string): string[] {
     days.push(new Date(time).toISOString().slice(0, 10));
   }
   return days;
+}
+
+/**
+ * For store authors: whether `event`'s metric may start new aggregates in `experimentId`
+ * beyond the cap: true when the experiment declares it (it is not in `undeclaredIn`).
+ * A store applies an event to an experiment when this is true, or the experiment already
+ * has aggregates of the metric, or it has aggregates of fewer than `MAX_AGGREGATED_METRICS`
+ * metrics.
+ *
+ * @example
+ * if (declaredIn(event, experimentId) || known.has(metric) || known.size < MAX_AGGREGATED_METRICS) apply();
+ */
+export function declaredIn(
+  event: Pick<EventRecord, "undeclaredIn">,
+  experimentId: string,
+): boolean {
+  return event.undeclaredIn === undefined || !event.undeclaredIn.includes(experimentId);
 }
 
 /**

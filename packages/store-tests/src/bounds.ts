@@ -1,6 +1,7 @@
 import {
   createAbkit,
   type ExperimentAggregates,
+  MAX_AGGREGATED_METRICS,
   MAX_COVARIATE_VALUE,
   MAX_EVENT_VALUE,
   newId,
@@ -15,12 +16,14 @@ const P = "bounds-project";
 /**
  * Inputs that could grow or break an experiment's aggregates: values beyond the bound that
  * keeps sums of squares finite are refused before any write, by the store and through the
- * engine.
+ * engine; metrics an experiment does not declare start new aggregates only below
+ * `MAX_AGGREGATED_METRICS`.
  */
 export function boundsContract(harness: StoreHarness): void {
   describe("bounds", () => {
     const ctx = useStore(harness);
     valueCases(ctx);
+    undeclaredMetricCases(ctx);
   });
 }
 
@@ -124,6 +127,69 @@ function valueCases(ctx: StoreUnderTest): void {
       accepted: 1,
       deduped: 0,
     });
+    await abkit.close();
+  });
+}
+
+function undeclaredMetricCases(ctx: StoreUnderTest): void {
+  it("starts aggregates of undeclared metrics only below MAX_AGGREGATED_METRICS; declared ones always", async () => {
+    const exp = newId("exp");
+    await ctx.store.recordAssignments([
+      assignment(P, exp, "u1", "A"),
+      assignment(P, exp, "u2", "B"),
+    ]);
+    const junk = (i: number) => `junk-${i}`;
+    const undeclared = (entityId: string, i: number) =>
+      eventRecord(entityId, [exp], { metricName: junk(i), undeclaredIn: [exp] });
+    for (let from = 0; from < MAX_AGGREGATED_METRICS + 50; from += 100) {
+      const batch = Array.from({ length: 100 }, (_, i) => undeclared("u1", from + i));
+      expect(await ctx.store.applyEvents(P, batch)).toEqual({ accepted: 100, deduped: 0 });
+    }
+    // Past the cap: an admitted undeclared metric keeps counting (also for a new entity), a
+    // declared one starts, a new undeclared one does not.
+    await ctx.store.applyEvents(P, [
+      undeclared("u2", 0),
+      eventRecord("u1", [exp], { metricName: "thumbs_up" }),
+      undeclared("u1", MAX_AGGREGATED_METRICS + 60),
+    ]);
+    const { metrics } = await ctx.store.readAggregates(P, exp);
+    expect(Object.keys(metrics)).toHaveLength(MAX_AGGREGATED_METRICS + 1);
+    expect(metrics[junk(MAX_AGGREGATED_METRICS - 1)]).toBeDefined();
+    expect(metrics[junk(MAX_AGGREGATED_METRICS)]).toBeUndefined();
+    expect(metrics[junk(0)]).toEqual({
+      A: { events: 1, sum: 1, sumSquares: 1, entities: 1 },
+      B: { events: 1, sum: 1, sumSquares: 1, entities: 1 },
+    });
+    expect(metrics.thumbs_up?.A).toMatchObject({ events: 1 });
+  });
+
+  it("through the engine: junk metric names leave an experiment's results bounded", async () => {
+    const abkit = createAbkit({ store: ctx.store, project: P, refreshIntervalMs: 0 });
+    await abkit.experiments.create({
+      key: "junk-metrics",
+      variants: [
+        { key: "control", weight: 50 },
+        { key: "treatment", weight: 50 },
+      ],
+      metrics: [{ name: "thumbs_up", kind: "binomial", primary: true }],
+    });
+    await abkit.experiments.start("junk-metrics");
+    await abkit.evaluate({ experimentKey: "junk-metrics", entityId: "u1" });
+    for (let from = 0; from < 2 * MAX_AGGREGATED_METRICS; from += 100) {
+      const batch = Array.from({ length: 100 }, (_, i) => ({
+        entityId: "u1",
+        metricName: `junk-${from + i}`,
+      }));
+      await abkit.track(batch);
+    }
+    await abkit.track([{ entityId: "u1", metricName: "thumbs_up" }]);
+    const results = await abkit.results("junk-metrics");
+    expect(results.metrics.length).toBeLessThanOrEqual(MAX_AGGREGATED_METRICS + 1);
+    expect(results.metrics[0]).toMatchObject({ name: "thumbs_up", declared: true });
+    const thumbsUp = results.metrics[0]!.variants.reduce((sum, variant) => sum + variant.events, 0);
+    expect(thumbsUp).toBe(1);
+    const { metrics } = await ctx.store.readAggregates(P, results.experimentId);
+    expect(Object.keys(metrics).length).toBeLessThanOrEqual(MAX_AGGREGATED_METRICS + 1);
     await abkit.close();
   });
 }

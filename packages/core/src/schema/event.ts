@@ -1,6 +1,14 @@
 import * as z from "zod";
 import { finiteNumberSchema, keySchema, timestampSchema } from "./common.js";
 
+/**
+ * How many metrics (declared or not) an experiment keeps aggregates of before it stops
+ * taking metrics it does not declare: an event of a new undeclared metric then counts in none
+ * of its results (it is still kept), so junk metric names cannot grow an experiment's results
+ * or stored aggregates without bound. Declared metrics (at most 100) always count.
+ */
+export const MAX_AGGREGATED_METRICS = 200;
+
 /** The most events one `track` call accepts. */
 export const MAX_EVENT_BATCH = 1000;
 
@@ -60,4 +68,10 @@ export interface EventRecord {
    * `crossProducts` (ratio metrics). The event's own metric, if listed, is ignored.
    */
   crossMetrics?: Record<string, string[]> | undefined;
+  /**
+   * Experiments of `experimentIds` that do not declare this metric. In each, the store starts
+   * aggregating a metric it has no aggregates of only while the experiment has aggregates of
+   * fewer than `MAX_AGGREGATED_METRICS` metrics; otherwise the event counts nowhere there.
+   */
+  undeclaredIn?: string[] | undefined;
 }

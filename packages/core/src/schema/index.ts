@@ -15,6 +15,7 @@ export {
   eventBatchSchema,
   eventInputSchema,
   eventValueSchema,
+  MAX_AGGREGATED_METRICS,
   MAX_COVARIATE_VALUE,
   MAX_EVENT_BATCH,
   MAX_EVENT_VALUE,
