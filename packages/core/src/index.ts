@@ -55,6 +55,7 @@ export {
   crossPair,
   crossPartners,
   dayRange,
+  declaredIn,
   emptyAggregates,
   exposureDay,
   MAX_ENTITY_TOTALS_DAYS,

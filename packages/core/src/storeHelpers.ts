@@ -1,7 +1,7 @@
 import { ConflictError } from "./errors/ConflictError.js";
 import { ValidationError } from "./errors/ValidationError.js";
 import { keySchema } from "./schema/common.js";
-import type { EventRecord } from "./schema/event.js";
+import { type EventRecord, MAX_COVARIATE_VALUE, MAX_EVENT_VALUE } from "./schema/event.js";
 import type {
   AssignmentRecord,
   DefinitionKind,
@@ -109,7 +109,7 @@ export function exposureDay(assignedAt: string): string | null {
 /**
  * For store authors: throws the `validation_failed` that `recordAssignments` must raise,
  * before any write, when a record's `covariates` is not an object of slug names to finite
- * numbers.
+ * numbers within `MAX_COVARIATE_VALUE`.
  *
  * @example
  * checkAssignmentRecords(assignments); // then write
@@ -125,10 +125,10 @@ export function checkAssignmentRecords(assignments: readonly AssignmentRecord[])
       if (!isName(name)) {
         throw ValidationError.field([index, "covariates", name], NAME_RULE, "assignments");
       }
-      if (typeof value !== "number" || !Number.isFinite(value)) {
+      if (typeof value !== "number" || !(Math.abs(value) <= MAX_COVARIATE_VALUE)) {
         throw ValidationError.field(
           [index, "covariates", name],
-          "must be a finite number",
+          `must be a finite number between -${MAX_COVARIATE_VALUE} and ${MAX_COVARIATE_VALUE}`,
           "assignments",
         );
       }
@@ -138,18 +138,29 @@ export function checkAssignmentRecords(assignments: readonly AssignmentRecord[])
 
 /**
  * For store authors: throws the `validation_failed` that `applyEvents` must raise, before
- * any write, when a value is not finite or `crossMetrics` is not experiment id -> metric
- * names.
+ * any write, when a value is not a finite number within `MAX_EVENT_VALUE` or `crossMetrics`
+ * is not experiment id -> metric names.
  *
  * @example
  * checkEventRecords(events); // then write
  */
 export function checkEventRecords(events: readonly EventRecord[]): void {
   events.forEach((event, index) => {
-    if (typeof event.value !== "number" || !Number.isFinite(event.value)) {
-      throw ValidationError.field([index, "value"], "must be a finite number", "events");
+    // The bound keeps every aggregate finite (see MAX_EVENT_VALUE); NaN fails the comparison.
+    if (typeof event.value !== "number" || !(Math.abs(event.value) <= MAX_EVENT_VALUE)) {
+      throw ValidationError.field(
+        [index, "value"],
+        `must be a finite number between -${MAX_EVENT_VALUE} and ${MAX_EVENT_VALUE}`,
+        "events",
+      );
     }
-    const { crossMetrics } = event;
+    const { crossMetrics, undeclaredIn } = event;
+    if (
+      undeclaredIn !== undefined &&
+      (!Array.isArray(undeclaredIn) || !undeclaredIn.every((id) => typeof id === "string"))
+    ) {
+      throw ValidationError.field([index, "undeclaredIn"], "must be an array of ids", "events");
+    }
     if (crossMetrics === undefined) return;
     if (!isPlainRecord(crossMetrics)) {
       throw ValidationError.field([index, "crossMetrics"], "must be an object", "events");
@@ -237,6 +248,23 @@ export function dayRange(fromDay: string, toDay: string): string[] {
     days.push(new Date(time).toISOString().slice(0, 10));
   }
   return days;
+}
+
+/**
+ * For store authors: whether `event`'s metric may start new aggregates in `experimentId`
+ * beyond the cap: true when the experiment declares it (it is not in `undeclaredIn`).
+ * A store applies an event to an experiment when this is true, or the experiment already
+ * has aggregates of the metric, or it has aggregates of fewer than `MAX_AGGREGATED_METRICS`
+ * metrics.
+ *
+ * @example
+ * if (declaredIn(event, experimentId) || known.has(metric) || known.size < MAX_AGGREGATED_METRICS) apply();
+ */
+export function declaredIn(
+  event: Pick<EventRecord, "undeclaredIn">,
+  experimentId: string,
+): boolean {
+  return event.undeclaredIn === undefined || !event.undeclaredIn.includes(experimentId);
 }
 
 /**

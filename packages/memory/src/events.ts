@@ -4,9 +4,11 @@ import {
   checkEntityTotalsRequests,
   checkEventRecords,
   dayRange,
+  declaredIn,
   type EventRecord,
   type EventStore,
   exposureDay,
+  MAX_AGGREGATED_METRICS,
   type MetricAggregate,
   ownEntry,
 } from "@abkit/core";
@@ -75,6 +77,9 @@ export function eventMethods(state: MemoryState): EventStore {
             assignmentKey(projectId, experimentId, event.entityId),
           );
           if (variantKey === undefined) continue;
+          if (!admitted(experimentState(state, projectId, experimentId), event, experimentId)) {
+            continue;
+          }
           addToAggregates(state, projectId, experimentId, variantKey, event);
         }
       }
@@ -122,6 +127,19 @@ export function eventMethods(state: MemoryState): EventStore {
 }
 
 // --- Internal helpers ---
+
+// A metric the experiment does not declare starts new aggregates only below the cap.
+function admitted(
+  experiment: { metrics: Map<string, unknown> },
+  event: EventRecord,
+  experimentId: string,
+): boolean {
+  return (
+    declaredIn(event, experimentId) ||
+    experiment.metrics.has(event.metricName) ||
+    experiment.metrics.size < MAX_AGGREGATED_METRICS
+  );
+}
 
 function increment(counts: Map<string, number>, key: string): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);

@@ -210,6 +210,7 @@ export function toEventEntry(event: EventRecord): EventEntry {
     timestamp,
     experimentIds: [...experimentIds],
     ...(partners ? { partners } : {}),
+    ...(event.undeclaredIn ? { undeclaredIn: [...event.undeclaredIn] } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ import {
 import { ensureDocs, incrementOnce, insertIgnoringDuplicates, releaseToken } from "./guarded.js";
 import { planProducts } from "./productPlan.js";
 import { beforeLease } from "./server.js";
+import { cappedExperiments, capUndeclared, readMetricNames } from "./undeclaredCap.js";
 
 /**
  * Event batches without transactions (standalone servers), exactly once and drift-free:
@@ -79,9 +80,18 @@ export async function applyEventBatch(
     acceptedEvents.flatMap((event) => event.experimentIds),
     acceptedEvents.map((event) => event.entityId),
   );
+  // Metrics an experiment does not declare start aggregates there only below the cap. A
+  // replay reads the names again: a metric this batch admitted is known by then once its
+  // aggregates exist, so it is admitted again.
+  const known = await readMetricNames(
+    open.collections,
+    projectId,
+    cappedExperiments(acceptedEvents),
+  );
+  const counted = capUndeclared(acceptedEvents, known, (e, u) => infoOf(e, u) !== undefined);
   // Partners' totals are in the plan too (no value): their totals before this batch are
   // recorded like the others', so a replay computes the same cross products.
-  const totals = planTotals(acceptedEvents, (e, u) => infoOf(e, u)?.variantKey);
+  const totals = planTotals(counted, (e, u) => infoOf(e, u)?.variantKey);
   const totalKeys = totals.map((total) => totalFilter(projectId, total));
   await ensureDocs(entityTotals, totalKeys, { events: 0, sum: 0 });
 
@@ -111,7 +121,7 @@ export async function applyEventBatch(
       )
     : [];
   const products = befores
-    ? planProducts(projectId, acceptedEvents, infoOf, (key) => befores.get(key)!)
+    ? planProducts(projectId, counted, infoOf, (key) => befores.get(key)!)
     : { covariateProducts: [], crossProducts: [] };
   // Assigned or not, every accepted event counts on its entity's day (the same on a replay).
   const dayTotals = planDayTotals(projectId, acceptedEvents);

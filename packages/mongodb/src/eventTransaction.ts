@@ -20,6 +20,7 @@ import {
 } from "./eventPlan.js";
 import { planProducts } from "./productPlan.js";
 import { inTransaction } from "./transactions.js";
+import { cappedExperiments, capUndeclared, readMetricNames } from "./undeclaredCap.js";
 
 /**
  * Event batches on a replica set (or mongos): the whole batch in one transaction. Keys
@@ -113,7 +114,15 @@ async function applyInSession(
     acceptedEvents.map((event) => event.entityId),
     session,
   );
-  const totals = planTotals(acceptedEvents, (e, u) => infoOf(e, u)?.variantKey);
+  // Metrics an experiment does not declare start aggregates there only below the cap.
+  const known = await readMetricNames(
+    open.collections,
+    projectId,
+    cappedExperiments(acceptedEvents),
+    session,
+  );
+  const counted = capUndeclared(acceptedEvents, known, (e, u) => infoOf(e, u) !== undefined);
+  const totals = planTotals(counted, (e, u) => infoOf(e, u)?.variantKey);
   if (totals.length > 0) {
     const current = await entityTotals
       .find(
@@ -165,7 +174,7 @@ async function applyInSession(
     );
     const products = planProducts(
       projectId,
-      acceptedEvents,
+      counted,
       infoOf,
       (key) => befores.get(key) ?? { sum: 0, events: 0 },
     );

@@ -5,6 +5,7 @@ import {
   checkDefinitionRevision,
   type DefinitionKind,
   isAbkitError,
+  MAX_EVENT_VALUE,
   NotFoundError,
   StoreUnavailableError,
   ValidationError,
@@ -31,7 +32,7 @@ export function scriptError(code: number, context: ScriptContext): AbkitError {
       case -5:
         return ValidationError.field(
           [Number(detail), "value"],
-          "must be a finite number",
+          `must be a finite number between -${MAX_EVENT_VALUE} and ${MAX_EVENT_VALUE}`,
           "events",
         );
       case -6:

@@ -3,6 +3,7 @@ import {
   checkEntityTotalsRequests,
   checkEventRecords,
   dayRange,
+  declaredIn,
   type EventStore,
   exposureDay,
   type MetricAggregate,
@@ -82,6 +83,7 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
             k.totals(id),
             k.aggregates(id),
             k.products(id),
+            k.metricNames(id),
           );
         }
         // Each entity's daily totals hash follows the experiments' keys, once per entity.
@@ -98,7 +100,10 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
             event.metricName,
             String(event.value),
             event.idempotencyKey ?? "",
-            event.experimentIds.map((id) => position.get(id)).join(","),
+            // "u" marks an experiment that does not declare the metric (capped there).
+            event.experimentIds
+              .map((id) => `${declaredIn(event, id) ? "" : "u"}${position.get(id)}`)
+              .join(","),
             JSON.stringify(event),
             encodePartners(event),
             entityKey.get(event.entityId)!,

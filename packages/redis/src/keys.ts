@@ -26,6 +26,8 @@ export interface ProjectKeys {
   products(experimentId: string): string;
   totals(experimentId: string): string;
   aggregates(experimentId: string): string;
+  /** The metrics the experiment has aggregates of (since v5 of the scripts), for the cap. */
+  metricNames(experimentId: string): string;
   logIndex(experimentId: string): string;
   logSummaries(experimentId: string): string;
   /** One entity's daily totals: `metric NUL day` -> Σ values of its accepted events. */
@@ -59,6 +61,7 @@ export function keysFor(prefix: string): Keys {
         products: (experimentId) => `${base}prod:${experimentId}`,
         totals: (experimentId) => `${base}tot:${experimentId}`,
         aggregates: (experimentId) => `${base}agg:${experimentId}`,
+        metricNames: (experimentId) => `${base}aggnames:${experimentId}`,
         logIndex: (experimentId) => `${base}logidx:${experimentId}`,
         logSummaries: (experimentId) => `${base}logsum:${experimentId}`,
         entityDays: (entityId) => `${base}entday:${entityId}`,

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Redis } from "ioredis";
 
 /** Bumped whenever a script changes, so two releases sharing a server never collide. */
-const SCRIPTS_VERSION = 4;
+const SCRIPTS_VERSION = 5;
 
 const SCRIPTS = {
   putDefinition: "putDefinition-3",

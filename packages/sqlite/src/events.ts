@@ -3,8 +3,11 @@ import {
   checkAssignmentRecords,
   checkEntityTotalsRequests,
   checkEventRecords,
+  declaredIn,
+  type EventRecord,
   type EventStore,
   exposureDay,
+  MAX_AGGREGATED_METRICS,
   type MetricAggregate,
   ownEntry,
 } from "@abkit/core";
@@ -45,6 +48,19 @@ export function eventMethods({ db, run, write }: Connection): EventStore {
     `INSERT INTO entity_totals (project_id, experiment_id, metric_name, entity_id, events, sum)
      VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT DO UPDATE SET events = events + 1, sum = sum + excluded.sum`,
   );
+  // Whether the experiment has aggregates of a metric, and of how many (the cap's inputs).
+  const selectHasMetric = db.prepare<[string, string, string], { found: number }>(
+    `SELECT 1 AS found FROM aggregates
+     WHERE project_id = ? AND experiment_id = ? AND metric_name = ? LIMIT 1`,
+  );
+  const selectMetricCount = db.prepare<[string, string], { count: number }>(
+    `SELECT COUNT(DISTINCT metric_name) AS count FROM aggregates
+     WHERE project_id = ? AND experiment_id = ?`,
+  );
+  const admitted = (projectId: string, experimentId: string, event: EventRecord) =>
+    declaredIn(event, experimentId) ||
+    selectHasMetric.get(projectId, experimentId, event.metricName) !== undefined ||
+    (selectMetricCount.get(projectId, experimentId)?.count ?? 0) < MAX_AGGREGATED_METRICS;
   const upsertAggregate = db.prepare(
     `INSERT INTO aggregates (project_id, experiment_id, metric_name, variant_key, events, sum, sum_squares, entities)
      VALUES (?, ?, ?, ?, 1, ?, ?, ?)
@@ -145,7 +161,7 @@ export function eventMethods({ db, run, write }: Connection): EventStore {
           if (day !== null) addDayTotal.run(projectId, entityId, metricName, day, value);
           for (const experimentId of event.experimentIds) {
             const variant = selectAssignment.get(projectId, experimentId, entityId)?.variant_key;
-            if (variant === undefined) continue;
+            if (variant === undefined || !admitted(projectId, experimentId, event)) continue;
             const total = selectTotal.get(projectId, experimentId, metricName, entityId);
             const delta = aggregateDelta(total?.sum ?? 0, value, total === undefined);
             products.addProducts(projectId, experimentId, variant, event, total === undefined);

@@ -6,6 +6,7 @@
 import { describe } from "vitest";
 import { accountsContract } from "./accounts.js";
 import { assignmentsContract } from "./assignments.js";
+import { boundsContract } from "./bounds.js";
 import { closeContract } from "./close.js";
 import { crossProcessContract } from "./crossProcess.js";
 import { definitionsContract } from "./definitions.js";
@@ -24,6 +25,7 @@ import {
 
 export { accountsContract } from "./accounts.js";
 export { assignmentsContract } from "./assignments.js";
+export { boundsContract } from "./bounds.js";
 export { closeContract } from "./close.js";
 export { crossProcessContract } from "./crossProcess.js";
 export { definitionsContract } from "./definitions.js";
@@ -52,6 +54,7 @@ const GROUPS: Record<ContractGroup, (harness: StoreHarness) => void> = {
   faults: faultsContract,
   largeBatches: largeBatchesContract,
   crossProcess: crossProcessContract,
+  bounds: boundsContract,
 };
 
 /**

@@ -11,7 +11,8 @@ export type ContractGroup =
   | "methods"
   | "faults"
   | "largeBatches"
-  | "crossProcess";
+  | "crossProcess"
+  | "bounds";
 
 /** Every group, in the order `runStoreContract` registers them. */
 export const CONTRACT_GROUPS: readonly ContractGroup[] = [
@@ -25,6 +26,7 @@ export const CONTRACT_GROUPS: readonly ContractGroup[] = [
   "faults",
   "largeBatches",
   "crossProcess",
+  "bounds",
 ];
 
 /**

@@ -1,4 +1,5 @@
 import type { Attributes } from "../conditions/index.js";
+import { MAX_COVARIATE_VALUE } from "../schema/event.js";
 import type { Variant } from "../schema/experiment.js";
 import type { CompiledExperiment } from "./compile.js";
 import type { EngineContext } from "./context.js";
@@ -78,8 +79,9 @@ export async function assignVariant(
 
 // --- Internal helpers ---
 
-// The CUPED covariates the entity's properties supply (finite numbers only); a missing one
-// is read as 0 by the results, which keeps the estimate unbiased.
+// The CUPED covariates the entity's properties supply (finite numbers within
+// MAX_COVARIATE_VALUE, so sums of squares stay finite); a missing one is read as 0 by the
+// results, which keeps the estimate unbiased.
 function covariatesOf(
   compiled: CompiledExperiment,
   properties: Attributes,
@@ -89,7 +91,7 @@ function covariatesOf(
   let found = false;
   for (const name of compiled.covariates) {
     const value = Object.hasOwn(properties, name) ? properties[name] : undefined;
-    if (typeof value === "number" && Number.isFinite(value)) {
+    if (typeof value === "number" && Math.abs(value) <= MAX_COVARIATE_VALUE) {
       values[name] = value;
       found = true;
     }

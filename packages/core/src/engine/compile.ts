@@ -1,5 +1,5 @@
 import type { BucketRange, NamespaceTuple } from "../bucketing/index.js";
-import { getBucketRanges } from "../bucketing/index.js";
+import { getBucketRanges, weightFractions } from "../bucketing/index.js";
 import type { Condition } from "../conditions/index.js";
 import { covariateName, type Experiment } from "../schema/experiment.js";
 import type { Flag } from "../schema/flag.js";
@@ -47,6 +47,11 @@ export interface CompiledDefinitions {
   runningExperimentIds: string[];
   /** Metric -> (running experiment id -> the metrics its events multiply, for ratios). */
   runningCrossMetrics: Map<string, Record<string, string[]>>;
+  /**
+   * Metric -> the running experiments that do not declare it, for the metrics some running
+   * experiment declares; any other metric is undeclared in every running experiment.
+   */
+  runningUndeclaredIn: Map<string, string[]>;
 }
 
 /** Indexes a snapshot; runs once per definitions version, never per evaluation. */
@@ -84,8 +89,9 @@ function compileExperiment(
 ): CompiledExperiment {
   // A bandit serves its live shares; every other experiment its frozen weights.
   const live = experiment.banditState?.weights;
-  const weights = experiment.variants.map(
-    (variant) => (live?.[variant.key] ?? variant.weight) / 100,
+  // Percent -> fraction as GrowthBook reads the same split (see weightFractions).
+  const weights = weightFractions(
+    experiment.variants.map((variant) => live?.[variant.key] ?? variant.weight),
   );
   const variantIndex = new Map(experiment.variants.map((variant, index) => [variant.key, index]));
   const overrides = new Map<string, number>();
@@ -131,10 +137,30 @@ function runningIndex(compiled: CompiledExperiment[]) {
       runningCrossMetrics.set(metric, byExperiment);
     }
   }
-  return {
-    runningExperimentIds: running.map((entry) => entry.experiment.id),
-    runningCrossMetrics,
-  };
+  const runningExperimentIds = running.map((entry) => entry.experiment.id);
+  const declaring = new Map<string, Set<string>>();
+  for (const { experiment } of running) {
+    for (const name of declaredMetrics(experiment)) {
+      const ids = declaring.get(name) ?? new Set<string>();
+      ids.add(experiment.id);
+      declaring.set(name, ids);
+    }
+  }
+  const runningUndeclaredIn = new Map(
+    [...declaring].map(([name, ids]) => [name, runningExperimentIds.filter((id) => !ids.has(id))]),
+  );
+  return { runningExperimentIds, runningCrossMetrics, runningUndeclaredIn };
+}
+
+// The metrics whose aggregates an experiment reads: its metrics and its ratios' two sides.
+function declaredMetrics(experiment: Experiment): Set<string> {
+  const names = new Set<string>();
+  for (const metric of experiment.metrics) {
+    names.add(metric.name);
+    if (metric.numerator) names.add(metric.numerator);
+    if (metric.denominator) names.add(metric.denominator);
+  }
+  return names;
 }
 
 // Each distinct pre-period covariate once, under the name its sums are kept by.

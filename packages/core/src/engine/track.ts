@@ -3,8 +3,13 @@ import { AbkitError } from "../errors/AbkitError.js";
 import { NotFoundError } from "../errors/NotFoundError.js";
 import { ValidationError } from "../errors/ValidationError.js";
 import { newId } from "../ids.js";
-import { finiteNumberSchema, keySchema } from "../schema/common.js";
-import { type EventInput, type EventRecord, eventBatchSchema } from "../schema/event.js";
+import { keySchema } from "../schema/common.js";
+import {
+  type EventInput,
+  type EventRecord,
+  eventBatchSchema,
+  eventValueSchema,
+} from "../schema/event.js";
 import type { Experiment } from "../schema/experiment.js";
 import { parseInput } from "../schema/parse.js";
 import type { ApplyEventsResult } from "../store.js";
@@ -33,7 +38,7 @@ const conversionSchema = z
     flagKey: keySchema.optional(),
     userId: z.string().min(1).max(256),
     metricName: keySchema.default("conversion"),
-    value: finiteNumberSchema.default(1),
+    value: eventValueSchema.default(1),
   })
   .refine(
     (input) => [input.experimentId, input.experimentKey, input.flagId, input.flagKey].some(Boolean),
@@ -62,6 +67,8 @@ export async function trackEvents(
   const now = new Date().toISOString();
   const records: EventRecord[] = parsed.map((event) => {
     const crossMetrics = defs.runningCrossMetrics.get(event.metricName);
+    // Where the metric is not declared, the store caps how many such metrics it keeps.
+    const undeclaredIn = defs.runningUndeclaredIn.get(event.metricName) ?? running;
     return {
       id: newId("evt"),
       entityId: event.entityId,
@@ -71,6 +78,7 @@ export async function trackEvents(
       timestamp: event.timestamp ?? now,
       experimentIds: running,
       ...(crossMetrics ? { crossMetrics } : {}),
+      ...(undeclaredIn.length > 0 ? { undeclaredIn } : {}),
     };
   });
   return ctx.store.applyEvents(ctx.projectId, records);
@@ -107,11 +115,21 @@ export async function trackConversion(
       timestamp: new Date().toISOString(),
       experimentIds: [experiment.id],
       ...crossMetricsEntry(defs, experiment.id, conversion.metricName),
+      ...(declares(experiment, conversion.metricName) ? {} : { undeclaredIn: [experiment.id] }),
     },
   ]);
 }
 
 // --- Internal helpers ---
+
+function declares(experiment: Experiment, metricName: string): boolean {
+  return experiment.metrics.some(
+    (metric) =>
+      metric.name === metricName ||
+      metric.numerator === metricName ||
+      metric.denominator === metricName,
+  );
+}
 
 // A conversion counts in one experiment: its ratio partners there, if any.
 function crossMetricsEntry(defs: CompiledDefinitions, experimentId: string, metricName: string) {

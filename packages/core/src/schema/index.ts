@@ -11,7 +11,15 @@ export {
   projectIdSchema,
 } from "./common.js";
 export type { EventInput, EventRecord } from "./event.js";
-export { eventBatchSchema, eventInputSchema, MAX_EVENT_BATCH } from "./event.js";
+export {
+  eventBatchSchema,
+  eventInputSchema,
+  eventValueSchema,
+  MAX_AGGREGATED_METRICS,
+  MAX_COVARIATE_VALUE,
+  MAX_EVENT_BATCH,
+  MAX_EVENT_VALUE,
+} from "./event.js";
 export type {
   Bandit,
   BanditRebalance,

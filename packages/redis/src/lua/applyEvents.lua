@@ -6,13 +6,16 @@
   Input:
     KEYS[1] idempotency keys set
     KEYS[2] events list (JSON of every accepted event)
-    KEYS[3 + 5(j-1)] .. KEYS[7 + 5(j-1)]: for experiment j, its assignments hash, entity
-      covariates hash, entity totals hash, aggregates hash and products hash
+    KEYS[3 + 6(j-1)] .. KEYS[8 + 6(j-1)]: for experiment j, its assignments hash, entity
+      covariates hash, entity totals hash, aggregates hash, products hash and the set of
+      metrics it has aggregates of
     KEYS[n] after those: one daily totals hash per entity of the batch ("metric NUL day" ->
       Σ values of its accepted events that UTC day)
     ARGV[1] number of events; then 9 values per event:
       entity, metric, value, idempotency key ("" for none),
-      experiment indexes ("1,3": which j to attribute to), event JSON,
+      experiment indexes ("1,u3": which j to attribute to; "u" where j does not declare the
+        metric, which then starts new aggregates only while j has fewer than MAX_METRICS),
+      event JSON,
       partners: per listed experiment, in the same order, its partner metrics joined by
         NUL, the experiments' lists joined by \1 (own metric and repeats already removed);
         each name is prefixed "<" when it sorts after the event's metric (in JavaScript
@@ -20,16 +23,21 @@
       the KEYS index of its entity's daily totals hash, its UTC day ("" for none)
   Output:
     { accepted, deduped }
-    { -5, eventIndex }  a value is not a finite number
+    { -5, eventIndex }  a value is not a finite number within [-1e12, 1e12]
 ]]
 local count = tonumber(ARGV[1])
 local FIELDS = 9
-local PER_EXPERIMENT = 5
+local PER_EXPERIMENT = 6
+-- MAX_AGGREGATED_METRICS in @abkit/core.
+local MAX_METRICS = 200
 
--- Check everything first.
+-- The bound of MAX_EVENT_VALUE in @abkit/core: it keeps every total and sum of squares finite.
+local MAX_VALUE = 1e12
+
+-- Check everything first. NaN fails every comparison, infinities exceed the bound.
 for e = 0, count - 1 do
   local value = tonumber(ARGV[2 + e * FIELDS + 2])
-  if value == nil or value ~= value or value == math.huge or value == -math.huge then
+  if value == nil or not (value >= -MAX_VALUE and value <= MAX_VALUE) then
     return { -5, e }
   end
 end
@@ -74,10 +82,17 @@ for e = 0, count - 1 do
     end
     local partnerLists = split(ARGV[base + 6], "\1")
     local listed = 0
-    for j in string.gmatch(ARGV[base + 4], "%d+") do
+    for item in string.gmatch(ARGV[base + 4], "[^,]+") do
       listed = listed + 1
-      local k = 3 + (tonumber(j) - 1) * PER_EXPERIMENT
+      local undeclared = string.sub(item, 1, 1) == "u"
+      local j = tonumber(undeclared and string.sub(item, 2) or item)
+      local k = 3 + (j - 1) * PER_EXPERIMENT
       local variant = redis.call("HGET", KEYS[k], entity)
+      local names = KEYS[k + 5]
+      if variant and undeclared and redis.call("SISMEMBER", names, metric) == 0
+        and redis.call("SCARD", names) >= MAX_METRICS then
+        variant = false
+      end
       if variant then
         local totals, aggregates, products = KEYS[k + 2], KEYS[k + 3], KEYS[k + 4]
         local totalField = metric .. "\0" .. entity
@@ -90,6 +105,8 @@ for e = 0, count - 1 do
         addTo(aggregates, aggregate .. "sumSquares", (total + value) * (total + value) - total * total)
         if events == 1 then
           redis.call("HINCRBY", aggregates, aggregate .. "entities", 1)
+          -- A metric new to the experiment is some entity's first event of it.
+          redis.call("SADD", names, metric)
         end
         -- Covariates kept with the assignment: "name NUL value NUL ...".
         local covariates = redis.call("HGET", KEYS[k + 1], entity)
