@@ -2,6 +2,7 @@ import { ConflictError } from "../errors/ConflictError.js";
 import { NotFoundError } from "../errors/NotFoundError.js";
 import { newId } from "../ids.js";
 import { parseInput } from "../schema/parse.js";
+import { namedFields } from "../schema/patch.js";
 import {
   type Segment,
   type SegmentInput,
@@ -55,7 +56,7 @@ export function segmentsApi(ctx: EngineContext): SegmentsApi {
     list: () => listDefinitions(ctx, "segment"),
 
     async update(key, patch) {
-      const changes = parseInput(segmentPatchSchema, patch, "segment patch");
+      const changes = namedFields(parseInput(segmentPatchSchema, patch, "segment patch"));
       return writeDefinition(ctx, "segment", key, (_defs, current) => {
         if (!current) throw new NotFoundError("segment", key);
         return {
