@@ -85,7 +85,7 @@ export function flagsApi(ctx: EngineContext, experiments: ExperimentsApi): Flags
 
     async attach(flagKey, experimentKey) {
       ctx.assertOpen();
-      const defs = await ctx.definitions.reload();
+      const defs = await ctx.definitions.latest();
       if (!defs.flagsByKey.has(flagKey)) throw new NotFoundError("flag", flagKey);
       return experiments.update(experimentKey, { flagKey });
     },

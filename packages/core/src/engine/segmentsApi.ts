@@ -70,7 +70,7 @@ export function segmentsApi(ctx: EngineContext): SegmentsApi {
 
     async delete(key) {
       ctx.assertOpen();
-      const defs = await ctx.definitions.reload();
+      const defs = await ctx.definitions.latest();
       const segment = defs.segmentsByKey.get(key);
       if (!segment) throw new NotFoundError("segment", key);
       const users = [...defs.experimentsByKey.values()]
@@ -81,8 +81,13 @@ export function segmentsApi(ctx: EngineContext): SegmentsApi {
           experiments: users,
         });
       }
-      await ctx.store.deleteDefinition("segment", ctx.projectId, key, segment.revision);
-      await ctx.definitions.reload();
+      const version = await ctx.store.deleteDefinition(
+        "segment",
+        ctx.projectId,
+        key,
+        segment.revision,
+      );
+      await ctx.definitions.applied({ kind: "segment", key, record: null }, version);
     },
   };
 }
