@@ -32,7 +32,7 @@ import { MOUNTS, startServer } from "./servers.js";
 // through the engine and through both HTTP mounts. A frozen field of a started experiment
 // given another value is refused and changes nothing.
 
-const SAMPLES_PER_FIELD = 6;
+const SAMPLES_PER_FIELD = 4;
 const DOORS = ["engine", ...MOUNTS] as const;
 
 const FIELDS: Record<Kind, Record<string, (s: Sampler, current: never) => unknown>> = {

@@ -5,6 +5,7 @@ import type { Flag } from "../schema/flag.js";
 import type { Segment } from "../schema/segment.js";
 import type { DefinitionKind, DefinitionOf, DefinitionsSnapshot } from "../store.js";
 import { compileExperiment } from "./compileExperiment.js";
+import { OverlayMap } from "./overlayMap.js";
 
 /** A covariate from tracked history: `metric`'s total over `days` days before exposure. */
 export interface PreCovariate {
@@ -40,9 +41,9 @@ export interface CompiledDefinitions {
   version: number;
   experimentsByKey: Map<string, CompiledExperiment>;
   experimentsById: Map<string, CompiledExperiment>;
-  flagsByKey: Map<string, Flag>;
-  flagsById: Map<string, Flag>;
-  segmentsByKey: Map<string, Segment>;
+  flagsByKey: OverlayMap<string, Flag>;
+  flagsById: OverlayMap<string, Flag>;
+  segmentsByKey: OverlayMap<string, Segment>;
   /** Flag key -> its attached experiments, oldest first. */
   experimentsByFlag: Map<string, CompiledExperiment[]>;
   /** Holdouts (any status), oldest first: evaluate asks the running ones that cover an experiment. */
@@ -67,7 +68,7 @@ export function compileDefinitions(
   snapshot: DefinitionsSnapshot,
   previous: CompiledDefinitions | null = null,
 ): CompiledDefinitions {
-  const segmentsByKey = new Map(snapshot.segments.map((segment) => [segment.key, segment]));
+  const segmentsByKey = OverlayMap.from(snapshot.segments.map((segment) => [segment.key, segment]));
   const compiled = [...snapshot.experiments].sort(byId).map((experiment) => {
     const before = previous?.experimentsById.get(experiment.id);
     const reusable =
@@ -79,7 +80,13 @@ export function compileDefinitions(
     return reusable ? before : compileExperiment(experiment, segmentsByKey);
   });
   const flags = [...snapshot.flags].sort(byId);
-  return indexed(snapshot.version, compiled, flags, segmentsByKey);
+  return {
+    version: snapshot.version,
+    ...experimentIndexes(compiled),
+    flagsByKey: OverlayMap.from(flags.map((flag) => [flag.key, flag])),
+    flagsById: OverlayMap.from(flags.map((flag) => [flag.id, flag])),
+    segmentsByKey,
+  };
 }
 
 /**
@@ -92,41 +99,42 @@ export function applyDefinitionChange(
   change: DefinitionChange,
   version: number,
 ): CompiledDefinitions {
-  let experiments = [...previous.experimentsById.values()];
-  let flags = [...previous.flagsById.values()];
-  let segmentsByKey = previous.segmentsByKey;
-  if (change.kind === "segment") {
-    segmentsByKey = new Map(segmentsByKey);
-    if (change.record) segmentsByKey.set(change.key, change.record);
-    else segmentsByKey.delete(change.key);
-    const named = segmentsByKey;
-    experiments = experiments.map((entry) =>
-      entry.experiment.segments.includes(change.key)
-        ? compileExperiment(entry.experiment, named)
-        : entry,
-    );
-  } else if (change.kind === "flag") {
-    flags = replaced(flags, (flag) => flag.key === change.key, change.record);
-  } else {
-    const record = change.record;
-    experiments = replaced(
-      experiments,
-      (entry) => entry.experiment.key === change.key,
-      record ? compileExperiment(record, segmentsByKey) : null,
-    );
+  if (change.kind === "flag") {
+    const before = previous.flagsByKey.get(change.key);
+    const flagsById = before ? previous.flagsById.with(before.id, undefined) : previous.flagsById;
+    const record = change.record ?? undefined;
+    return {
+      ...previous,
+      version,
+      flagsByKey: previous.flagsByKey.with(change.key, record),
+      flagsById: record ? flagsById.with(record.id, record) : flagsById,
+    };
   }
-  return indexed(version, experiments, flags, segmentsByKey);
+  if (change.kind === "segment") {
+    const segmentsByKey = previous.segmentsByKey.with(change.key, change.record ?? undefined);
+    const entries = [...previous.experimentsById.values()];
+    const naming = new Set(
+      entries.filter((entry) => entry.experiment.segments.includes(change.key)),
+    );
+    if (naming.size === 0) return { ...previous, version, segmentsByKey };
+    const compiled = entries.map((entry) =>
+      naming.has(entry) ? compileExperiment(entry.experiment, segmentsByKey) : entry,
+    );
+    return { ...previous, version, segmentsByKey, ...experimentIndexes(compiled) };
+  }
+  const record = change.record;
+  const compiled = replaced(
+    [...previous.experimentsById.values()],
+    (entry) => entry.experiment.key === change.key,
+    record ? compileExperiment(record, previous.segmentsByKey) : null,
+  );
+  return { ...previous, version, ...experimentIndexes(compiled) };
 }
 
 // --- Internal helpers ---
 
-// The indexes over compiled entries; `experiments` and `flags` come oldest first.
-function indexed(
-  version: number,
-  compiled: CompiledExperiment[],
-  flags: Flag[],
-  segmentsByKey: Map<string, Segment>,
-): CompiledDefinitions {
+// The indexes over compiled experiments, which come oldest first.
+function experimentIndexes(compiled: CompiledExperiment[]) {
   const experimentsByFlag = new Map<string, CompiledExperiment[]>();
   for (const entry of compiled) {
     const flagKey = entry.experiment.flagKey;
@@ -136,12 +144,8 @@ function indexed(
     experimentsByFlag.set(flagKey, list);
   }
   return {
-    version,
     experimentsByKey: new Map(compiled.map((entry) => [entry.experiment.key, entry])),
     experimentsById: new Map(compiled.map((entry) => [entry.experiment.id, entry])),
-    flagsByKey: new Map(flags.map((flag) => [flag.key, flag])),
-    flagsById: new Map(flags.map((flag) => [flag.id, flag])),
-    segmentsByKey,
     experimentsByFlag,
     holdouts: compiled.filter((entry) => entry.experiment.holdout),
     ...runningIndex(compiled),
@@ -150,29 +154,23 @@ function indexed(
 
 // `items` with the one `matches` picks replaced by `next` (or removed when null), a new one
 // added, kept oldest first (ids are ULIDs: a new one sorts last unless clocks disagree).
-function replaced<T extends { id: string } | { experiment: { id: string } }>(
-  items: T[],
-  matches: (item: T) => boolean,
-  next: T | null,
-): T[] {
+function replaced(
+  items: CompiledExperiment[],
+  matches: (item: CompiledExperiment) => boolean,
+  next: CompiledExperiment | null,
+): CompiledExperiment[] {
   const index = items.findIndex(matches);
   const current = index === -1 ? undefined : items[index];
-  if (next !== null && current !== undefined && idOf(current) === idOf(next)) {
+  if (next !== null && current !== undefined && current.experiment.id === next.experiment.id) {
     return items.with(index, next);
   }
   const rest = index === -1 ? items : items.toSpliced(index, 1);
   if (next === null) return rest;
   const last = rest.at(-1);
   const list = [...rest, next];
-  return last === undefined || idOf(last) < idOf(next) ? list : list.sort(byIdOf);
-}
-
-function idOf(item: { id: string } | { experiment: { id: string } }): string {
-  return "experiment" in item ? item.experiment.id : item.id;
-}
-
-function byIdOf(a: { id: string } | { experiment: { id: string } }, b: typeof a): number {
-  return byId({ id: idOf(a) }, { id: idOf(b) });
+  return last === undefined || last.experiment.id < next.experiment.id
+    ? list
+    : list.sort((a, b) => byId(a.experiment, b.experiment));
 }
 
 // Two records are the same version of one definition (or both absent).

@@ -11,7 +11,7 @@ import type { CompiledExperiment, PreCovariate } from "./compile.js";
  */
 export function compileExperiment(
   experiment: Experiment,
-  segmentsByKey: Map<string, Segment>,
+  segmentsByKey: ReadonlyMap<string, Segment>,
 ): CompiledExperiment {
   // A bandit serves its live shares; every other experiment its frozen weights.
   const live = experiment.banditState?.weights;
