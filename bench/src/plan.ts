@@ -26,6 +26,13 @@ export const CASES: CaseRun[] = [
   ...["fastify", "express"].flatMap((framework) =>
     ["bare", "abkit"].map((variant) => ({ file: "src/cases/http.ts", args: [framework, variant] })),
   ),
+  // No ratio: the figures (write latency, another project's evaluate p50) are read as is.
+  ...["memory", "sqlite"].flatMap((store) =>
+    ["idle", "writes"].map((mode) => ({
+      file: "src/cases/definitionWrites.ts",
+      args: [store, mode],
+    })),
+  ),
 ];
 
 export const COMPARISONS: Comparison[] = [

@@ -75,7 +75,7 @@ export async function rebalanceBandit(
   options: { onlyIfDue?: boolean; now?: () => Date } = {},
 ): Promise<BanditRebalance | null> {
   const now = options.now ?? (() => new Date());
-  const experiment = (await ctx.definitions.reload()).experimentsByKey.get(key)?.experiment;
+  const experiment = (await ctx.definitions.latest()).experimentsByKey.get(key)?.experiment;
   if (!experiment) throw new NotFoundError("experiment", key);
   if (!experiment.bandit) {
     throw new AbkitError("validation_failed", `experiment "${key}" is not a bandit`, {

@@ -1,10 +1,11 @@
 import type { BucketRange, NamespaceTuple } from "../bucketing/index.js";
-import { getBucketRanges, weightFractions } from "../bucketing/index.js";
 import type { Condition } from "../conditions/index.js";
-import { covariateName, type Experiment } from "../schema/experiment.js";
+import type { Experiment } from "../schema/experiment.js";
 import type { Flag } from "../schema/flag.js";
 import type { Segment } from "../schema/segment.js";
-import type { DefinitionsSnapshot } from "../store.js";
+import type { DefinitionKind, DefinitionOf, DefinitionsSnapshot } from "../store.js";
+import { compileExperiment } from "./compileExperiment.js";
+import { OverlayMap } from "./overlayMap.js";
 
 /** A covariate from tracked history: `metric`'s total over `days` days before exposure. */
 export interface PreCovariate {
@@ -31,14 +32,18 @@ export interface CompiledExperiment {
   crossPartners: Map<string, string[]>;
 }
 
-/** A project's definitions, indexed for the evaluate hot path. */
+/**
+ * A project's definitions, indexed for the evaluate hot path. A snapshot is never changed
+ * once built: a new version is a new snapshot (sharing the unchanged entries), so a reader
+ * holding one sees one consistent version.
+ */
 export interface CompiledDefinitions {
   version: number;
   experimentsByKey: Map<string, CompiledExperiment>;
   experimentsById: Map<string, CompiledExperiment>;
-  flagsByKey: Map<string, Flag>;
-  flagsById: Map<string, Flag>;
-  segmentsByKey: Map<string, Segment>;
+  flagsByKey: OverlayMap<string, Flag>;
+  flagsById: OverlayMap<string, Flag>;
+  segmentsByKey: OverlayMap<string, Segment>;
   /** Flag key -> its attached experiments, oldest first. */
   experimentsByFlag: Map<string, CompiledExperiment[]>;
   /** Holdouts (any status), oldest first: evaluate asks the running ones that cover an experiment. */
@@ -54,11 +59,87 @@ export interface CompiledDefinitions {
   runningUndeclaredIn: Map<string, string[]>;
 }
 
-/** Indexes a snapshot; runs once per definitions version, never per evaluation. */
-export function compileDefinitions(snapshot: DefinitionsSnapshot): CompiledDefinitions {
-  const segmentsByKey = new Map(snapshot.segments.map((segment) => [segment.key, segment]));
-  const experiments = [...snapshot.experiments].sort(byId);
-  const compiled = experiments.map((experiment) => compileExperiment(experiment, segmentsByKey));
+/** One definition written (`record`) or deleted (`record` null) by this process. */
+export type DefinitionChange = {
+  [K in DefinitionKind]: { kind: K; key: string; record: DefinitionOf<K> | null };
+}[DefinitionKind];
+
+/**
+ * Indexes a snapshot; runs once per definitions version, never per evaluation. With the
+ * `previous` compiled snapshot, an experiment whose record and segments are unchanged
+ * (same ids and revisions) keeps its compiled entry: only what changed is compiled again.
+ */
+export function compileDefinitions(
+  snapshot: DefinitionsSnapshot,
+  previous: CompiledDefinitions | null = null,
+): CompiledDefinitions {
+  const segmentsByKey = OverlayMap.from(snapshot.segments.map((segment) => [segment.key, segment]));
+  const compiled = [...snapshot.experiments].sort(byId).map((experiment) => {
+    const before = previous?.experimentsById.get(experiment.id);
+    const reusable =
+      before !== undefined &&
+      before.experiment.revision === experiment.revision &&
+      experiment.segments.every((key) =>
+        sameRecord(previous?.segmentsByKey.get(key), segmentsByKey.get(key)),
+      );
+    return reusable ? before : compileExperiment(experiment, segmentsByKey);
+  });
+  const flags = [...snapshot.flags].sort(byId);
+  return {
+    version: snapshot.version,
+    ...experimentIndexes(compiled),
+    flagsByKey: OverlayMap.from(flags.map((flag) => [flag.key, flag])),
+    flagsById: OverlayMap.from(flags.map((flag) => [flag.id, flag])),
+    segmentsByKey,
+  };
+}
+
+/**
+ * The snapshot after one write this process made, built on `previous` (the version just
+ * before it) without reading the store: the changed definition is compiled, and for a
+ * segment the experiments naming it; every other entry is shared. `previous` is unchanged.
+ */
+export function applyDefinitionChange(
+  previous: CompiledDefinitions,
+  change: DefinitionChange,
+  version: number,
+): CompiledDefinitions {
+  if (change.kind === "flag") {
+    const before = previous.flagsByKey.get(change.key);
+    const flagsById = before ? previous.flagsById.with(before.id, undefined) : previous.flagsById;
+    const record = change.record ?? undefined;
+    return {
+      ...previous,
+      version,
+      flagsByKey: previous.flagsByKey.with(change.key, record),
+      flagsById: record ? flagsById.with(record.id, record) : flagsById,
+    };
+  }
+  if (change.kind === "segment") {
+    const segmentsByKey = previous.segmentsByKey.with(change.key, change.record ?? undefined);
+    const entries = [...previous.experimentsById.values()];
+    const naming = new Set(
+      entries.filter((entry) => entry.experiment.segments.includes(change.key)),
+    );
+    if (naming.size === 0) return { ...previous, version, segmentsByKey };
+    const compiled = entries.map((entry) =>
+      naming.has(entry) ? compileExperiment(entry.experiment, segmentsByKey) : entry,
+    );
+    return { ...previous, version, segmentsByKey, ...experimentIndexes(compiled) };
+  }
+  const record = change.record;
+  const compiled = replaced(
+    [...previous.experimentsById.values()],
+    (entry) => entry.experiment.key === change.key,
+    record ? compileExperiment(record, previous.segmentsByKey) : null,
+  );
+  return { ...previous, version, ...experimentIndexes(compiled) };
+}
+
+// --- Internal helpers ---
+
+// The indexes over compiled experiments, which come oldest first.
+function experimentIndexes(compiled: CompiledExperiment[]) {
   const experimentsByFlag = new Map<string, CompiledExperiment[]>();
   for (const entry of compiled) {
     const flagKey = entry.experiment.flagKey;
@@ -67,63 +148,42 @@ export function compileDefinitions(snapshot: DefinitionsSnapshot): CompiledDefin
     list.push(entry);
     experimentsByFlag.set(flagKey, list);
   }
-  const flags = [...snapshot.flags].sort(byId);
   return {
-    version: snapshot.version,
     experimentsByKey: new Map(compiled.map((entry) => [entry.experiment.key, entry])),
     experimentsById: new Map(compiled.map((entry) => [entry.experiment.id, entry])),
-    flagsByKey: new Map(flags.map((flag) => [flag.key, flag])),
-    flagsById: new Map(flags.map((flag) => [flag.id, flag])),
-    segmentsByKey,
     experimentsByFlag,
     holdouts: compiled.filter((entry) => entry.experiment.holdout),
     ...runningIndex(compiled),
   };
 }
 
-// --- Internal helpers ---
-
-function compileExperiment(
-  experiment: Experiment,
-  segmentsByKey: Map<string, Segment>,
-): CompiledExperiment {
-  // A bandit serves its live shares; every other experiment its frozen weights.
-  const live = experiment.banditState?.weights;
-  // Percent -> fraction as GrowthBook reads the same split (see weightFractions).
-  const weights = weightFractions(
-    experiment.variants.map((variant) => live?.[variant.key] ?? variant.weight),
-  );
-  const variantIndex = new Map(experiment.variants.map((variant, index) => [variant.key, index]));
-  const overrides = new Map<string, number>();
-  for (const [entityId, variantKey] of Object.entries(experiment.overrides)) {
-    const index = variantIndex.get(variantKey);
-    if (index !== undefined) overrides.set(entityId, index);
+// `items` with the one `matches` picks replaced by `next` (or removed when null), a new one
+// added, kept oldest first (ids are ULIDs: a new one sorts last unless clocks disagree).
+function replaced(
+  items: CompiledExperiment[],
+  matches: (item: CompiledExperiment) => boolean,
+  next: CompiledExperiment | null,
+): CompiledExperiment[] {
+  const index = items.findIndex(matches);
+  const current = index === -1 ? undefined : items[index];
+  if (next !== null && current !== undefined && current.experiment.id === next.experiment.id) {
+    return items.with(index, next);
   }
-  // A segment deleted since the experiment named it matches nobody.
-  const segmentConditions =
-    experiment.segments.length === 0
-      ? null
-      : experiment.segments.flatMap((key) => {
-          const segment = segmentsByKey.get(key);
-          return segment ? [segment.condition as Condition] : [];
-        });
-  const { namespace } = experiment;
-  return {
-    experiment,
-    ranges: getBucketRanges(experiment.variants.length, experiment.coverage, weights),
-    segmentConditions,
-    namespace: namespace ? [namespace.id, namespace.range[0], namespace.range[1]] : null,
-    overrides,
-    covariates: [
-      ...new Set(
-        experiment.metrics.flatMap((metric) =>
-          typeof metric.covariate === "string" ? [metric.covariate] : [],
-        ),
-      ),
-    ],
-    preCovariates: preCovariatesOf(experiment),
-    crossPartners: crossPartnersOf(experiment),
-  };
+  const rest = index === -1 ? items : items.toSpliced(index, 1);
+  if (next === null) return rest;
+  const last = rest.at(-1);
+  const list = [...rest, next];
+  return last === undefined || last.experiment.id < next.experiment.id
+    ? list
+    : list.sort((a, b) => byId(a.experiment, b.experiment));
+}
+
+// Two records are the same version of one definition (or both absent).
+function sameRecord(
+  a: { id: string; revision: number } | undefined,
+  b: { id: string; revision: number } | undefined,
+): boolean {
+  return a === b || (a?.id === b?.id && a?.revision === b?.revision);
 }
 
 // What track attaches to every event, computed once per definitions version.
@@ -161,32 +221,6 @@ function declaredMetrics(experiment: Experiment): Set<string> {
     if (metric.denominator) names.add(metric.denominator);
   }
   return names;
-}
-
-// Each distinct pre-period covariate once, under the name its sums are kept by.
-function preCovariatesOf(experiment: Experiment): PreCovariate[] {
-  const byName = new Map<string, PreCovariate>();
-  for (const { covariate } of experiment.metrics) {
-    if (covariate === undefined || typeof covariate === "string") continue;
-    byName.set(covariateName(covariate), { name: covariateName(covariate), ...covariate });
-  }
-  return [...byName.values()];
-}
-
-// A ratio needs Σ numerator·denominator per variant: events of either side carry the other.
-function crossPartnersOf(experiment: Experiment): Map<string, string[]> {
-  const partners = new Map<string, Set<string>>();
-  const add = (from: string, to: string) => {
-    const set = partners.get(from) ?? new Set<string>();
-    set.add(to);
-    partners.set(from, set);
-  };
-  for (const metric of experiment.metrics) {
-    if (metric.kind !== "ratio" || !metric.numerator || !metric.denominator) continue;
-    add(metric.numerator, metric.denominator);
-    add(metric.denominator, metric.numerator);
-  }
-  return new Map([...partners].map(([name, set]) => [name, [...set]]));
 }
 
 function byId(a: { id: string }, b: { id: string }): number {

@@ -15,6 +15,7 @@ import {
 } from "../schema/experiment.js";
 import { valueMatchesType } from "../schema/flag.js";
 import { parseInput } from "../schema/parse.js";
+import { namedFields } from "../schema/patch.js";
 import { rebalanceBandit } from "./bandit.js";
 import type { CompiledDefinitions } from "./compile.js";
 import type { EngineContext } from "./context.js";
@@ -79,7 +80,9 @@ export function experimentsApi(ctx: EngineContext): ExperimentsApi {
     },
 
     async update(key, patch) {
-      const changes = parseInput(experimentPatchSchema, patch, "experiment patch");
+      // Only the fields the caller names change: the stored record fills in the rest, and
+      // the whole is checked again as a definition.
+      const changes = namedFields(parseInput(experimentPatchSchema, patch, "experiment patch"));
       return writeDefinition(ctx, "experiment", key, (defs, current) => {
         if (!current) throw new NotFoundError("experiment", key);
         assertFrozenFieldsKept(current, changes);

@@ -10,6 +10,7 @@ import {
   flagPatchSchema,
 } from "../schema/flag.js";
 import { parseInput } from "../schema/parse.js";
+import { namedFields } from "../schema/patch.js";
 import type { EngineContext } from "./context.js";
 import type { ExperimentsApi } from "./experimentsApi.js";
 import {
@@ -68,7 +69,7 @@ export function flagsApi(ctx: EngineContext, experiments: ExperimentsApi): Flags
     list: () => listDefinitions(ctx, "flag"),
 
     async update(key, patch) {
-      const changes = parseInput(flagPatchSchema, patch, "flag patch");
+      const changes = namedFields(parseInput(flagPatchSchema, patch, "flag patch"));
       return writeDefinition(ctx, "flag", key, (_defs, current) => {
         if (!current) throw new NotFoundError("flag", key);
         const { id, projectId, revision, createdAt, updatedAt, ...definition } = current;
@@ -87,7 +88,7 @@ export function flagsApi(ctx: EngineContext, experiments: ExperimentsApi): Flags
 
     async attach(flagKey, experimentKey) {
       ctx.assertOpen();
-      const defs = await ctx.definitions.reload();
+      const defs = await ctx.definitions.latest();
       if (!defs.flagsByKey.has(flagKey)) throw new NotFoundError("flag", flagKey);
       return experiments.update(experimentKey, { flagKey });
     },

@@ -2,6 +2,7 @@ import { ConflictError } from "../errors/ConflictError.js";
 import { NotFoundError } from "../errors/NotFoundError.js";
 import { newId } from "../ids.js";
 import { parseInput } from "../schema/parse.js";
+import { namedFields } from "../schema/patch.js";
 import {
   type Segment,
   type SegmentInput,
@@ -55,7 +56,7 @@ export function segmentsApi(ctx: EngineContext): SegmentsApi {
     list: () => listDefinitions(ctx, "segment"),
 
     async update(key, patch) {
-      const changes = parseInput(segmentPatchSchema, patch, "segment patch");
+      const changes = namedFields(parseInput(segmentPatchSchema, patch, "segment patch"));
       return writeDefinition(ctx, "segment", key, (_defs, current) => {
         if (!current) throw new NotFoundError("segment", key);
         return {
@@ -69,7 +70,7 @@ export function segmentsApi(ctx: EngineContext): SegmentsApi {
 
     async delete(key) {
       ctx.assertOpen();
-      const defs = await ctx.definitions.reload();
+      const defs = await ctx.definitions.latest();
       const segment = defs.segmentsByKey.get(key);
       if (!segment) throw new NotFoundError("segment", key);
       const users = [...defs.experimentsByKey.values()]
@@ -80,8 +81,13 @@ export function segmentsApi(ctx: EngineContext): SegmentsApi {
           experiments: users,
         });
       }
-      await ctx.store.deleteDefinition("segment", ctx.projectId, key, segment.revision);
-      await ctx.definitions.reload();
+      const version = await ctx.store.deleteDefinition(
+        "segment",
+        ctx.projectId,
+        key,
+        segment.revision,
+      );
+      await ctx.definitions.applied({ kind: "segment", key, record: null }, version);
     },
   };
 }

@@ -1,15 +1,17 @@
 import { isAbkitError } from "../errors/AbkitError.js";
 import { ConflictError } from "../errors/ConflictError.js";
 import type { DefinitionKind, DefinitionOf } from "../store.js";
-import type { CompiledDefinitions } from "./compile.js";
+import type { CompiledDefinitions, DefinitionChange } from "./compile.js";
 import type { EngineContext } from "./context.js";
 
 const MAX_ATTEMPTS = 3;
 
 /**
- * Read-modify-write of one definition with optimistic concurrency: reads fresh definitions,
+ * Read-modify-write of one definition with optimistic concurrency: takes the definitions as
+ * of the store's current version (a version check; a reload only if another process wrote),
  * lets `build` derive the next record (validating against what it read), and stores it at
  * the revision it read. When another process wrote in between, it runs again on fresh data.
+ * The record written is applied to the cached definitions without reloading them all.
  */
 export async function writeDefinition<K extends DefinitionKind>(
   ctx: EngineContext,
@@ -19,18 +21,21 @@ export async function writeDefinition<K extends DefinitionKind>(
 ): Promise<DefinitionOf<K>> {
   ctx.assertOpen();
   for (let attempt = 1; ; attempt++) {
-    const defs = await ctx.definitions.reload();
+    const defs = await ctx.definitions.latest();
     const current = findDefinition(defs, kind, key);
     const next = build(defs, current);
+    let version: number;
     try {
-      await ctx.store.putDefinition(kind, next, current?.revision ?? 0);
+      version = await ctx.store.putDefinition(kind, next, current?.revision ?? 0);
     } catch (error) {
       if (attempt < MAX_ATTEMPTS && isAbkitError(error) && error.code === "conflict") continue;
       throw error;
     }
     // Stored: a failed read-back must not report the write as failed (a retry would apply
     // it twice, or meet its own key as a conflict); the next read reloads instead.
-    await ctx.definitions.reload().catch(() => ctx.definitions.invalidate());
+    // The cache keeps its own copy: the caller may change the record it gets back.
+    const change = { kind, key, record: structuredClone(next) } as DefinitionChange;
+    await ctx.definitions.applied(change, version).catch(() => ctx.definitions.invalidate());
     return next;
   }
 }

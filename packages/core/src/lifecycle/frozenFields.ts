@@ -14,11 +14,33 @@ export const FROZEN_FIELDS = ["variants", "hashSeed", "hashVersion", "flagKey"] 
 export function assertFrozenFieldsKept(current: Experiment, next: Partial<Experiment>): void {
   if (current.status === "draft") return;
   for (const field of FROZEN_FIELDS) {
-    if (field in next && JSON.stringify(next[field]) !== JSON.stringify(current[field])) {
+    if (field in next && !sameJson(next[field], current[field])) {
       throw new InvalidTransitionError(
         `${field} cannot change once an experiment is ${current.status}`,
         { field, status: current.status },
       );
     }
   }
+}
+
+// --- Internal helpers ---
+
+// Deep equality of JSON values, whatever the order of object keys: a client that resends a
+// variant's config with its keys in another order sends the same value. An absent key and
+// one set to undefined are the same (neither survives JSON).
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, index) => sameJson(item, b[index]));
+  }
+  const left = definedEntries(a);
+  const right = new Map(definedEntries(b));
+  if (left.length !== right.size) return false;
+  return left.every(([key, value]) => right.has(key) && sameJson(value, right.get(key)));
+}
+
+function definedEntries(value: object): [string, unknown][] {
+  return Object.entries(value).filter(([, item]) => item !== undefined);
 }

@@ -7,6 +7,7 @@ import {
   keySchema,
   nameSchema,
 } from "./common.js";
+import { patchShape } from "./patch.js";
 
 /** The sum variant weights must reach, in percent. */
 export const WEIGHT_TOTAL = 100;
@@ -159,8 +160,11 @@ export const experimentInputSchema = z
   .strictObject({ key: keySchema, ...definitionShape })
   .superRefine((value, ctx) => checkDefinition(value, ctx));
 
-/** A change to an experiment; the key cannot change. */
-export const experimentPatchSchema = z.strictObject(definitionShape).partial();
+/**
+ * A change to an experiment; the key cannot change. Fields left out keep their stored value
+ * (no defaults here: they belong to creation).
+ */
+export const experimentPatchSchema = z.strictObject(patchShape(definitionShape));
 
 export type VariantInput = z.input<typeof variantSchema>;
 export type Variant = z.output<typeof variantSchema>;

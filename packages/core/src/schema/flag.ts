@@ -7,6 +7,7 @@ import {
   keySchema,
   nameSchema,
 } from "./common.js";
+import { patchShape } from "./patch.js";
 
 /** The value type a flag serves. */
 export const flagTypeSchema = z.enum(["boolean", "string", "number", "json"]);
@@ -67,8 +68,11 @@ export const flagInputSchema = z
     });
   });
 
-/** A change to a flag; the key and type cannot change. */
-export const flagPatchSchema = z.strictObject(flagShape).omit({ type: true }).partial();
+/**
+ * A change to a flag; the key and type cannot change. Fields left out keep their stored
+ * value (no defaults here: they belong to creation).
+ */
+export const flagPatchSchema = z.strictObject(patchShape(flagShape)).omit({ type: true });
 
 export type FlagRuleInput = z.input<typeof flagRuleSchema>;
 export type FlagInput = z.input<typeof flagInputSchema>;

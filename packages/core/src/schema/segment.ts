@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { conditionSchema, descriptionSchema, keySchema, nameSchema } from "./common.js";
+import { patchShape } from "./patch.js";
 
 /** What a caller gives to create a segment. */
 export const segmentInputSchema = z.strictObject({
@@ -10,8 +11,10 @@ export const segmentInputSchema = z.strictObject({
   condition: conditionSchema,
 });
 
-/** A change to an existing segment; the key cannot change. */
-export const segmentPatchSchema = segmentInputSchema.omit({ key: true }).partial();
+/** A change to an existing segment; the key cannot change. Fields left out keep their value. */
+export const segmentPatchSchema = z.strictObject(patchShape(segmentInputSchema.shape)).omit({
+  key: true,
+});
 
 export type SegmentInput = z.input<typeof segmentInputSchema>;
 export type SegmentPatch = z.input<typeof segmentPatchSchema>;
