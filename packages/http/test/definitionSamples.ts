@@ -164,6 +164,7 @@ export function flagInput(s: Sampler, key: string) {
     name: s.word("Flag "),
     description: s.word("d"),
     defaultValue: flagValue(s, type),
+    defaultVariant: s.word("v"),
     enabled: s.chance(0.5),
     rules: rules(s, type),
   } satisfies FlagInput;
@@ -173,6 +174,7 @@ export const FLAG_FIELDS: Record<string, (s: Sampler, current: Flag) => unknown>
   name: (s) => s.word("Renamed "),
   description: (s) => s.pick(["", s.word("about ")]),
   defaultValue: (s, current) => flagValue(s, current.type),
+  defaultVariant: (s) => s.word("renamed-v"),
   enabled: (_s, current) => !current.enabled,
   rules: (s, current) => rules(s, current.type),
 };
@@ -224,7 +226,11 @@ function metrics(s: Sampler) {
       name: "latency",
       kind: "mean",
       primary: false,
-      guardrail: { harm: "increase", tolerance: s.int(0, 20) / 100 },
+      guardrail: {
+        harm: "increase",
+        tolerance: s.int(0, 20) / 100,
+        toleranceScale: s.pick(["relative", "absolute"] as const),
+      },
     });
   }
   if (s.chance(0.4)) {
@@ -281,5 +287,6 @@ function rules(s: Sampler, type: FlagType) {
     id: `rule-${index}-${s.int(0, 999)}`,
     condition: s.condition(),
     value: flagValue(s, type),
+    ...(s.chance(0.5) ? { variant: s.word("v") } : {}),
   }));
 }

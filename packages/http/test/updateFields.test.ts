@@ -170,16 +170,18 @@ function engineUpdate(abkit: Abkit) {
   };
 }
 
+const SNAKE_FLAG_FIELDS: Record<string, string> = {
+  defaultValue: "default_value",
+  defaultVariant: "default_variant",
+};
+
 function httpUpdate(url: string, apiKey: string) {
   return async (kind: Kind, key: string, patch: Record<string, unknown>): Promise<Outcome> => {
     // Seed 002's flags speak snake_case; experiments and segments use the engine's names.
     const body =
       kind === "flag"
         ? Object.fromEntries(
-            Object.entries(patch).map(([name, value]) => [
-              name === "defaultValue" ? "default_value" : name,
-              value,
-            ]),
+            Object.entries(patch).map(([name, value]) => [SNAKE_FLAG_FIELDS[name] ?? name, value]),
           )
         : patch;
     const path =

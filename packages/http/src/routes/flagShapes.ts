@@ -10,6 +10,7 @@ export function flagJson(flag: Flag) {
     name: flag.name,
     flag_type: flag.type,
     default_value: flag.defaultValue,
+    ...(flag.defaultVariant === undefined ? {} : { default_variant: flag.defaultVariant }),
     enabled: flag.enabled,
     description: flag.description,
     rules: flag.rules,

@@ -17,6 +17,7 @@ const createFlagSchema = z.object({
   name: z.string().max(200).optional(),
   flag_type: flagTypeSchema,
   default_value: z.json(),
+  default_variant: keySchema.optional(),
   description: z.string().max(2000).optional(),
   enabled: z.boolean().optional(),
   rules: z.array(flagRuleSchema).optional(),
@@ -26,6 +27,7 @@ const updateFlagSchema = z.object({
   project_id: z.string().optional(),
   name: z.string().max(200).optional(),
   default_value: z.json().optional(),
+  default_variant: keySchema.optional(),
   description: z.string().max(2000).optional(),
   enabled: z.boolean().optional(),
   rules: z.array(flagRuleSchema).optional(),
@@ -101,6 +103,7 @@ export function flagRoutes(router: Router<RequestContext>): void {
       key: body.key,
       type: body.flag_type,
       defaultValue: body.default_value,
+      ...(body.default_variant === undefined ? {} : { defaultVariant: body.default_variant }),
       ...(body.name === undefined ? {} : { name: body.name }),
       ...(body.description === undefined ? {} : { description: body.description }),
       ...(body.enabled === undefined ? {} : { enabled: body.enabled }),
@@ -124,10 +127,11 @@ export function flagRoutes(router: Router<RequestContext>): void {
     const body = await bodyAs(ctx, updateFlagSchema, "flag patch");
     const abkit = await auth.project(body.project_id);
     const flag = await findFlag(abkit, flagId);
-    const { project_id: _, default_value, ...rest } = body;
+    const { project_id: _, default_value, default_variant, ...rest } = body;
     const updated = await abkit.flags.update(flag.key, {
       ...rest,
       ...(default_value === undefined ? {} : { defaultValue: default_value }),
+      ...(default_variant === undefined ? {} : { defaultVariant: default_variant }),
     });
     return json({ data: flagJson(updated) });
   });
