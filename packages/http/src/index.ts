@@ -7,3 +7,5 @@ export { fromFetchRequest, toFetchResponse } from "./exchange.js";
 export type { AbkitHandler, AbkitHttpOptions } from "./handler.js";
 export { createAbkitHandler } from "./handler.js";
 export { errorResponse } from "./httpError.js";
+export type { JsonLoggerOptions, Logger, LogLevel } from "./logger.js";
+export { jsonLogger, LOG_LEVELS } from "./logger.js";

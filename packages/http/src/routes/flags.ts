@@ -9,6 +9,7 @@ import {
   flagExperimentJson,
   flagJson,
 } from "./flagShapes.js";
+import { queryAs, snakeProjectQuery } from "./query.js";
 import { bodyAs, json } from "./shared.js";
 
 const createFlagSchema = z.object({
@@ -52,7 +53,7 @@ const trackSchema = z.object({
   user_id: z.string().min(1).max(256),
 });
 
-const projectQuery = (ctx: RequestContext) => ctx.query.get("project_id") ?? undefined;
+const projectQuery = (ctx: RequestContext) => queryAs(ctx, snakeProjectQuery).project_id;
 
 /** Seed 002: flags with experiments, snake_case bodies in `data` envelopes. */
 export function flagRoutes(router: Router<RequestContext>): void {
