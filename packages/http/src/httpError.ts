@@ -12,6 +12,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   invalid_transition: 409,
   experiment_not_running: 409,
+  request_timeout: 408,
   payload_too_large: 413,
   unsupported_media_type: 415,
   store_unavailable: 503,

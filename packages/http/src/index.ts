@@ -9,3 +9,10 @@ export { createAbkitHandler } from "./handler.js";
 export { errorResponse } from "./httpError.js";
 export type { JsonLoggerOptions, Logger, LogLevel } from "./logger.js";
 export { jsonLogger, LOG_LEVELS } from "./logger.js";
+export type { ServerLimits } from "./serverLimits.js";
+export {
+  applyServerLimits,
+  clientErrorResponder,
+  connectionsCheckingInterval,
+  DEFAULT_SERVER_LIMITS,
+} from "./serverLimits.js";
