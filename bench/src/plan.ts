@@ -26,6 +26,7 @@ export const CASES: CaseRun[] = [
   ...["fastify", "express"].flatMap((framework) =>
     ["bare", "abkit"].map((variant) => ({ file: "src/cases/http.ts", args: [framework, variant] })),
   ),
+  ...["100000", "1000000"].map((total) => ({ file: "src/cases/rss.ts", args: [total] })),
 ];
 
 export const COMPARISONS: Comparison[] = [
@@ -57,6 +58,13 @@ export const COMPARISONS: Comparison[] = [
     reference: "results/memory/1000",
     kind: "max",
     goal: 1.5,
+  },
+  {
+    label: "server RSS, 10^6 evaluations + 10^6 events vs 10^5 + 10^5 (ratio)",
+    ours: "rss/http-memory/1000000",
+    reference: "rss/http-memory/100000",
+    kind: "max",
+    goal: 1.25,
   },
   ...["fastify", "express"].map(
     (framework): Comparison => ({
