@@ -141,12 +141,12 @@ function rememberKey(state: MemoryState, seenKey: string): void {
 function addDayTotal(state: MemoryState, day: string, projectId: string, event: EventRecord) {
   if (state.newestDay === null || day > state.newestDay) {
     state.newestDay = day;
-    const oldest = dayOffset(day, -DAY_TOTALS_KEPT);
+    state.oldestDayKept = dayOffset(day, -DAY_TOTALS_KEPT);
     for (const kept of state.entityDayTotals.keys()) {
-      if (kept < oldest) state.entityDayTotals.delete(kept);
+      if (kept < state.oldestDayKept) state.entityDayTotals.delete(kept);
     }
   }
-  if (day < dayOffset(state.newestDay, -DAY_TOTALS_KEPT)) return;
+  if (day < state.oldestDayKept) return;
   let totals = state.entityDayTotals.get(day);
   if (!totals) {
     totals = new Map();

@@ -31,6 +31,8 @@ export interface MemoryState {
   entityDayTotals: Map<string, Map<string, number>>;
   /** The latest UTC day of an accepted event. */
   newestDay: string | null;
+  /** The first UTC day whose totals are kept (`newestDay` minus the days kept). */
+  oldestDayKept: string;
   /** `project NUL experiment` -> its exposures and aggregates. */
   experiments: Map<string, ExperimentState>;
   /** The id of every log appended, in any project or experiment: log ids are unique. */
@@ -76,6 +78,7 @@ export function createState(maxIdempotencyKeys: number): MemoryState {
     entityTotals: new Map(),
     entityDayTotals: new Map(),
     newestDay: null,
+    oldestDayKept: "",
     experiments: new Map(),
     logIds: new Set(),
     accounts: new Map(),
