@@ -17,12 +17,12 @@ export interface ServerLimits {
 }
 
 /** What `abkit serve` uses unless told otherwise. */
-export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+export const DEFAULT_SERVER_LIMITS: Readonly<ServerLimits> = Object.freeze({
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
   maxConnectionsPerClient: 256,
-};
+});
 
 /**
  * How often Node checks connections against the header and request timeouts: a fraction of
