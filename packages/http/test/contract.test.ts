@@ -115,6 +115,51 @@ describe.each(MOUNTS)("the contract on %s", (mount) => {
   });
 });
 
+describe.each(MOUNTS)("__proto__ as data through seed 002 on %s", (mount) => {
+  it("keeps it in a flag's default value and in a flag experiment's variant values", async () => {
+    const store = memoryStore();
+    const { plaintext } = await createApiKey(store, {
+      organizationId: "acme",
+      projectId: "default",
+      scopes: ["admin"],
+    });
+    const server = await startServer(mount, { store, logger: false });
+    const send = (method: string, path: string, body?: string) =>
+      fetch(`${server.url}${path}`, {
+        method,
+        headers: { "X-Api-Key": plaintext, "Content-Type": "application/json" },
+        ...(body === undefined ? {} : { body }),
+      });
+    const data = '{"__proto__":{"admin":true},"k":1}';
+    try {
+      const flag = await send(
+        "POST",
+        "/api/v1/flags",
+        `{"key":"f","flag_type":"json","default_value":${data}}`,
+      );
+      expect(flag.status).toBe(201);
+      expect(await flag.text()).toContain(`"default_value":${data}`);
+      const experiment = await send(
+        "POST",
+        "/api/v1/flags/f/experiments",
+        `{"name":"E","variants":[{"key":"a","value":${data},"percentage":50},{"key":"b","value":1,"percentage":50}]}`,
+      );
+      expect(experiment.status).toBe(201);
+      expect(await experiment.text()).toContain(`"value":${data}`);
+      const evaluated = await send(
+        "POST",
+        "/api/v1/flags/evaluate",
+        `{"context":{"__proto__":{"admin":true},"user_id":"u"}}`,
+      );
+      expect(evaluated.status).toBe(200);
+      expect(await evaluated.text()).toContain(`"value":${data}`);
+      expect(({} as Record<string, unknown>).admin).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("HEAD through the Fetch handler", () => {
   it("answers like GET with a null body", async () => {
     const store = memoryStore();

@@ -1,4 +1,4 @@
-import { flagRuleSchema, flagTypeSchema, isAbkitError, keySchema } from "@abkit/core";
+import { flagRuleSchema, flagTypeSchema, isAbkitError, jsonSchema, keySchema } from "@abkit/core";
 import * as z from "zod";
 import type { RequestContext } from "../context.js";
 import type { Router } from "../router.js";
@@ -10,14 +10,14 @@ import {
   flagJson,
 } from "./flagShapes.js";
 import { queryAs, snakeProjectQuery } from "./query.js";
-import { bodyAs, json } from "./shared.js";
+import { bodyAs, json, jsonObjectSchema } from "./shared.js";
 
 const createFlagSchema = z.object({
   project_id: z.string().optional(),
   key: keySchema,
   name: z.string().max(200).optional(),
   flag_type: flagTypeSchema,
-  default_value: z.json(),
+  default_value: jsonSchema,
   description: z.string().max(2000).optional(),
   enabled: z.boolean().optional(),
   rules: z.array(flagRuleSchema).optional(),
@@ -26,7 +26,7 @@ const createFlagSchema = z.object({
 const updateFlagSchema = z.object({
   project_id: z.string().optional(),
   name: z.string().max(200).optional(),
-  default_value: z.json().optional(),
+  default_value: jsonSchema.optional(),
   description: z.string().max(2000).optional(),
   enabled: z.boolean().optional(),
   rules: z.array(flagRuleSchema).optional(),
@@ -37,13 +37,13 @@ const createExperimentSchema = z.object({
   key: keySchema.optional(),
   name: z.string().min(1).max(200),
   environment: z.string().min(1).max(64).optional(),
-  variants: z.array(z.object({ key: keySchema, value: z.json(), percentage: z.number() })).min(2),
+  variants: z.array(z.object({ key: keySchema, value: jsonSchema, percentage: z.number() })).min(2),
 });
 
 const evaluateSchema = z.object({
   project_id: z.string().optional(),
   environment: z.string().min(1).max(64).optional(),
-  context: z.record(z.string(), z.json()).default({}),
+  context: jsonObjectSchema.default({}),
 });
 
 const trackSchema = z.object({
