@@ -33,6 +33,7 @@ export const CASES: CaseRun[] = [
       args: [store, mode],
     })),
   ),
+  ...["100000", "1000000"].map((total) => ({ file: "src/cases/rss.ts", args: [total] })),
 ];
 
 export const COMPARISONS: Comparison[] = [
@@ -64,6 +65,13 @@ export const COMPARISONS: Comparison[] = [
     reference: "results/memory/1000",
     kind: "max",
     goal: 1.5,
+  },
+  {
+    label: "server RSS, 10^6 evaluations + 10^6 events vs 10^5 + 10^5 (ratio)",
+    ours: "rss/http-memory/1000000",
+    reference: "rss/http-memory/100000",
+    kind: "max",
+    goal: 1.25,
   },
   ...["fastify", "express"].map(
     (framework): Comparison => ({

@@ -34,6 +34,19 @@ Options:
   --dashboard-path <path>
                      where the dashboard is served (default /)
   --no-dashboard     serve the API only, without the dashboard
+  --request-timeout <ms>
+                     longest a request's headers and body may take to arrive; 408 and
+                     the connection closed beyond (default 30000)
+  --headers-timeout <ms>
+                     the same for the headers alone (default 10000)
+  --keep-alive-timeout <ms>
+                     how long an idle keep-alive connection stays open (default 5000)
+  --max-connections-per-client <n>
+                     open connections one client address may hold; more are closed at
+                     once (default 256, 0 for no limit; behind a proxy, count its pool)
+  --log-level <level>
+                     debug, info, warn, error or silent: JSON lines on standard error,
+                     every 5xx with its stack (default info)
 ${STORE_HELP}`,
 
   keys: `Usage:

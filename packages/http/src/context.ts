@@ -4,10 +4,13 @@ import {
   type ApiKeyRecord,
   type ApiKeyScope,
   authenticateApiKey,
+  parseInput,
+  projectIdSchema,
   requireScope,
   type Store,
 } from "@abkit/core";
 import { readJsonBody } from "./body.js";
+import type { EngineLease, EnginePool } from "./engines.js";
 import type { HttpRequest } from "./exchange.js";
 
 /** An authenticated key, and the engines of the projects it may reach. */
@@ -35,9 +38,13 @@ export interface RequestContext {
   authorize(scope: ApiKeyScope): Promise<Authorized>;
 }
 
+/**
+ * The context of one request. Engines it reaches are held in `leases` until the handler
+ * releases them when the request ends, so an engine is never evicted while in use.
+ */
 export function createContext(
   request: HttpRequest,
-  options: { store: Store; engine: Abkit; bodyLimit: number },
+  options: { store: Store; engines: EnginePool; bodyLimit: number; leases: EngineLease[] },
 ): RequestContext {
   let body: Promise<unknown> | null = null;
   return {
@@ -55,10 +62,13 @@ export function createContext(
         key,
         async project(requested) {
           const header = request.header("x-project-id");
-          const projectId =
+          const projectId = parseInput(
+            projectIdSchema,
             typeof requested === "string" && requested !== ""
               ? requested
-              : (header ?? key.projectId);
+              : (header ?? key.projectId),
+            "project id",
+          );
           if (projectId !== key.projectId) {
             const project = await options.store.getProject(projectId);
             if (!project || project.organizationId !== key.organizationId) {
@@ -67,7 +77,9 @@ export function createContext(
               });
             }
           }
-          return options.engine.forProject(projectId);
+          const lease = options.engines.acquire(projectId);
+          options.leases.push(lease);
+          return lease.engine;
         },
       };
     },

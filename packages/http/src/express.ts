@@ -7,6 +7,7 @@ import type {
 import express from "express";
 import { concat, type HttpRequest, tooLarge } from "./exchange.js";
 import { type AbkitHttpOptions, createAbkitHandler } from "./handler.js";
+import { errorResponse, logFailure } from "./httpError.js";
 
 /**
  * The HTTP API as an Express router. It answers every path under `/api/v1/` and
@@ -38,7 +39,12 @@ export function abkitRouter(options: AbkitHttpOptions): Router & { close(): Prom
         req.resume();
       }
     } catch (error) {
-      next(error);
+      // The handler answers its own errors; this is a failure to send (a body that cannot be
+      // serialized, a closed socket). Log it, and answer in the API's shape if still possible.
+      const response = errorResponse(error);
+      logFailure(handler.logger, error, response, { method: req.method, path: req.path });
+      if (res.headersSent) next(error);
+      else res.status(response.status).json(response.body);
     }
   });
   // Express has no shutdown hook: the app calls close() to write queued assignments.

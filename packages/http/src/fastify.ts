@@ -1,8 +1,15 @@
 import { AbkitError } from "@abkit/core";
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type {
+  FastifyError,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  FastifyServerOptions,
+} from "fastify";
 import type { HttpRequest, HttpResponse } from "./exchange.js";
 import { type AbkitHttpOptions, createAbkitHandler } from "./handler.js";
-import { errorResponse } from "./httpError.js";
+import { errorResponse, logFailure } from "./httpError.js";
+import type { Logger } from "./logger.js";
 
 /**
  * The HTTP API as a Fastify plugin. It is encapsulated (not wrapped in fastify-plugin), so
@@ -16,14 +23,16 @@ import { errorResponse } from "./httpError.js";
  * await app.register(abkitFastify, { store, prefix: "/abkit" });
  */
 export const abkitFastify: FastifyPluginAsync<AbkitHttpOptions> = async (app, options) => {
-  const handler = createAbkitHandler(options);
+  // Fastify's own logger when it is on (it has a level then); else the handler's default.
+  const appLog = typeof app.log.level === "string" ? (app.log as unknown as Logger) : undefined;
+  const handler = createAbkitHandler({ ...options, logger: options.logger ?? appLog });
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
   // The handler reads and checks bodies itself: take every body as raw bytes.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit }, (_request, body, done) =>
     done(null, body),
   );
-  app.setErrorHandler(async (error: { statusCode?: number; message: string }, _request, reply) => {
+  app.setErrorHandler(async (error: { statusCode?: number; message: string }, request, reply) => {
     const mapped =
       error.statusCode === 413
         ? new AbkitError("payload_too_large", `the body is larger than ${bodyLimit} bytes`)
@@ -32,7 +41,9 @@ export const abkitFastify: FastifyPluginAsync<AbkitHttpOptions> = async (app, op
           : error.statusCode && error.statusCode < 500
             ? new AbkitError("malformed_request", error.message)
             : error;
-    return send(reply, errorResponse(mapped));
+    const response = errorResponse(mapped);
+    logFailure(handler.logger, error, response, { method: request.method, path: request.url });
+    return send(reply, response);
   });
   app.addHook("onClose", async () => handler.close());
   // Routes are matched below the plugin's prefix.
@@ -49,6 +60,30 @@ Object.assign(abkitFastify, {
   [Symbol.for("fastify.display-name")]: "@abkit/http",
   [Symbol.for("plugin-meta")]: { name: "@abkit/http", fastify: "5.x" },
 });
+
+/**
+ * Fastify's `frameworkErrors` option in the API's error shape. Fastify's router refuses a
+ * URL it cannot decode (`/api/v1/experiments/%E0%A4%A`) or a path parameter that is too long
+ * before any plugin runs, so only the server can choose that answer: pass this to `Fastify()`
+ * to make it `{ error: { code: "malformed_request", message } }` like every other 4xx.
+ *
+ * @example
+ * const app = Fastify({ frameworkErrors: abkitFrameworkErrors });
+ * await app.register(abkitFastify, { store });
+ */
+export const abkitFrameworkErrors: NonNullable<FastifyServerOptions["frameworkErrors"]> = (
+  error: FastifyError,
+  _request,
+  reply,
+) => {
+  const message =
+    error.code === "FST_ERR_BAD_URL"
+      ? "the URL is not validly percent-encoded"
+      : error.code === "FST_ERR_MAX_PARAM_LENGTH"
+        ? "a path segment is too long"
+        : error.message;
+  void send(reply, errorResponse(new AbkitError("malformed_request", message)));
+};
 
 // --- Internal helpers ---
 

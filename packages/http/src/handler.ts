@@ -1,15 +1,17 @@
-import { AbkitError, createAbkit, type Store } from "@abkit/core";
+import { AbkitError, parseInput, type Store } from "@abkit/core";
 import * as z from "zod";
 import { createContext, type RequestContext } from "./context.js";
 import { type DashboardOption, dashboardOptionSchema } from "./dashboard/options.js";
 import { createDashboardServer } from "./dashboard/serve.js";
+import { type EngineLease, EnginePool } from "./engines.js";
 import {
   fromFetchRequest,
   type HttpRequest,
   type HttpResponse,
   toFetchResponse,
 } from "./exchange.js";
-import { errorResponse } from "./httpError.js";
+import { errorResponse, logFailure } from "./httpError.js";
+import { jsonLogger, type Logger } from "./logger.js";
 import { Router } from "./router.js";
 import { experimentRoutes } from "./routes/experiments.js";
 import { flagRoutes } from "./routes/flags.js";
@@ -32,6 +34,20 @@ export interface AbkitHttpOptions {
    * `_abkit/` files are answered, from memory.
    */
   dashboard?: DashboardOption;
+  /**
+   * Most projects whose engines stay open (definition caches, assignment write-behind,
+   * bandit timers); the least recently used idle one is closed, after writing its queued
+   * assignments, beyond. Default 100.
+   */
+  maxProjects?: number;
+  /** Assignments each project's engine remembers in process. Default 10 000. */
+  assignmentCacheSize?: number;
+  /**
+   * Where unexpected errors (every 5xx, with its stack and cause) are written; 4xx go at
+   * `debug`. Takes pino, Fastify's `app.log`, or `jsonLogger()`; `false` writes nothing.
+   * Default: `jsonLogger({ level: "info" })` on standard error (the Fastify mount: `app.log`).
+   */
+  logger?: Logger | false;
 }
 
 /** The framework-free HTTP API. */
@@ -45,8 +61,10 @@ export interface AbkitHandler {
    * on, the dashboard's own paths; mounts pass others on.
    */
   owns(path: string): boolean;
-  /** Writes queued assignments; call on shutdown. */
+  /** Writes queued assignments of every project and stops their timers; call on shutdown. */
   close(): Promise<void>;
+  /** Where this handler logs (the mounts log their own failures there too). */
+  readonly logger: Logger;
 }
 
 const optionsSchema = z.object({
@@ -59,6 +77,8 @@ const optionsSchema = z.object({
   batchLimit: z.number().int().min(1).max(1000).default(1000),
   refreshIntervalMs: z.number().int().min(0).default(1000),
   dashboard: dashboardOptionSchema,
+  maxProjects: z.number().int().min(1).max(100_000).default(100),
+  assignmentCacheSize: z.number().int().min(0).max(10_000_000).default(10_000),
 });
 
 /**
@@ -71,9 +91,11 @@ const optionsSchema = z.object({
  * const response = await api.handle(new Request("http://localhost/api/v1/track", { method: "POST", ... }));
  */
 export function createAbkitHandler(options: AbkitHttpOptions): AbkitHandler {
-  const { bodyLimit, batchLimit, refreshIntervalMs, dashboard } = optionsSchema.parse(options);
+  const settings = parseInput(optionsSchema, options, "HTTP options");
+  const { bodyLimit, batchLimit, dashboard } = settings;
+  const logger = loggerOf(options.logger);
   const site = dashboard ? createDashboardServer(dashboard) : null;
-  const engine = createAbkit({ store: options.store, refreshIntervalMs });
+  const engines = new EnginePool({ ...settings, store: options.store, logger });
   const router = new Router<RequestContext>();
   sdkRoutes(router, batchLimit);
   flagRoutes(router);
@@ -81,26 +103,45 @@ export function createAbkitHandler(options: AbkitHttpOptions): AbkitHandler {
   keyRoutes(router);
 
   async function respond(request: HttpRequest): Promise<HttpResponse> {
+    const leases: EngineLease[] = [];
     try {
       if (site?.owns(request.path)) return site.respond(request);
-      const found = router.match(request.method, request.path);
+      // HEAD answers as GET does; the mounts (and `handle`) send no body with it.
+      const method = request.method === "HEAD" ? "GET" : request.method;
+      const found = router.match(method, request.path);
       if (found === null)
         throw new AbkitError("not_found", `no route for ${request.method} ${request.path}`);
       if (found === "method") {
         throw new AbkitError("not_found", `${request.path} does not answer ${request.method}`);
       }
-      const ctx = createContext(request, { store: options.store, engine, bodyLimit });
+      const ctx = createContext(request, { store: options.store, engines, bodyLimit, leases });
       return await found.handler(ctx, found.params);
     } catch (error) {
-      return errorResponse(error);
+      const response = errorResponse(error);
+      logFailure(logger, error, response, request);
+      return response;
+    } finally {
+      for (const lease of leases) lease.release();
     }
   }
 
   return {
-    handle: async (request) => toFetchResponse(await respond(fromFetchRequest(request))),
+    handle: async (request) => {
+      const response = toFetchResponse(await respond(fromFetchRequest(request)));
+      if (request.method !== "HEAD") return response;
+      return new Response(null, { status: response.status, headers: response.headers });
+    },
     respond,
     owns: (path) =>
       path.startsWith("/api/v1/") || path.startsWith("/experiment/") || (site?.owns(path) ?? false),
-    close: () => engine.close(),
+    close: () => engines.close(),
+    logger,
   };
+}
+
+// --- Internal helpers ---
+
+function loggerOf(option: Logger | false | undefined): Logger {
+  if (option === false) return jsonLogger({ level: "silent" });
+  return option ?? jsonLogger({ level: "info" });
 }

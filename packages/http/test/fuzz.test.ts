@@ -219,3 +219,201 @@ describe.each(MOUNTS)("hostile bodies on %s", (mount) => {
     }
   }, 120_000);
 });
+
+// Every route a query string or a header can reach, with real ids where the path needs them.
+const READ_ROUTES: [string, string][] = [
+  ["GET", "/api/v1/experiments"],
+  ["GET", "/api/v1/experiments/fuzz"],
+  ["GET", "/api/v1/experiments/fuzz/results"],
+  ["GET", "/api/v1/experiments/fuzz/logs"],
+  ["POST", "/api/v1/experiments/fuzz/rebalance"],
+  ["GET", "/api/v1/segments"],
+  ["GET", "/api/v1/segments/fuzz-segment"],
+  ["GET", "/api/v1/flags"],
+  ["GET", "/api/v1/flags/fuzz_flag"],
+  ["GET", "/api/v1/flags/fuzz_flag/experiments"],
+  ["GET", "/api/v1/flags/fuzz_flag/experiments/fuzz"],
+  ["GET", "/api/v1/keys"],
+  ["GET", "/api/v1/keys/current"],
+  ["HEAD", "/api/v1/experiments/fuzz/results"],
+  ["DELETE", "/api/v1/segments/no-such-segment"],
+  ["POST", "/api/v1/experiments/evaluate"],
+  ["POST", "/api/v1/flags/evaluate"],
+];
+
+/** A hostile query string: unknown, repeated, empty, undecodable and out-of-range parameters. */
+function hostileQuery(next: () => number): string {
+  const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)]!;
+  const name = () =>
+    pick([
+      "status",
+      "projectId",
+      "project_id",
+      "alpha",
+      "correction",
+      "correctAcross",
+      "limit",
+      "cursor",
+      "__proto__",
+      "constructor",
+      "toString",
+      "status[]",
+      "%E0%A4%A",
+      "",
+    ]);
+  const value = () =>
+    pick([
+      "holm",
+      "draft",
+      "running",
+      "benjamini-hochberg",
+      "metrics-and-variants",
+      "",
+      "%",
+      "%E0%A4%A",
+      "%00",
+      "1e999",
+      "NaN",
+      "-1",
+      "0",
+      "0.05",
+      "1",
+      "2.5",
+      "0x10",
+      "default",
+      "rival-project",
+      "x".repeat(2000),
+      "%F0%9F%98%80",
+      "a%26b%3Dc",
+      "[]",
+      "{}",
+    ]);
+  const parts: string[] = [];
+  for (let i = 0; i < Math.floor(next() * 6); i++) {
+    const key = name();
+    parts.push(next() < 0.1 ? key : `${key}=${value()}`);
+    if (next() < 0.3) parts.push(`${key}=${value()}`); // repeated
+  }
+  return parts.length === 0 ? "" : `?${parts.join(pick(["&", "&&", ";"]))}`;
+}
+
+/** Hostile headers around a valid key: odd credentials, projects, content types, caching. */
+function hostileHeaders(next: () => number, key: string): Record<string, string> {
+  const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)]!;
+  const headers: Record<string, string> = {};
+  const credentials = pick([
+    { "X-Api-Key": key },
+    { "X-Api-Key": ` ${key}  ` },
+    { "X-Api-Key": "" },
+    { "X-Api-Key": "abk_\u00fc\u00ff" },
+    { "X-Api-Key": "x".repeat(4000) },
+    { Authorization: `Bearer ${key}` },
+    { Authorization: `bearer    ${key}` },
+    { Authorization: "Bearer" },
+    { Authorization: `Basic ${key}` },
+    { Authorization: `Bearer ${key} extra` },
+    {},
+  ]);
+  Object.assign(headers, credentials);
+  if (next() < 0.5) {
+    headers["X-Project-Id"] = pick([
+      "default",
+      "",
+      " ",
+      "__proto__",
+      "constructor",
+      "rival-project",
+      "no-such-project",
+      "x".repeat(300),
+      "d\u00e9faut",
+      "a/b",
+      "../default",
+    ]);
+  }
+  if (next() < 0.3) {
+    headers["Content-Type"] = pick([
+      "application/json",
+      "application/json; charset=latin1",
+      "text/plain",
+      "application/merge-patch+json",
+      ";;;",
+      "application/json\u00ff",
+    ]);
+  }
+  if (next() < 0.2) headers["Accept-Encoding"] = pick(["gzip", "*", "br;q=0", "\u00ff"]);
+  if (next() < 0.2) headers["If-None-Match"] = pick(["*", '"x"', "W/", ""]);
+  if (next() < 0.2) headers.Accept = pick(["text/html", "*/*", "application/xml", ""]);
+  return headers;
+}
+
+describe.each(MOUNTS)("hostile query strings and headers on %s", (mount) => {
+  it("answers 2,000 hostile query strings and header sets with 2xx or a JSON 4xx, never 5xx", async () => {
+    const store = memoryStore();
+    const key = (
+      await createApiKey(store, { organizationId: "acme", projectId: "default", scopes: ["admin"] })
+    ).plaintext;
+    await createApiKey(store, {
+      organizationId: "rival",
+      projectId: "rival-project",
+      scopes: ["admin"],
+    });
+    const abkit = createAbkit({ store });
+    await abkit.flags.create({ key: "fuzz_flag", type: "string", defaultValue: "a" });
+    await abkit.segments.create({ key: "fuzz-segment", condition: {} });
+    await abkit.experiments.create({
+      key: "fuzz",
+      flagKey: "fuzz_flag",
+      variants: [
+        { key: "A", weight: 50, config: "a" },
+        { key: "B", weight: 50, config: "b" },
+      ],
+      metrics: [{ name: "m", kind: "count", primary: true }],
+    });
+    await abkit.experiments.start("fuzz");
+    await abkit.close();
+    const server = await startServer(mount, { store, logger: false });
+    const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
+    const next = seededRandom(mount === "express" ? 3 : 4);
+    const statuses = new Map<number, number>();
+    try {
+      for (let i = 0; i < 2000; i += 25) {
+        await Promise.all(
+          Array.from({ length: 25 }, (_, j) => {
+            const [method, path] = READ_ROUTES[(i + j) % READ_ROUTES.length]!;
+            return {
+              method,
+              path: `${path}${hostileQuery(next)}`,
+              headers: hostileHeaders(next, key),
+            };
+          }).map(async ({ method, path, headers }) => {
+            const body =
+              method === "POST"
+                ? JSON.stringify({ experimentKey: "fuzz", entityId: "u", context: {} })
+                : undefined;
+            if (body) headers["Content-Type"] ??= "application/json";
+            const response = await fetch(`${server.url}${path}`, {
+              method,
+              headers,
+              ...(body ? { body } : {}),
+            });
+            const text = await response.text();
+            statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+            if (response.status >= 500)
+              throw new Error(`${method} ${path} -> ${response.status}: ${text.slice(0, 300)}`);
+            if (response.status >= 400 && method !== "HEAD") {
+              expect(JSON.parse(text)).toMatchObject({
+                error: { code: expect.any(String), message: expect.any(String) },
+              });
+            }
+          }),
+        );
+      }
+      expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeBefore);
+      // Both kinds of answer were exercised.
+      expect(statuses.get(200) ?? 0).toBeGreaterThan(100);
+      expect(statuses.get(400) ?? 0).toBeGreaterThan(100);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});

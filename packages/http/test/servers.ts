@@ -3,7 +3,7 @@ import type { Store } from "@abkit/core";
 import express from "express";
 import Fastify from "fastify";
 import { abkitRouter } from "../src/express.js";
-import { abkitFastify } from "../src/fastify.js";
+import { abkitFastify, abkitFrameworkErrors } from "../src/fastify.js";
 import type { AbkitHttpOptions } from "../src/index.js";
 
 export const MOUNTS = ["express", "fastify"] as const;
@@ -25,7 +25,7 @@ export async function startServer(
       close: () => new Promise<void>((resolve) => server.close(() => resolve())),
     };
   }
-  const app = Fastify();
+  const app = Fastify({ frameworkErrors: abkitFrameworkErrors });
   await app.register(abkitFastify, options);
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   return { url: address, close: () => app.close() };

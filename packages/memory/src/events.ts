@@ -13,7 +13,7 @@ import {
   ownEntry,
 } from "@abkit/core";
 import { addCovariates, addProducts, readProducts } from "./products.js";
-import { copy, experimentState, type MemoryState, projectState } from "./state.js";
+import { experimentState, type MemoryState } from "./state.js";
 
 /** Assignments, event batches with dedup, and incrementally kept aggregates. */
 export function eventMethods(state: MemoryState): EventStore {
@@ -53,7 +53,6 @@ export function eventMethods(state: MemoryState): EventStore {
     async applyEvents(projectId, events) {
       // Check every event before the first write: a bad batch changes nothing.
       checkEventRecords(events);
-      const project = projectState(state, projectId);
       let accepted = 0;
       let deduped = 0;
       for (const event of events) {
@@ -63,15 +62,12 @@ export function eventMethods(state: MemoryState): EventStore {
             deduped += 1;
             continue;
           }
-          state.seenKeys.add(seenKey);
+          rememberKey(state, seenKey);
         }
         accepted += 1;
-        project.events.push(copy(event));
+        // The event itself is not kept: only what dedup, covariates and aggregates read.
         const day = exposureDay(event.timestamp);
-        if (day !== null) {
-          const key = dayTotalKey(projectId, event.entityId, event.metricName, day);
-          state.entityDayTotals.set(key, (state.entityDayTotals.get(key) ?? 0) + event.value);
-        }
+        if (day !== null) addDayTotal(state, day, projectId, event);
         for (const experimentId of event.experimentIds) {
           const variantKey = state.assignments.get(
             assignmentKey(projectId, experimentId, event.entityId),
@@ -93,9 +89,8 @@ export function eventMethods(state: MemoryState): EventStore {
         const totals: Record<string, number> = {};
         for (const metric of metrics) {
           let sum = 0;
-          for (const day of days) {
-            sum += state.entityDayTotals.get(dayTotalKey(projectId, entityId, metric, day)) ?? 0;
-          }
+          const key = dayTotalKey(projectId, entityId, metric);
+          for (const day of days) sum += state.entityDayTotals.get(day)?.get(key) ?? 0;
           ownEntry(totals, metric, () => sum);
         }
         return totals;
@@ -145,8 +140,45 @@ function increment(counts: Map<string, number>, key: string): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
-function dayTotalKey(projectId: string, entityId: string, metric: string, day: string): string {
-  return `${projectId}\u0000${entityId}\u0000${metric}\u0000${day}`;
+function dayTotalKey(projectId: string, entityId: string, metric: string): string {
+  return `${projectId}\u0000${entityId}\u0000${metric}`;
+}
+
+// Dedup remembers the newest keys: past the bound, the oldest is forgotten (a Set iterates
+// in insertion order).
+function rememberKey(state: MemoryState, seenKey: string): void {
+  state.seenKeys.add(seenKey);
+  if (state.seenKeys.size > state.maxIdempotencyKeys) {
+    const oldest = state.seenKeys.values().next().value;
+    if (oldest !== undefined) state.seenKeys.delete(oldest);
+  }
+}
+
+// A covariate looks back at most 366 days before an exposure: day totals older than that,
+// counted from the newest event's day, can never be read again.
+function addDayTotal(state: MemoryState, day: string, projectId: string, event: EventRecord) {
+  if (state.newestDay === null || day > state.newestDay) {
+    state.newestDay = day;
+    state.oldestDayKept = dayOffset(day, -DAY_TOTALS_KEPT);
+    for (const kept of state.entityDayTotals.keys()) {
+      if (kept < state.oldestDayKept) state.entityDayTotals.delete(kept);
+    }
+  }
+  if (day < state.oldestDayKept) return;
+  let totals = state.entityDayTotals.get(day);
+  if (!totals) {
+    totals = new Map();
+    state.entityDayTotals.set(day, totals);
+  }
+  const key = dayTotalKey(projectId, event.entityId, event.metricName);
+  totals.set(key, (totals.get(key) ?? 0) + event.value);
+}
+
+/** Days of per-entity totals kept: the longest covariate lookback (366) and the exposure day. */
+const DAY_TOTALS_KEPT = 367;
+
+function dayOffset(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 function assignmentKey(projectId: string, experimentId: string, entityId: string): string {

@@ -1,17 +1,28 @@
-import { AbkitError, type Store } from "@abkit/core";
+import { AbkitError, type Store, ValidationError } from "@abkit/core";
 import { accountMethods } from "./accounts.js";
 import { definitionMethods } from "./definitions.js";
 import { eventMethods } from "./events.js";
 import { logMethods } from "./logs.js";
 import { createState } from "./state.js";
 
-/** Options of `memoryStore` (none yet; the object keeps the signature stable). */
-export type MemoryStoreOptions = Record<string, never>;
+/** Options of `memoryStore`. */
+export interface MemoryStoreOptions {
+  /**
+   * Idempotency keys remembered for dedup (default 1 000 000, about 100 MB at 40-character
+   * keys): a repeat is deduped while its key is among the last this many keys seen;
+   * older keys are forgotten, so a repeat of one counts again. `Infinity` never forgets.
+   */
+  maxIdempotencyKeys?: number;
+}
 
 /**
  * A `Store` kept in this process's memory: complete and exact, the reference other stores
  * are compared with. State lives as long as the object and is shared by every engine
  * given the same store; nothing survives a restart, and other processes cannot see it.
+ *
+ * Events are not kept, only what dedup, covariates and results read: memory grows with
+ * definitions, assignments, per-entity totals and logs, not with events, and the dedup
+ * keys and per-day totals are bounded (`maxIdempotencyKeys`; 367 days of day totals).
  *
  * @example
  * import { createAbkit } from "@abkit/core";
@@ -19,8 +30,16 @@ export type MemoryStoreOptions = Record<string, never>;
  *
  * const abkit = createAbkit({ store: memoryStore() });
  */
-export function memoryStore(_options: MemoryStoreOptions = {}): Store {
-  const state = createState();
+export function memoryStore(options: MemoryStoreOptions = {}): Store {
+  const maxIdempotencyKeys = options.maxIdempotencyKeys ?? 1_000_000;
+  if (!(maxIdempotencyKeys >= 1)) {
+    throw ValidationError.field(
+      ["maxIdempotencyKeys"],
+      "must be at least 1",
+      "memory store options",
+    );
+  }
+  const state = createState(maxIdempotencyKeys);
   const methods: Omit<Store, "name" | "capabilities" | "close"> = {
     ...definitionMethods(state),
     ...eventMethods(state),

@@ -4,7 +4,6 @@ import type {
   CovariateProduct,
   DefinitionKind,
   DefinitionKinds,
-  EventRecord,
   LogRecord,
   LogSummaries,
   MetricAggregate,
@@ -14,17 +13,26 @@ import type {
 /** Everything a memory store holds. Keys join their parts with NUL, which ids never contain. */
 export interface MemoryState {
   closed: boolean;
+  /** Idempotency keys remembered for dedup, oldest first (see `MemoryLimits`). */
+  maxIdempotencyKeys: number;
   projects: Map<string, ProjectState>;
   /** `project NUL experiment NUL entity` -> variant key. */
   assignments: Map<string, string>;
   /** `project NUL experiment NUL entity` -> covariates kept with its assignment. */
   assignmentCovariates: Map<string, [string, number][]>;
-  /** `project NUL idempotencyKey` of every event seen. */
+  /** `project NUL idempotencyKey` of the last `maxIdempotencyKeys` events with a key, oldest first. */
   seenKeys: Set<string>;
   /** `project NUL experiment NUL metric NUL entity` -> the entity's running total. */
   entityTotals: Map<string, { events: number; sum: number }>;
-  /** `project NUL entity NUL metric NUL day` -> Σ values of accepted events that UTC day. */
-  entityDayTotals: Map<string, number>;
+  /**
+   * UTC day -> `project NUL entity NUL metric` -> Σ values of accepted events that day, for
+   * pre-period covariates: kept for the `DAY_TOTALS_KEPT` days up to `newestDay`.
+   */
+  entityDayTotals: Map<string, Map<string, number>>;
+  /** The latest UTC day of an accepted event. */
+  newestDay: string | null;
+  /** The first UTC day whose totals are kept (`newestDay` minus the days kept). */
+  oldestDayKept: string;
   /** `project NUL experiment` -> its exposures and aggregates. */
   experiments: Map<string, ExperimentState>;
   /** The id of every log appended, in any project or experiment: log ids are unique. */
@@ -38,7 +46,6 @@ export interface MemoryState {
 export interface ProjectState {
   version: number;
   definitions: { [K in DefinitionKind]: Map<string, DefinitionKinds[K]> };
-  events: EventRecord[];
   /** experiment id -> logs in append order (ids ascend). */
   logs: Map<string, LogRecord[]>;
   /** experiment id -> its log metric summaries. */
@@ -60,15 +67,18 @@ export interface ExperimentState {
   crossProducts: Map<string, Map<string, Map<string, number>>>;
 }
 
-export function createState(): MemoryState {
+export function createState(maxIdempotencyKeys: number): MemoryState {
   return {
     closed: false,
+    maxIdempotencyKeys,
     projects: new Map(),
     assignments: new Map(),
     assignmentCovariates: new Map(),
     seenKeys: new Set(),
     entityTotals: new Map(),
     entityDayTotals: new Map(),
+    newestDay: null,
+    oldestDayKept: "",
     experiments: new Map(),
     logIds: new Set(),
     accounts: new Map(),
@@ -84,7 +94,6 @@ export function projectState(state: MemoryState, projectId: string): ProjectStat
     project = {
       version: 0,
       definitions: { experiment: new Map(), flag: new Map(), segment: new Map() },
-      events: [],
       logs: new Map(),
       logSummaries: new Map(),
     };

@@ -1,9 +1,26 @@
 import type { AddressInfo } from "node:net";
 import { createApiKey, type Store } from "@abkit/core";
-import { DASHBOARD_NOT_BUILT, dashboardBuilt } from "@abkit/http";
-import { abkitFastify } from "@abkit/http/fastify";
+import {
+  applyServerLimits,
+  clientErrorResponder,
+  connectionsCheckingInterval,
+  DASHBOARD_NOT_BUILT,
+  DEFAULT_SERVER_LIMITS,
+  dashboardBuilt,
+  jsonLogger,
+  LOG_LEVELS,
+  type ServerLimits,
+} from "@abkit/http";
+import { abkitFastify, abkitFrameworkErrors } from "@abkit/http/fastify";
 import Fastify from "fastify";
-import { helpOption, parseCommand, parsePort, storeOption } from "../args.js";
+import {
+  helpOption,
+  parseChoice,
+  parseCommand,
+  parsePort,
+  storeOption,
+  UsageError,
+} from "../args.js";
 import { type CliContext, printUsage, storeUrl } from "../context.js";
 import { displayStoreUrl, openStore } from "../openStore.js";
 import { dashboardUrl, parseDashboardFlags } from "./dashboardOption.js";
@@ -26,12 +43,21 @@ export async function serveCommand(args: string[], ctx: CliContext): Promise<num
     host: { type: "string" },
     "dashboard-path": { type: "string" },
     "no-dashboard": { type: "boolean" },
+    "request-timeout": { type: "string" },
+    "headers-timeout": { type: "string" },
+    "keep-alive-timeout": { type: "string" },
+    "max-connections-per-client": { type: "string" },
+    "log-level": { type: "string" },
   });
   if (help) return printUsage(ctx, command);
   const port = parsePort(values.port ?? "3000", command);
   const dashboard = parseDashboardFlags(values, command);
   const host = values.host ?? "127.0.0.1";
   const url = storeUrl(ctx, values.store);
+  const limits = parseLimits(values, command);
+  const level = parseChoice(values["log-level"] ?? "info", LOG_LEVELS, "--log-level", command);
+  // JSON lines on standard error: every 5xx with its stack, refused connections, timeouts.
+  const logger = jsonLogger({ level, write: (line) => ctx.err(line.trimEnd()) });
 
   // Listen for signals before anything else: one that arrives during startup (or right after
   // the URL is printed) must stop the server cleanly, not kill it.
@@ -40,10 +66,23 @@ export async function serveCommand(args: string[], ctx: CliContext): Promise<num
     shutdown.dispose();
     throw error;
   });
-  const app = Fastify({ logger: false });
+  const app = Fastify({
+    logger: false,
+    frameworkErrors: abkitFrameworkErrors,
+    // A request whose headers and body do not arrive in time is answered 408 and closed
+    // (Fastify's default is no limit: a trickled body held its connection open forever).
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      connectionsCheckingInterval: connectionsCheckingInterval(limits),
+    },
+    clientErrorHandler: clientErrorResponder(logger),
+  });
+  applyServerLimits(app.server, limits, logger);
   try {
     await bootstrapAdminKey(store, ctx);
-    await app.register(abkitFastify, { store, dashboard });
+    await app.register(abkitFastify, { store, dashboard, logger });
     await app.listen({ port, host });
   } catch (error) {
     shutdown.dispose();
@@ -77,6 +116,39 @@ export async function serveCommand(args: string[], ctx: CliContext): Promise<num
 }
 
 // --- Internal helpers ---
+
+/** The time and connection limits the flags ask for, else `DEFAULT_SERVER_LIMITS`. */
+function parseLimits(
+  values: Partial<Record<string, string | boolean>>,
+  command: string,
+): ServerLimits {
+  const integer = (flag: string, fallback: number, min: number): number => {
+    const raw = values[flag];
+    if (typeof raw !== "string") return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min) {
+      throw new UsageError(
+        `--${flag} must be an integer of at least ${min} (got "${raw}")`,
+        command,
+      );
+    }
+    return value;
+  };
+  return {
+    requestTimeoutMs: integer("request-timeout", DEFAULT_SERVER_LIMITS.requestTimeoutMs, 100),
+    headersTimeoutMs: integer("headers-timeout", DEFAULT_SERVER_LIMITS.headersTimeoutMs, 100),
+    keepAliveTimeoutMs: integer(
+      "keep-alive-timeout",
+      DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs,
+      100,
+    ),
+    maxConnectionsPerClient: integer(
+      "max-connections-per-client",
+      DEFAULT_SERVER_LIMITS.maxConnectionsPerClient,
+      0,
+    ),
+  };
+}
 
 /** Creates an admin key when organization "default" has none at all (a fresh store). */
 async function bootstrapAdminKey(store: Store, ctx: CliContext): Promise<void> {

@@ -21,6 +21,8 @@ export const ErrorCodes = {
   malformed_request: "Malformed request",
   /** A request or batch larger than the configured limit. */
   payload_too_large: "Payload too large",
+  /** A request (headers and body) that did not arrive within the server's time limit. */
+  request_timeout: "Request timeout",
   /** A request body that is not `application/json`. */
   unsupported_media_type: "Unsupported media type",
   /** The store failed, timed out or could not be reached. */

@@ -2,15 +2,37 @@ import * as z from "zod";
 import type { RequestContext } from "../context.js";
 import type { HttpResponse } from "../exchange.js";
 import type { Router } from "../router.js";
+import { numeric, projectQuery, queryAs, text } from "./query.js";
 import { bodyAs, json } from "./shared.js";
 
-const statusSchema = z.enum(["draft", "running", "stopped"]).optional();
+const listQuery = projectQuery.extend({
+  status: text.pipe(z.enum(["draft", "running", "stopped"])).optional(),
+});
+
+const resultsQuery = projectQuery.extend({
+  alpha: numeric.pipe(z.number().gt(0).lt(1)).optional(),
+  correction: text.pipe(z.enum(["holm", "benjamini-hochberg"])).optional(),
+  correctAcross: text.pipe(z.enum(["variants", "metrics-and-variants"])).optional(),
+});
+
+const logsQuery = projectQuery.extend({
+  limit: numeric.pipe(z.number().int().min(1).max(500)).optional(),
+  cursor: text.pipe(z.string().min(1)).optional(),
+});
 
 /** Management of experiments and segments, in seed 000's style (camelCase, no envelope). */
 export function experimentRoutes(router: Router<RequestContext>): void {
   // Reads: an admin key, then the project the query names (or the key's).
-  const engineOf = async (ctx: RequestContext) =>
-    (await ctx.authorize("admin")).project(ctx.query.get("projectId") ?? undefined);
+  // The key is checked before the query, so unauthenticated callers learn nothing about it.
+  const engineWith = async <Q extends { projectId?: string | undefined }>(
+    ctx: RequestContext,
+    schema: z.ZodType<Q>,
+  ) => {
+    const auth = await ctx.authorize("admin");
+    const query = queryAs(ctx, schema);
+    return { abkit: await auth.project(query.projectId), query };
+  };
+  const engineOf = async (ctx: RequestContext) => (await engineWith(ctx, projectQuery)).abkit;
   // Writes: admin key first, then the body, then the project it (or the query) names.
   const withBody = async (ctx: RequestContext) => {
     const auth = await ctx.authorize("admin");
@@ -19,13 +41,13 @@ export function experimentRoutes(router: Router<RequestContext>): void {
       z.record(z.string(), z.unknown()),
       "request body",
     );
-    const abkit = await auth.project(projectId ?? ctx.query.get("projectId") ?? undefined);
+    const abkit = await auth.project(projectId ?? queryAs(ctx, projectQuery).projectId);
     return { abkit, fields };
   };
 
   router.add("GET", "/api/v1/experiments", async (ctx) => {
-    const abkit = await engineOf(ctx);
-    const status = statusSchema.parse(ctx.query.get("status") ?? undefined);
+    const { abkit, query } = await engineWith(ctx, listQuery);
+    const { status } = query;
     return json({ experiments: await abkit.experiments.list(status ? { status } : {}) });
   });
 
@@ -58,30 +80,27 @@ export function experimentRoutes(router: Router<RequestContext>): void {
   });
 
   router.add("GET", "/api/v1/experiments/:key/results", async (ctx, { key = "" }) => {
-    const abkit = await engineOf(ctx);
-    const alpha = ctx.query.get("alpha");
-    const method = ctx.query.get("correction");
-    const across = ctx.query.get("correctAcross");
+    const { abkit, query } = await engineWith(ctx, resultsQuery);
+    const { alpha, correction: method, correctAcross: across } = query;
     const correction = {
-      ...(method === null ? {} : { method }),
-      ...(across === null ? {} : { across }),
+      ...(method === undefined ? {} : { method }),
+      ...(across === undefined ? {} : { across }),
     };
     return json(
       await abkit.results(key, {
-        ...(alpha === null ? {} : { alpha: Number(alpha) }),
-        ...(method === null && across === null ? {} : { correction: correction as never }),
+        ...(alpha === undefined ? {} : { alpha }),
+        ...(method === undefined && across === undefined ? {} : { correction }),
       }),
     );
   });
 
   router.add("GET", "/api/v1/experiments/:key/logs", async (ctx, { key = "" }) => {
-    const abkit = await engineOf(ctx);
-    const limit = ctx.query.get("limit");
-    const cursor = ctx.query.get("cursor");
+    const { abkit, query } = await engineWith(ctx, logsQuery);
+    const { limit, cursor } = query;
     return json(
       await abkit.logs(key, {
-        ...(limit === null ? {} : { limit: Number(limit) }),
-        ...(cursor === null ? {} : { cursor }),
+        ...(limit === undefined ? {} : { limit }),
+        ...(cursor === undefined ? {} : { cursor }),
       }),
     );
   });

@@ -1,4 +1,4 @@
-import { flagRuleSchema, flagTypeSchema, isAbkitError, keySchema } from "@abkit/core";
+import { flagRuleSchema, flagTypeSchema, isAbkitError, jsonSchema, keySchema } from "@abkit/core";
 import * as z from "zod";
 import type { RequestContext } from "../context.js";
 import type { Router } from "../router.js";
@@ -9,14 +9,15 @@ import {
   flagExperimentJson,
   flagJson,
 } from "./flagShapes.js";
-import { bodyAs, json } from "./shared.js";
+import { queryAs, snakeProjectQuery } from "./query.js";
+import { bodyAs, json, jsonObjectSchema } from "./shared.js";
 
 const createFlagSchema = z.object({
   project_id: z.string().optional(),
   key: keySchema,
   name: z.string().max(200).optional(),
   flag_type: flagTypeSchema,
-  default_value: z.json(),
+  default_value: jsonSchema,
   default_variant: keySchema.optional(),
   description: z.string().max(2000).optional(),
   enabled: z.boolean().optional(),
@@ -26,7 +27,7 @@ const createFlagSchema = z.object({
 const updateFlagSchema = z.object({
   project_id: z.string().optional(),
   name: z.string().max(200).optional(),
-  default_value: z.json().optional(),
+  default_value: jsonSchema.optional(),
   default_variant: keySchema.optional(),
   description: z.string().max(2000).optional(),
   enabled: z.boolean().optional(),
@@ -38,13 +39,13 @@ const createExperimentSchema = z.object({
   key: keySchema.optional(),
   name: z.string().min(1).max(200),
   environment: z.string().min(1).max(64).optional(),
-  variants: z.array(z.object({ key: keySchema, value: z.json(), percentage: z.number() })).min(2),
+  variants: z.array(z.object({ key: keySchema, value: jsonSchema, percentage: z.number() })).min(2),
 });
 
 const evaluateSchema = z.object({
   project_id: z.string().optional(),
   environment: z.string().min(1).max(64).optional(),
-  context: z.record(z.string(), z.json()).default({}),
+  context: jsonObjectSchema.default({}),
 });
 
 const trackSchema = z.object({
@@ -54,7 +55,7 @@ const trackSchema = z.object({
   user_id: z.string().min(1).max(256),
 });
 
-const projectQuery = (ctx: RequestContext) => ctx.query.get("project_id") ?? undefined;
+const projectQuery = (ctx: RequestContext) => queryAs(ctx, snakeProjectQuery).project_id;
 
 /** Seed 002: flags with experiments, snake_case bodies in `data` envelopes. */
 export function flagRoutes(router: Router<RequestContext>): void {

@@ -1,12 +1,12 @@
 import * as z from "zod";
 import type { RequestContext } from "../context.js";
 import type { Router } from "../router.js";
-import { bodyAs, json } from "./shared.js";
+import { bodyAs, json, jsonObjectSchema } from "./shared.js";
 
 const evaluateSchema = z.object({
   experimentKey: z.string().min(1).max(128),
   entityId: z.string().min(1).max(256),
-  properties: z.record(z.string(), z.json()).optional(),
+  properties: jsonObjectSchema.optional(),
   environment: z.string().min(1).max(64).optional(),
   project_id: z.string().optional(),
   /** Tell the variant without recording an assignment or an exposure. */

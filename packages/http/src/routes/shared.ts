@@ -1,4 +1,4 @@
-import { parseInput } from "@abkit/core";
+import { type JsonValue, jsonSchema, parseInput } from "@abkit/core";
 import type * as z from "zod";
 import type { RequestContext } from "../context.js";
 import type { HttpResponse } from "../exchange.js";
@@ -21,3 +21,12 @@ export function json(body: unknown, status = 200): HttpResponse {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/**
+ * A JSON object (properties, a context): every key kept as plain data, `__proto__` too,
+ * which `z.record` would drop.
+ */
+export const jsonObjectSchema = jsonSchema.refine(
+  isPlainObject,
+  "must be a JSON object",
+) as unknown as z.ZodType<Record<string, JsonValue>>;
