@@ -21,7 +21,9 @@ export const DEFAULT_SERVER_LIMITS: Readonly<ServerLimits> = Object.freeze({
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
-  maxConnectionsPerClient: 256,
+  // Room for a burst of parallel requests from one service; still far below the
+  // descriptor limit one address could otherwise exhaust.
+  maxConnectionsPerClient: 1024,
 });
 
 /**
