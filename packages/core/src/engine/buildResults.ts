@@ -346,6 +346,7 @@ function withoutFixedSampleClaims(metrics: MetricResult[]): void {
       comparison.relative = comparison.relative && {
         estimate: comparison.relative.estimate,
         ci: null,
+        pValue: null,
       };
       comparison.pValue = null;
       comparison.pValueAdjusted = null;

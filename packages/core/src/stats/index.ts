@@ -7,6 +7,7 @@ export { newcombeInterval, wilsonInterval } from "./newcombe.js";
 export { normalCdf, normalQuantile } from "./normal.js";
 export { proportionTest } from "./proportionTest.js";
 export { seededRandom, standardNormal } from "./random.js";
+export { relativeRate } from "./rateRatio.js";
 export { ratioTest } from "./ratioTest.js";
 export type { RelativeInput, RelativeReference } from "./relativeEffect.js";
 export { relativeEffect } from "./relativeEffect.js";

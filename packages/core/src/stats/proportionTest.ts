@@ -1,12 +1,13 @@
 /**
  * The two-proportion z-test for conversion rates with the pooled (score) standard error,
- * Newcombe's hybrid score interval for the difference, and a delta-method interval for the
- * relative lift.
+ * Newcombe's hybrid score interval for the difference, and the skewness-corrected score
+ * interval for the relative lift.
  */
 import { ValidationError } from "../errors/ValidationError.js";
 import { newcombeInterval } from "./newcombe.js";
 import { normalCdf, normalQuantile } from "./normal.js";
-import type { ProportionSide, RelativeEffect, TestOptions, TestResult } from "./types.js";
+import { relativeRate } from "./rateRatio.js";
+import type { ProportionSide, TestOptions, TestResult } from "./types.js";
 import { checkAlpha, checkCount, checkObject } from "./validate.js";
 
 /**
@@ -18,8 +19,9 @@ import { checkAlpha, checkCount, checkObject } from "./validate.js";
  *   no variance, and 95/5 splits at 1% conversion 9-59% false positives);
  * - absolute: `p_t - p_c`, with Newcombe's hybrid score interval (`newcombeInterval`),
  *   which holds its level for small and rare arms and exists whenever both arms have users;
- * - relative: `(p_t - p_c) / p_c`, interval `r ∓ z_{1-alpha/2} · se_r` with the delta method
- *   `se_r = sqrt(v_t / p_c² + v_c p_t² / p_c⁴)`, `v = p (1 - p) / n`; null when `p_c = 0`;
+ * - relative: `(p_t - p_c) / p_c` with the skewness-corrected score interval of the ratio
+ *   `p_t / p_c` and that score's p-value (`relativeRate`), which keep about `alpha / 2` in
+ *   each tail with small and rare arms and zero cells; null when `p_c = 0`;
  * - `df` is always null.
  *
  * An arm with no users gives null `pValue`, `se` and intervals; `se = 0` (0/100 vs 0/100, or
@@ -34,7 +36,8 @@ import { checkAlpha, checkCount, checkObject } from "./validate.js";
  * @example
  * proportionTest({ n: 1000, conversions: 100 }, { n: 1000, conversions: 130 });
  * // { absolute: { estimate: 0.03, ci: [0.00200, 0.05807] },
- * //   relative: { estimate: 0.3, ci: [-0.0192, 0.6192] }, pValue: 0.0355, df: null, se: 0.01427 }
+ * //   relative: { estimate: 0.3, ci: [0.0179, 0.6647], pValue: 0.0355 },
+ * //   pValue: 0.0355, df: null, se: 0.01427 }
  */
 export function proportionTest(
   control: ProportionSide,
@@ -52,29 +55,16 @@ export function proportionTest(
     se: null,
   };
   if (control.n === 0 || treatment.n === 0) return result;
-  const rateC = control.conversions / control.n;
-  const rateT = treatment.conversions / treatment.n;
-  const diff = rateT - rateC;
+  const diff = treatment.conversions / treatment.n - control.conversions / control.n;
   result.absolute.estimate = diff;
-  const relative: RelativeEffect | null = rateC > 0 ? { estimate: diff / rateC, ci: null } : null;
-  result.relative = relative;
   const critical = normalQuantile(1 - alpha / 2);
   result.absolute.ci = newcombeInterval(control, treatment, critical);
+  result.relative = relativeRate(control, treatment, critical);
   const pooled = (control.conversions + treatment.conversions) / (control.n + treatment.n);
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / control.n + 1 / treatment.n));
   if (se > 0) {
     result.se = se;
     result.pValue = Math.min(1, 2 * normalCdf(-Math.abs(diff / se)));
-  }
-  const varC = (rateC * (1 - rateC)) / control.n;
-  const varT = (rateT * (1 - rateT)) / treatment.n;
-  if (relative) {
-    const ratio = rateT / rateC;
-    const seRelative = Math.sqrt(varT + varC * ratio * ratio) / rateC;
-    if (seRelative > 0) {
-      const half = critical * seRelative;
-      relative.ci = [relative.estimate - half, relative.estimate + half];
-    }
   }
   return result;
 }

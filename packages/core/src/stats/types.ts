@@ -45,10 +45,10 @@ export interface RelativeEffect {
   ci: Interval | null;
   /**
    * The two-sided p-value of "no relative change", from the same test as `ci`: the interval
-   * excludes 0 exactly when `pValue < alpha`. Null when `ci` cannot be computed; absent
-   * from tests that do not report one.
+   * excludes 0 exactly when `pValue < alpha`. Null when the data cannot support the test
+   * (no variance, too few users).
    */
-  pValue?: number | null;
+  pValue: number | null;
 }
 
 /**

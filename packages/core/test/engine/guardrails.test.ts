@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import { buildResults } from "../../src/engine/buildResults.js";
 import { guardrailVerdict } from "../../src/engine/guardrails.js";
 import { type Experiment, experimentInputSchema, guardrailSchema } from "../../src/schema/index.js";
+import { proportionTest } from "../../src/stats/index.js";
 import { emptyAggregates } from "../../src/storeHelpers.js";
+import { SCENARIOS, seededRandom, splitExperiment } from "../stats/binomialSimulation.js";
 
 type Guardrail = NonNullable<Experiment["metrics"][number]["guardrail"]>;
 
-function experiment(guardrail: Guardrail, kind: "sum" | "mean" = "sum"): Experiment {
+function experiment(guardrail: Guardrail, kind: "sum" | "mean" | "binomial" = "sum"): Experiment {
   return {
     id: "exp_1",
     projectId: "default",
@@ -55,6 +57,28 @@ function results(guardrail: Guardrail, control: [number, number], treatment: [nu
     metrics: { guarded: { A: side(control), B: side(treatment) } },
   };
   const built = buildResults(experiment(guardrail), aggregates, {}, 0.05);
+  const comparison = built.metrics[1]?.variants[1]?.comparison;
+  return { built, comparison, verdict: comparison?.guardrail };
+}
+
+// A binomial guardrail: `[users, converted]` per arm.
+function binomialResults(
+  guardrail: Guardrail,
+  control: [number, number],
+  treatment: [number, number],
+) {
+  const side = ([, converted]: [number, number]) => ({
+    events: converted,
+    sum: converted,
+    sumSquares: converted,
+    entities: converted,
+  });
+  const aggregates = {
+    ...emptyAggregates(),
+    exposures: { A: control[0], B: treatment[0] },
+    metrics: { guarded: { A: side(control), B: side(treatment) } },
+  };
+  const built = buildResults(experiment(guardrail, "binomial"), aggregates, {}, 0.05);
   const comparison = built.metrics[1]?.variants[1]?.comparison;
   return { built, comparison, verdict: comparison?.guardrail };
 }
@@ -118,6 +142,71 @@ describe("guardrails", () => {
     expect(
       guardrailVerdict(guardrail, { absolute: { estimate: null, ci: null }, relative: null }, 0),
     ).toMatchObject({ status: "inconclusive", readOn: null });
+  });
+
+  describe("on a binomial metric", () => {
+    it("fire on the absolute read when the control never converts (0/1000 -> 30/1000)", () => {
+      const { built, comparison, verdict } = binomialResults(
+        relative("increase", 0.1),
+        [1000, 0],
+        [1000, 30],
+      );
+      expect(comparison?.relative).toBeNull();
+      expect(verdict).toMatchObject({ status: "harm", readOn: "absolute" });
+      expect(built.guardrailViolations).toHaveLength(1);
+      // 0/1000 -> 1/1000 is within what chance gives: no alarm.
+      expect(
+        binomialResults(relative("increase", 0.1), [1000, 0], [1000, 1]).verdict,
+      ).toMatchObject({ status: "inconclusive", readOn: "absolute" });
+    });
+
+    it("read a treatment that stops converting as -100% (200/1000 -> 0/1000)", () => {
+      const { comparison, verdict } = binomialResults(
+        relative("decrease", 0.05),
+        [1000, 200],
+        [1000, 0],
+      );
+      expect(comparison?.relative?.estimate).toBe(-1);
+      expect(comparison?.relative?.ci?.[0]).toBe(-1);
+      expect(verdict).toMatchObject({ status: "harm", readOn: "relative" });
+    });
+
+    it("stay quiet on a small arm whose few users all converted (1/1 vs 30/100)", () => {
+      // The delta method read [-79%, -61%] from the single control user: "harm".
+      const { comparison, verdict } = binomialResults(
+        relative("decrease", 0.05),
+        [1, 1],
+        [100, 30],
+      );
+      expect(comparison?.relative?.ci?.[1]).toBeGreaterThan(0);
+      expect(verdict?.status).toBe("inconclusive");
+    });
+
+    // A/A: a "must not decrease" or "must not increase" reading of the 95% relative interval
+    // (tolerance 0) should fire about 2.5% of the time each. The delta method's interval fired
+    // on "decrease" in 5-10% of runs with small or rare arms.
+    it.each(SCENARIOS)(
+      "fire at about their nominal rate in A/A runs: share $share, base rate $rate",
+      ({ share, rate }) => {
+        const next = seededRandom(Math.round(share * 5000 + rate * 700_000));
+        const runs = 2000;
+        for (const users of [1000, 5000]) {
+          const harm = { increase: 0, decrease: 0 };
+          for (let run = 0; run < runs; run++) {
+            const { control, treatment } = splitExperiment(users, share, rate, rate, next);
+            const test = proportionTest(control, treatment);
+            const value = control.conversions / control.n;
+            for (const direction of ["increase", "decrease"] as const) {
+              const verdict = guardrailVerdict(relative(direction), test, value);
+              if (verdict.status === "harm") harm[direction]++;
+            }
+          }
+          // 2,000 runs: the standard error of a 2.5% rate is 0.0035.
+          expect(harm.increase / runs, `${users} users`).toBeLessThanOrEqual(0.04);
+          expect(harm.decrease / runs, `${users} users`).toBeLessThanOrEqual(0.04);
+        }
+      },
+    );
   });
 
   it("take a relative tolerance by default, and an absolute one of any size", () => {
