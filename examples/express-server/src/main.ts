@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { applyServerLimits, DEFAULT_SERVER_LIMITS, jsonLogger } from "@abkit/http";
 import { createApp } from "./app.js";
 import { listenFailure, portFromEnv } from "./listen.js";
 
@@ -25,6 +26,9 @@ try {
   console.error(listenFailure(error, port));
   process.exit(1);
 }
+
+// Untrusted clients: request, header and keep-alive timeouts, connections per address.
+applyServerLimits(server, DEFAULT_SERVER_LIMITS, jsonLogger({ level: "warn" }));
 
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 console.log(`Listening on ${base}`);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Abkit, createAbkit, type Store } from "@abkit/core";
-import { abkitFastify } from "@abkit/http/fastify";
+import { DEFAULT_SERVER_LIMITS } from "@abkit/http";
+import { abkitFastify, abkitFrameworkErrors } from "@abkit/http/fastify";
 import { sqliteStore } from "@abkit/sqlite";
 import Fastify, { type FastifyInstance } from "fastify";
 import {
@@ -39,7 +40,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Example
   const dbPath = options.dbPath ?? process.env.ABKIT_DB ?? "./abkit-fastify.db";
   const store = sqliteStore({ path: dbPath });
   const abkit = createAbkit({ store });
-  const app = Fastify({ logger: false });
+  const app = Fastify({
+    logger: false,
+    // A malformed URL gets the API's `{ error: { code, message } }`, not Fastify's shape.
+    frameworkErrors: abkitFrameworkErrors,
+    // Untrusted clients: a request must arrive in time (Fastify's default: no limit).
+    requestTimeout: DEFAULT_SERVER_LIMITS.requestTimeoutMs,
+    keepAliveTimeout: DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs,
+  });
   // Closing the app closes the API plugin (its onClose hook), then the engine and the store.
   app.addHook("onClose", async () => {
     await abkit.close();

@@ -97,6 +97,16 @@ describe("fastify-server example", () => {
     expect(thumbs?.variants.reduce((sum, variant) => sum + variant.events, 0)).toBe(1);
   });
 
+  it("answers a malformed URL in the API's error shape", async () => {
+    const response = await fetch(`${base}/abkit/api/v1/experiments/%E0%A4%A`, {
+      headers: { "x-api-key": example.adminKey ?? "" },
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("malformed_request");
+    expect(typeof body.error.message).toBe("string");
+  });
+
   it("reuses the experiment and keys when started again on the same file", async () => {
     const second = await createApp({ dbPath: join(dir, "abkit.db") });
     try {
