@@ -1,31 +1,16 @@
-import {
-  type AssignmentRecord,
-  checkAssignmentRecords,
-  exposureDay,
-  StoreUnavailableError,
-} from "@abkit/core";
-import { type ClientSession, ObjectId } from "mongodb";
+import { type AssignmentRecord, checkAssignmentRecords, exposureDay } from "@abkit/core";
+import type { AnyBulkWriteOperation, ClientSession } from "mongodb";
 import type { Collections } from "./collections.js";
 import type { OpenStore } from "./connection.js";
-import type { AssignmentBatchDoc, AssignmentDoc } from "./counterDocs.js";
-import {
-  type CounterUpdate,
-  incrementOnce,
-  insertIgnoringDuplicates,
-  keyString,
-  releaseToken,
-} from "./guarded.js";
-import type { AssignmentInfo } from "./productPlan.js";
-import { beforeLease } from "./server.js";
+import type { AssignmentDoc, CovariateDoc, ExposureDoc } from "./counterDocs.js";
+import type { AssignmentInfo, PlannedCounter } from "./productPlan.js";
+import { inTransaction } from "./transactions.js";
 
 /**
  * Assignments: the unique index on (project, experiment, entity) picks the first writer,
  * also across processes. Exposure counters (a variant's total and its count per UTC day, in
- * one document) are kept with `$inc`, made exactly-once by the guarded writes of
- * guarded.ts: a batch is journaled first (`assignment_batches`), each assignment it inserts
- * carries the batch's id, and the counters move once per batch token.
- * A batch cut short by a crash is finished by recovery, so counters never drift from the
- * assignments; reading them stays O(variants).
+ * one document) and covariate sums move with `$inc` in the transaction that inserts the
+ * assignments, so they never drift from them; reading them stays O(variants).
  */
 
 /**
@@ -41,126 +26,18 @@ export async function recordAssignments(
   // Check every record before the first write: a bad call writes nothing.
   checkAssignmentRecords(records);
   if (records.length === 0) return [];
-  await open.recover();
   // The first record of each (project, experiment, entity) is the batch's candidate.
-  const candidates = new Map<string, AssignmentRecord>();
+  const candidates = new Map<string, AssignmentDoc>();
   for (const record of records) {
     const key = assignmentKey(record.projectId, record.experimentId, record.entityId);
-    if (!candidates.has(key)) candidates.set(key, record);
+    if (!candidates.has(key)) candidates.set(key, toAssignmentDoc(record));
   }
-  const batch: AssignmentBatchDoc = {
-    _id: new ObjectId(),
-    state: "pending",
-    lease: await open.clock.leaseUntil(),
-    records: [...candidates.values()].map(
-      ({ projectId, experimentId, entityId, variantKey, assignedAt, covariates }) => {
-        const entries = Object.entries(covariates ?? {}).map(([name, value]) => ({ name, value }));
-        return {
-          projectId,
-          experimentId,
-          entityId,
-          variantKey,
-          assignedAt,
-          ...(entries.length > 0 ? { covariates: entries } : {}),
-        };
-      },
-    ),
-  };
-  await open.collections.assignmentBatches.insertOne(batch);
-  const stored = await applyAssignmentBatch(open, batch);
-  return records.map((record) => {
-    const variant = stored.get(
-      assignmentKey(record.projectId, record.experimentId, record.entityId),
-    );
-    if (variant === undefined) throw missing();
-    return variant;
-  });
-}
-
-/**
- * Applies a journaled assignment batch (a new one, or one recovery took over): inserts its
- * assignments, counts an exposure for each it inserted, then deletes the batch. Returns
- * the variant stored for each (project, experiment, entity) of the batch.
- */
-export async function applyAssignmentBatch(
-  open: OpenStore,
-  batch: AssignmentBatchDoc,
-): Promise<Map<string, string>> {
-  const { assignments, assignmentBatches, exposures, covariates } = open.collections;
-  const token = batch._id.toHexString();
-  // Replays insert nothing new: whoever ran first inserted every record it could.
-  await insertIgnoringDuplicates(
-    assignments,
-    batch.records.map((record): AssignmentDoc => ({ ...record, batchId: token })),
+  const stored = await inTransaction(open, (session) =>
+    insertInSession(open.collections, session, [...candidates.values()]),
   );
-  const stored = await readAssignments(assignments, batch.records);
-  const counts = new Map<string, { key: Record<string, string>; inc: Record<string, number> }>();
-  const covariateUpdates = new Map<string, CounterUpdate>();
-  for (const record of batch.records) {
-    const doc = stored.get(assignmentKey(record.projectId, record.experimentId, record.entityId));
-    if (!doc) throw missing();
-    if (doc.batchId !== token) continue;
-    const key = {
-      projectId: doc.projectId,
-      experimentId: doc.experimentId,
-      variantKey: doc.variantKey,
-    };
-    const id = keyString(key, ["projectId", "experimentId", "variantKey"]);
-    const entry = counts.get(id) ?? { key, inc: {} };
-    add(entry.inc, "count");
-    // The day goes in the same guarded update as the total, so a replay moves neither.
-    const day = exposureDay(doc.assignedAt);
-    if (day !== null) add(entry.inc, `days.${day}`);
-    counts.set(id, entry);
-    // The stored document's covariates: the winner's, the same on every replay.
-    for (const { name, value } of doc.covariates ?? []) {
-      const covariateKey = { ...key, covariate: name };
-      const covariateId = `${id}\u0000${name}`;
-      const update = covariateUpdates.get(covariateId) ?? {
-        key: covariateKey,
-        inc: { entities: 0, sum: 0, sumSquares: 0 },
-      };
-      update.inc.entities! += 1;
-      update.inc.sum! += value;
-      update.inc.sumSquares! += value * value;
-      covariateUpdates.set(covariateId, update);
-    }
-  }
-  const updates = [...counts.values()];
-  const covariateCounts = [...covariateUpdates.values()];
-  const applied =
-    (await incrementOnce(exposures, updates, token, batch.lease, { count: 0 })) &&
-    (await incrementOnce(covariates, covariateCounts, token, batch.lease, ZERO_COVARIATE));
-  // Committing is deleting the journal entry, while the lease still holds.
-  const committed =
-    applied &&
-    (
-      await assignmentBatches.deleteOne({
-        _id: batch._id,
-        lease: batch.lease,
-        ...beforeLease(batch.lease),
-      })
-    ).deletedCount === 1;
-  if (!committed) {
-    // Lost to recovery; fine once recovery has committed it (the entry is gone).
-    if ((await assignmentBatches.countDocuments({ _id: batch._id }, { limit: 1 })) > 0) {
-      throw leaseLost();
-    }
-    return variantsOf(stored);
-  }
-  await Promise.all([
-    releaseToken(
-      exposures,
-      updates.map((update) => update.key),
-      token,
-    ),
-    releaseToken(
-      covariates,
-      covariateCounts.map((update) => update.key),
-      token,
-    ),
-  ]);
-  return variantsOf(stored);
+  return records.map(
+    (record) => stored.get(assignmentKey(record.projectId, record.experimentId, record.entityId))!,
+  );
 }
 
 /** The variant stored for (project, experiment, entity), or null. */
@@ -178,27 +55,15 @@ export async function getAssignment(
 }
 
 /**
- * The variants of `entityIds` in `experimentIds` of a project, as a lookup function (one
- * query; what the event paths attribute events with).
+ * The variants of `entityIds` in `experimentIds` of a project, with the covariates kept with
+ * each assignment, as a lookup function (one query, in the event batch's transaction).
  */
-export async function variantLookup(
-  collections: Collections,
-  projectId: string,
-  experimentIds: readonly string[],
-  entityIds: readonly string[],
-  session?: ClientSession,
-): Promise<(experimentId: string, entityId: string) => string | undefined> {
-  const infoOf = await assignmentLookup(collections, projectId, experimentIds, entityIds, session);
-  return (experimentId, entityId) => infoOf(experimentId, entityId)?.variantKey;
-}
-
-/** Like `variantLookup`, with the covariates kept with each assignment. */
 export async function assignmentLookup(
   collections: Collections,
   projectId: string,
   experimentIds: readonly string[],
   entityIds: readonly string[],
-  session?: ClientSession,
+  session: ClientSession,
 ): Promise<(experimentId: string, entityId: string) => AssignmentInfo | undefined> {
   const variants = new Map<string, AssignmentInfo>();
   if (experimentIds.length > 0 && entityIds.length > 0) {
@@ -210,8 +75,8 @@ export async function assignmentLookup(
           entityId: { $in: [...new Set(entityIds)] },
         },
         {
+          session,
           projection: { experimentId: 1, entityId: 1, variantKey: 1, covariates: 1 },
-          ...(session ? { session } : {}),
         },
       )
       .toArray();
@@ -227,22 +92,97 @@ export async function assignmentLookup(
 
 // --- Internal helpers ---
 
-const ZERO_COVARIATE = { entities: 0, sum: 0, sumSquares: 0 };
+// Inserts the candidates no assignment exists for yet (read in the transaction's snapshot;
+// one committed since makes the insert a duplicate key, and the transaction runs again) and
+// counts their exposures and covariates. Returns the stored variant of every candidate.
+async function insertInSession(
+  collections: Collections,
+  session: ClientSession,
+  candidates: AssignmentDoc[],
+): Promise<Map<string, string>> {
+  const { assignments, exposures, covariates } = collections;
+  const stored = await readVariants(assignments, candidates, session);
+  const fresh = candidates.filter(
+    (doc) => !stored.has(assignmentKey(doc.projectId, doc.experimentId, doc.entityId)),
+  );
+  if (fresh.length === 0) return stored;
+  // Copies: the driver sets `_id` on what it inserts, and this may run again.
+  await assignments.insertMany(
+    fresh.map((doc) => ({ ...doc })),
+    { session },
+  );
+  const exposureIncs = new Map<string, PlannedCounter>();
+  const covariateIncs = new Map<string, PlannedCounter>();
+  for (const doc of fresh) {
+    stored.set(assignmentKey(doc.projectId, doc.experimentId, doc.entityId), doc.variantKey);
+    const key = {
+      projectId: doc.projectId,
+      experimentId: doc.experimentId,
+      variantKey: doc.variantKey,
+    };
+    const id = `${key.projectId}\u0000${key.experimentId}\u0000${key.variantKey}`;
+    const exposure = exposureIncs.get(id) ?? { key, inc: {} };
+    add(exposure.inc, "count", 1);
+    const day = exposureDay(doc.assignedAt);
+    if (day !== null) add(exposure.inc, `days.${day}`, 1);
+    exposureIncs.set(id, exposure);
+    for (const { name, value } of doc.covariates ?? []) {
+      const covariateId = `${id}\u0000${name}`;
+      const counter = covariateIncs.get(covariateId) ?? {
+        key: { ...key, covariate: name },
+        inc: {},
+      };
+      add(counter.inc, "entities", 1);
+      add(counter.inc, "sum", value);
+      add(counter.inc, "sumSquares", value * value);
+      covariateIncs.set(covariateId, counter);
+    }
+  }
+  await exposures.bulkWrite(
+    [...exposureIncs.values()].map(({ key, inc }) => ({
+      updateOne: { filter: key, update: { $inc: inc }, upsert: true },
+    })) as AnyBulkWriteOperation<ExposureDoc>[],
+    { session },
+  );
+  if (covariateIncs.size > 0) {
+    await covariates.bulkWrite(
+      [...covariateIncs.values()].map(({ key, inc }) => ({
+        updateOne: { filter: key, update: { $inc: inc }, upsert: true },
+      })) as AnyBulkWriteOperation<CovariateDoc>[],
+      { session },
+    );
+  }
+  return stored;
+}
+
+function toAssignmentDoc(record: AssignmentRecord): AssignmentDoc {
+  const { projectId, experimentId, entityId, variantKey, assignedAt, covariates } = record;
+  const entries = Object.entries(covariates ?? {}).map(([name, value]) => ({ name, value }));
+  return {
+    projectId,
+    experimentId,
+    entityId,
+    variantKey,
+    assignedAt,
+    ...(entries.length > 0 ? { covariates: entries } : {}),
+  };
+}
 
 function assignmentKey(projectId: string, experimentId: string, entityId: string): string {
   return `${projectId}\u0000${experimentId}\u0000${entityId}`;
 }
 
-// The stored assignment of every record, by assignmentKey (one query per experiment).
-async function readAssignments(
+// The stored variant of every candidate that has one, by assignmentKey (one query).
+async function readVariants(
   assignments: Collections["assignments"],
-  records: AssignmentBatchDoc["records"],
-): Promise<Map<string, AssignmentDoc>> {
+  candidates: AssignmentDoc[],
+  session: ClientSession,
+): Promise<Map<string, string>> {
   const groups = new Map<
     string,
     { projectId: string; experimentId: string; entityIds: string[] }
   >();
-  for (const { projectId, experimentId, entityId } of records) {
+  for (const { projectId, experimentId, entityId } of candidates) {
     const id = `${projectId}\u0000${experimentId}`;
     const group = groups.get(id) ?? { projectId, experimentId, entityIds: [] };
     group.entityIds.push(entityId);
@@ -257,30 +197,21 @@ async function readAssignments(
           entityId: { $in: entityIds },
         })),
       },
-      { projection: { _id: 0 } },
+      {
+        session,
+        projection: { _id: 0, projectId: 1, experimentId: 1, entityId: 1, variantKey: 1 },
+      },
     )
     .toArray();
   return new Map(
-    docs.map((doc) => [assignmentKey(doc.projectId, doc.experimentId, doc.entityId), doc]),
+    docs.map((doc) => [
+      assignmentKey(doc.projectId, doc.experimentId, doc.entityId),
+      doc.variantKey,
+    ]),
   );
 }
 
 // Field names here are fixed or generated (`days.YYYY-MM-DD`), never user input.
-function add(inc: Record<string, number>, field: string): void {
-  inc[field] = (inc[field] ?? 0) + 1;
-}
-
-function variantsOf(stored: Map<string, AssignmentDoc>): Map<string, string> {
-  return new Map([...stored].map(([key, doc]) => [key, doc.variantKey]));
-}
-
-function missing(): StoreUnavailableError {
-  return new StoreUnavailableError("mongodb", "an assignment just written could not be read back");
-}
-
-function leaseLost(): StoreUnavailableError {
-  return new StoreUnavailableError(
-    "mongodb",
-    "the assignment batch outlived its lease before every write landed; recovery will complete it",
-  );
+function add(inc: Record<string, number>, field: string, by: number): void {
+  inc[field] = (inc[field] ?? 0) + by;
 }

@@ -1,7 +1,6 @@
 import { type Collection, type Db, type Document, MongoServerError } from "mongodb";
 import type {
   AggregateDoc,
-  AssignmentBatchDoc,
   AssignmentDoc,
   CovariateDoc,
   CovariateProductDoc,
@@ -21,7 +20,6 @@ export const COLLECTION_NAMES = {
   definitions: "definitions",
   versions: "definition_versions",
   assignments: "assignments",
-  assignmentBatches: "assignment_batches",
   exposures: "exposures",
   eventBatches: "event_batches",
   eventKeys: "event_keys",
@@ -48,9 +46,6 @@ export interface IndexSpec {
   partialFilterExpression?: Document;
 }
 
-// Journal entries still to apply are few; a partial index finds them without indexing the rest.
-const pending = { state: "pending" };
-
 /**
  * Every index the store creates (besides `_id`). The unique ones are what make the contract
  * hold across processes: one winner per key, assignment, idempotency key and log id (the
@@ -73,34 +68,16 @@ export const INDEXES: readonly IndexSpec[] = [
     unique: true,
   },
   {
-    collection: "definitions",
-    name: "pending_bump",
-    key: { "bump.at": 1 },
-    partialFilterExpression: { bump: { $exists: true } },
-  },
-  {
     collection: "assignments",
     name: "project_experiment_entity",
     key: { projectId: 1, experimentId: 1, entityId: 1 },
     unique: true,
   },
   {
-    collection: "assignmentBatches",
-    name: "pending_lease",
-    key: { lease: 1 },
-    partialFilterExpression: pending,
-  },
-  {
     collection: "exposures",
     name: "project_experiment_variant",
     key: { projectId: 1, experimentId: 1, variantKey: 1 },
     unique: true,
-  },
-  {
-    collection: "eventBatches",
-    name: "pending_lease",
-    key: { lease: 1 },
-    partialFilterExpression: pending,
   },
   { collection: "eventKeys", name: "project_key", key: { projectId: 1, key: 1 }, unique: true },
   {
@@ -145,12 +122,6 @@ export const INDEXES: readonly IndexSpec[] = [
     key: { projectId: 1, experimentId: 1, _id: -1 },
   },
   {
-    collection: "logs",
-    name: "pending_lease",
-    key: { lease: 1 },
-    partialFilterExpression: pending,
-  },
-  {
     collection: "logSummaries",
     name: "project_experiment_variant_metric",
     key: { projectId: 1, experimentId: 1, variantKey: 1, metricName: 1 },
@@ -174,7 +145,6 @@ export interface Collections {
   definitions: Collection<DefinitionDoc>;
   versions: Collection<VersionDoc>;
   assignments: Collection<AssignmentDoc>;
-  assignmentBatches: Collection<AssignmentBatchDoc>;
   exposures: Collection<ExposureDoc>;
   eventBatches: Collection<EventBatchDoc>;
   eventKeys: Collection<EventKeyDoc>;

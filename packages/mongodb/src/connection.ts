@@ -3,25 +3,13 @@ import type { Db, MongoClient } from "mongodb";
 import { type Collections, collectionsOf, ensureIndexes } from "./collections.js";
 import { toAbkitError } from "./errors.js";
 import type { StoreTarget } from "./options.js";
-import { recoverPending } from "./recovery.js";
-import { createServerClock, describeServer, type ServerClock } from "./server.js";
+import { checkTopology } from "./server.js";
 
-/** How often (at most) a store looks for journal entries a crashed applier left behind. */
-const RECOVERY_INTERVAL_MS = 5_000;
-
-/** A store once open: connected, indexed, its deployment known. */
+/** A store once open: connected to a replica set or mongos, indexed. */
 export interface OpenStore {
   client: MongoClient;
   db: Db;
   collections: Collections;
-  /** A replica set or mongos: event batches and definition writes run in transactions. */
-  transactions: boolean;
-  clock: ServerClock;
-  /**
-   * Finishes what crashed appliers left pending (journal entries past their lease,
-   * definition version bumps owed). Cheap: runs at most every few seconds per store.
-   */
-  recover(): Promise<void>;
 }
 
 /** The open store behind a `mongodbStore`, and the guard every method runs through. */
@@ -75,41 +63,12 @@ export function createConnection(target: StoreTarget): Connection {
 
 // --- Internal helpers ---
 
+// A standalone server is refused before any index is created: nothing is written to it.
 async function openStore(target: StoreTarget): Promise<OpenStore> {
   const { client, collectionPrefix } = target;
   if (target.owned) await client.connect();
   const db = target.db ?? client.db(target.dbName);
-  const server = await describeServer(db);
+  await checkTopology(db);
   await ensureIndexes(db, { collectionPrefix });
-  const open: OpenStore = {
-    client,
-    db,
-    collections: collectionsOf(db, collectionPrefix),
-    transactions: server.transactions,
-    clock: createServerClock(db, server.offsetMs),
-    recover: () => Promise.resolve(),
-  };
-  open.recover = throttled(() => recoverPending(open), RECOVERY_INTERVAL_MS);
-  return open;
-}
-
-// Runs `task` at most once per `intervalMs`; concurrent callers share a run in progress.
-// A failed run is retried by the next caller.
-function throttled(task: () => Promise<void>, intervalMs: number): () => Promise<void> {
-  let lastRun = Number.NEGATIVE_INFINITY;
-  let running: Promise<void> | undefined;
-  return () => {
-    if (running) return running;
-    if (Date.now() - lastRun < intervalMs) return Promise.resolve();
-    lastRun = Date.now();
-    running = task()
-      .catch((error: unknown) => {
-        lastRun = Number.NEGATIVE_INFINITY;
-        throw error;
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
+  return { client, db, collections: collectionsOf(db, collectionPrefix) };
 }

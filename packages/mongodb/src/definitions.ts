@@ -12,7 +12,6 @@ import {
 import { type ClientSession, type Collection, ObjectId } from "mongodb";
 import type { Connection, OpenStore } from "./connection.js";
 import type { VersionDoc } from "./counterDocs.js";
-import { newBump, settleBump } from "./definitionBumps.js";
 import { type DefinitionDoc, fromDefinitionDoc, toDefinitionDoc } from "./documents.js";
 import { isDuplicateKey, keyPatternOf } from "./errors.js";
 import { inTransaction } from "./transactions.js";
@@ -20,25 +19,20 @@ import { inTransaction } from "./transactions.js";
 /**
  * Definitions: one document per record, unique on (project, kind, key) and (project, kind,
  * id), with a revision for optimistic concurrency, and a version counter per project
- * bumped with `$inc` for every successful write, never for a refused one. On a replica set
- * the write and the bump are one transaction; on a standalone server see definitionBumps.ts.
+ * bumped with `$inc` for every successful write, never for a refused one: the write and the
+ * bump are one transaction.
  */
 export function definitionMethods({ run }: Connection): DefinitionStore {
   return {
-    definitionsVersion: (projectId) =>
-      run(async (open) => {
-        await open.recover();
-        return readVersion(open, projectId);
-      }),
+    definitionsVersion: (projectId) => run((open) => readVersion(open, projectId)),
 
     // The version is read first: the records read after it are at least as new as it says,
     // so a cache keyed by it never misses a change (at worst it reloads once more).
     loadDefinitions: (projectId) =>
       run(async (open) => {
-        await open.recover();
         const version = await readVersion(open, projectId);
         const docs = await open.collections.definitions
-          .find({ projectId, deleted: { $exists: false } })
+          .find({ projectId })
           .sort({ id: 1 })
           .toArray();
         const snapshot: DefinitionsSnapshot = { version, experiments: [], flags: [], segments: [] };
@@ -52,18 +46,10 @@ export function definitionMethods({ run }: Connection): DefinitionStore {
       }),
 
     putDefinition: (kind, record, expectedRevision) =>
-      run((open) =>
-        open.transactions
-          ? putInTransaction(open, kind, record, expectedRevision)
-          : putMarked(open, kind, record, expectedRevision),
-      ),
+      run((open) => putInTransaction(open, kind, record, expectedRevision)),
 
     deleteDefinition: (kind, projectId, key, expectedRevision) =>
-      run((open) =>
-        open.transactions
-          ? deleteInTransaction(open, kind, projectId, key, expectedRevision)
-          : deleteMarked(open, kind, projectId, key, expectedRevision),
-      ),
+      run((open) => deleteInTransaction(open, kind, projectId, key, expectedRevision)),
   };
 }
 
@@ -102,36 +88,6 @@ async function putInTransaction<K extends DefinitionKind>(
   });
 }
 
-async function putMarked<K extends DefinitionKind>(
-  open: OpenStore,
-  kind: K,
-  record: DefinitionOf<K>,
-  expected: number,
-): Promise<number> {
-  const stored = await current(open, kind, record.projectId, record.key);
-  checkWrite(kind, record, stored, expected);
-  const bump = newBump(open);
-  const id = stored?._id ?? new ObjectId();
-  if (stored) {
-    // Only while the revision is still the one checked: a concurrent write makes this a no-op.
-    const updated = await open.collections.definitions.updateOne(
-      { _id: id, revision: stored.revision, deleted: { $exists: false } },
-      { $set: { revision: record.revision, body: JSON.stringify(record), bump } },
-    );
-    if (updated.matchedCount === 0) {
-      const now = await current(open, kind, record.projectId, record.key);
-      checkDefinitionRevision(kind, record.key, now?.revision ?? 0, expected);
-      throw new ConflictError(`${kind} "${record.key}" changed since it was read`, {
-        kind,
-        key: record.key,
-      });
-    }
-  } else {
-    await insertDefinition(open, { ...toDefinitionDoc(kind, record, id), bump }, record);
-  }
-  return settleBump(open, record.projectId, id, bump.token, false);
-}
-
 async function deleteInTransaction(
   open: OpenStore,
   kind: DefinitionKind,
@@ -143,36 +99,11 @@ async function deleteInTransaction(
   await versions.updateOne({ _id: projectId }, { $setOnInsert: { version: 0 } }, { upsert: true });
   return inTransaction(open, async (session) => {
     const stored = await current(open, kind, projectId, key, session);
-    if (!stored || stored.deleted) throw new NotFoundError(kind, key);
+    if (!stored) throw new NotFoundError(kind, key);
     checkDefinitionRevision(kind, key, stored.revision, expected);
     await definitions.deleteOne({ _id: stored._id }, { session });
     return bumpInSession(versions, projectId, session);
   });
-}
-
-async function deleteMarked(
-  open: OpenStore,
-  kind: DefinitionKind,
-  projectId: string,
-  key: string,
-  expected: number,
-): Promise<number> {
-  const stored = await current(open, kind, projectId, key);
-  if (!stored || stored.deleted) throw new NotFoundError(kind, key);
-  checkDefinitionRevision(kind, key, stored.revision, expected);
-  const bump = newBump(open);
-  // A tombstone first (hidden from loads, still holding the key); removed once bumped.
-  const marked = await open.collections.definitions.updateOne(
-    { _id: stored._id, revision: stored.revision, deleted: { $exists: false } },
-    { $set: { deleted: true, bump } },
-  );
-  if (marked.matchedCount === 0) {
-    const now = await current(open, kind, projectId, key);
-    if (!now || now.deleted) throw new NotFoundError(kind, key);
-    checkDefinitionRevision(kind, key, now.revision, expected);
-    throw new ConflictError(`${kind} "${key}" changed since it was read`, { kind, key });
-  }
-  return settleBump(open, projectId, stored._id, bump.token, true);
 }
 
 // The version doc exists (created before the transaction): this is a plain update.
@@ -195,25 +126,21 @@ function current(
   kind: DefinitionKind,
   projectId: string,
   key: string,
-  session?: ClientSession,
+  session: ClientSession,
 ): Promise<DefinitionDoc | null> {
   return open.collections.definitions.findOne(
     { projectId, kind, key },
-    { projection: { body: 0 }, ...(session ? { session } : {}) },
+    { projection: { body: 0 }, session },
   );
 }
 
-// The contract's checks, in the core's words: revision, then id. A record being deleted
-// (a tombstone on a standalone server) cannot be written until the delete completes.
+// The contract's checks, in the core's words: revision, then id.
 function checkWrite(
   kind: DefinitionKind,
   record: { key: string; id: string },
   stored: DefinitionDoc | null,
   expected: number,
 ): void {
-  if (stored?.deleted) {
-    throw new ConflictError(`${kind} "${record.key}" is being deleted`, { kind, key: record.key });
-  }
   checkDefinitionRevision(kind, record.key, stored?.revision ?? 0, expected);
   checkDefinitionId(kind, record.key, stored?.id, record.id);
 }
@@ -223,10 +150,10 @@ async function insertDefinition(
   open: OpenStore,
   doc: DefinitionDoc,
   record: { key: string; id: string },
-  session?: ClientSession,
+  session: ClientSession,
 ): Promise<void> {
   try {
-    await open.collections.definitions.insertOne(doc, session ? { session } : {});
+    await open.collections.definitions.insertOne(doc, { session });
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
     const idTaken = keyPatternOf(error)?.id !== undefined;

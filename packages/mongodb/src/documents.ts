@@ -29,22 +29,15 @@ export interface DefinitionDoc {
   id: string;
   revision: number;
   body: string;
-  /** Standalone servers: the delete under way (the version bump is outstanding). */
-  deleted?: true;
-  /** Standalone servers: the version bump this write still owes (see definitions.ts). */
-  bump?: { token: string; at: Date };
 }
 
-/** An applyEvents batch as received: the journal entry, and where accepted events are kept. */
+/** An applyEvents batch as received, written in the transaction that counts it. */
 export interface EventBatchDoc {
   _id: ObjectId;
   projectId: string;
-  state: "pending" | "applied";
-  /** Until when its current applier may write (absent once applied). */
-  lease?: Date;
   events: EventEntry[];
-  /** Indexes of the events counted as duplicates (set when applied). */
-  deduped?: number[];
+  /** Indexes of the events counted as duplicates. */
+  deduped: number[];
 }
 
 /** A log: JSON text for the caller's JSON, `{ k, v }` pairs for its metrics. */
@@ -58,8 +51,6 @@ export interface LogDoc {
   context?: string;
   metrics: { k: string; v: number }[];
   createdAt: string;
-  state: "pending" | "applied";
-  lease?: Date;
 }
 
 export interface ProjectDoc {
@@ -103,12 +94,12 @@ export function fromDefinitionDoc<K extends DefinitionKind>(doc: DefinitionDoc):
 }
 
 /**
- * A log record as a document, pending until its metric summaries are applied.
+ * A log record as a document (inserted in the transaction that moves its summaries).
  *
  * @example
- * toLogDoc(log, lease).metrics; // [{ k: "latency_ms", v: 812.5 }, ...]
+ * toLogDoc(log).metrics; // [{ k: "latency_ms", v: 812.5 }, ...]
  */
-export function toLogDoc(record: LogRecord, lease: Date): LogDoc {
+export function toLogDoc(record: LogRecord): LogDoc {
   const doc: LogDoc = {
     _id: record.id,
     projectId: record.projectId,
@@ -116,8 +107,6 @@ export function toLogDoc(record: LogRecord, lease: Date): LogDoc {
     variantKey: record.variantKey,
     metrics: Object.entries(record.metrics).map(([k, v]) => ({ k, v })),
     createdAt: record.createdAt,
-    state: "pending",
-    lease,
   };
   // Absent stays absent: the driver would store `undefined` as null.
   if (record.input !== undefined) doc.input = JSON.stringify(record.input);

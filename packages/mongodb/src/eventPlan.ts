@@ -1,11 +1,7 @@
 import { aggregateDelta, checkEventRecords, type EventRecord, exposureDay } from "@abkit/core";
-import type { CounterUpdate } from "./guarded.js";
-import type { EventEntry } from "./productPlan.js";
+import type { EventEntry, PlannedCounter } from "./productPlan.js";
 
-/**
- * The arithmetic of an event batch, free of I/O so both ways of applying a batch (one
- * transaction on a replica set, guarded writes on a standalone server) share it.
- */
+/** The arithmetic of an event batch, free of I/O (tested without a server). */
 
 /** The events of one entity's running total (experiment, metric, entity) in this batch. */
 export interface PlannedTotal {
@@ -93,7 +89,7 @@ export function planTotals(
       const variantKey = variantOf(experimentId, event.entityId);
       if (variantKey === undefined) continue;
       totalOf(experimentId, event.metricName, event.entityId, variantKey).values.push(event.value);
-      // A partner's total is read (and, in a batch, recorded) with no value of its own.
+      // A partner's total is read with no value of its own.
       const partners = event.partners?.find((list) => list.experimentId === experimentId);
       for (const partner of partners?.metrics ?? []) {
         totalOf(experimentId, partner, event.entityId, variantKey);
@@ -159,8 +155,8 @@ export function planAggregates(
 export function planDayTotals(
   projectId: string,
   accepted: readonly Pick<EventRecord, "entityId" | "metricName" | "value" | "timestamp">[],
-): CounterUpdate[] {
-  const counters = new Map<string, CounterUpdate>();
+): PlannedCounter[] {
+  const counters = new Map<string, PlannedCounter>();
   for (const { entityId, metricName, value, timestamp } of accepted) {
     const day = exposureDay(timestamp);
     if (day === null) continue;

@@ -26,8 +26,8 @@ import { cappedExperiments, capUndeclared, readMetricNames } from "./undeclaredC
  * Event batches on a replica set (or mongos): the whole batch in one transaction. Keys
  * already claimed are read in the transaction's snapshot; the batch claims the rest, keeps
  * its events, moves the entity daily totals, the running totals and the aggregates; all
- * commit together or not at all. A concurrent batch touching the same documents makes one of the two transactions
- * run again (write conflict), now seeing the other's keys and totals.
+ * commit together or not at all. A concurrent batch touching the same documents makes one
+ * of the two transactions run again (write conflict), now seeing the other's keys and totals.
  *
  * @example
  * await applyEventsInTransaction(open, "default", events); // { accepted, deduped }
@@ -85,7 +85,6 @@ async function applyInSession(
     {
       _id: batchId,
       projectId,
-      state: "applied",
       events: events.map(toEventEntry),
       deduped: events.flatMap((_, index) => (kept.has(index) ? [] : [index])),
     },
@@ -100,7 +99,7 @@ async function applyInSession(
       dayTotals.map(({ key, inc }) => ({
         updateOne: {
           filter: key,
-          update: { $inc: inc, $setOnInsert: { pending: [] } },
+          update: { $inc: inc },
           upsert: true,
         },
       })) as AnyBulkWriteOperation<EntityDayTotalDoc>[],
@@ -148,10 +147,7 @@ async function applyInSession(
             metricName: total.metricName,
             entityId: total.entityId,
           },
-          update: {
-            $inc: { sum: sumOf(total.values), events: total.values.length },
-            $setOnInsert: { pending: [] },
-          },
+          update: { $inc: { sum: sumOf(total.values), events: total.values.length } },
           upsert: true,
         },
       })) as AnyBulkWriteOperation<EntityTotalDoc>[],
@@ -166,7 +162,7 @@ async function applyInSession(
       planned.map(({ experimentId, metricName, variantKey, ...inc }) => ({
         updateOne: {
           filter: { projectId, experimentId, metricName, variantKey },
-          update: { $inc: inc, $setOnInsert: { pending: [] } },
+          update: { $inc: inc },
           upsert: true,
         },
       })) as AnyBulkWriteOperation<AggregateDoc>[],
@@ -187,7 +183,7 @@ async function applyInSession(
         counters.map(({ key, inc }) => ({
           updateOne: {
             filter: key,
-            update: { $inc: inc, $setOnInsert: { pending: [] } },
+            update: { $inc: inc },
             upsert: true,
           },
         })),

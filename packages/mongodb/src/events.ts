@@ -2,15 +2,13 @@ import { checkEntityTotalsRequests, type EventStore, emptyAggregates, ownEntry }
 import { getAssignment, recordAssignments } from "./assignments.js";
 import type { Connection } from "./connection.js";
 import { readEntityTotals } from "./entityDayTotals.js";
-import { applyEventsJournaled } from "./eventJournal.js";
 import { validateEvents } from "./eventPlan.js";
 import { applyEventsInTransaction } from "./eventTransaction.js";
 
 /**
  * Assignments, event batches and the aggregates they keep. A batch runs in one transaction
- * on a replica set (eventTransaction.ts) and as a journaled, guarded batch on a standalone
- * server (eventJournal.ts); either way it counts exactly once and the idempotency keys and
- * the aggregates never drift apart.
+ * (eventTransaction.ts): it counts exactly once, and the idempotency keys and the
+ * aggregates never drift apart.
  */
 export function eventMethods({ run }: Connection): EventStore {
   return {
@@ -22,30 +20,25 @@ export function eventMethods({ run }: Connection): EventStore {
     applyEvents: async (projectId, events) => {
       // Check every event before the first write: a bad batch writes nothing.
       validateEvents(events);
-      return run(async (open) => {
-        if (events.length === 0) return { accepted: 0, deduped: 0 };
-        await open.recover();
-        return open.transactions
-          ? applyEventsInTransaction(open, projectId, events)
-          : applyEventsJournaled(open, projectId, events);
-      });
+      return run(async (open) =>
+        events.length === 0
+          ? { accepted: 0, deduped: 0 }
+          : applyEventsInTransaction(open, projectId, events),
+      );
     },
 
     readEntityTotals: async (projectId, requests) => {
       // Check every request before the first read.
       checkEntityTotalsRequests(requests);
-      return run(async (open) => {
-        if (requests.length === 0) return [];
-        await open.recover();
-        return readEntityTotals(open, projectId, requests);
-      });
+      return run(async (open) =>
+        requests.length === 0 ? [] : readEntityTotals(open, projectId, requests),
+      );
     },
 
     // O(variants x metrics): one document per counter. Zero counters (created ahead of a
     // write that then counted nothing) are not data.
     readAggregates: (projectId, experimentId) =>
       run(async (open) => {
-        await open.recover();
         const { exposures, aggregates, covariates, covariateProducts, crossProducts } =
           open.collections;
         const scope = { projectId, experimentId };
@@ -114,7 +107,7 @@ export function eventMethods({ run }: Connection): EventStore {
             }),
           );
         }
-        // Product counters exist only for batches that moved them (or are about to: recovery).
+        // Product counters exist only for batches that moved them.
         for (const doc of productDocs) {
           const byCovariate = ownEntry(result.covariateProducts, doc.metricName, () => ({}));
           ownEntry(

@@ -10,16 +10,16 @@ import { type MongodbStoreOptions, resolveOptions } from "./options.js";
  * A `Store` on MongoDB through the official driver: many app instances share one database.
  * The factory is synchronous; opening (connect, `hello`, `ensureIndexes`) starts at once in
  * the background and every method waits for it, so a server that cannot be reached makes
- * each call reject with `store_unavailable` (and the next call tries again). On a replica
- * set, event batches and definition writes run in transactions; on a standalone server they
- * use guarded, journaled writes that a crash cannot leave counted twice or half-counted
- * (see the package README). `close()` closes the client only if the store created it.
+ * each call reject with `store_unavailable` (and the next call tries again). Every write
+ * is one multi-document transaction, so the server must be a replica set (one node is
+ * enough) or a mongos: a standalone server is refused at open with `store_unavailable`
+ * naming the fix. `close()` closes the client only if the store created it.
  *
  * @example
  * import { createAbkit } from "@abkit/core";
  * import { mongodbStore } from "@abkit/mongodb";
  *
- * const store = mongodbStore({ url: "mongodb://127.0.0.1:27017/abkit" });
+ * const store = mongodbStore({ url: "mongodb://127.0.0.1:27017/abkit?replicaSet=rs0" });
  * const abkit = createAbkit({ store });
  *
  * @example

@@ -4,7 +4,7 @@ import { type TotalBefore, totalKey } from "./eventPlan.js";
 /**
  * The CUPED and ratio-metric arithmetic of an event batch, free of I/O like eventPlan.ts:
  * what the accepted events add to covariate products and cross products, from the running
- * totals recorded before the batch, so a replay computes the same deltas.
+ * totals read before the batch.
  */
 
 /** An event's partners in one experiment (resolved by `crossPartners`). */

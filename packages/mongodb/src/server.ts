@@ -1,88 +1,41 @@
+import { StoreUnavailableError } from "@abkit/core";
 import { type Db, type Document, MongoServerError } from "mongodb";
 
-/** How long an applier may write for a journal entry before recovery may take it over. */
-export const LEASE_MS = 30_000;
-/** Extra time recovery waits past a lease, for clock adjustments on the server. */
-export const GRACE_MS = 5_000;
-/** How often the estimate of the server's clock is refreshed. */
-const RESYNC_MS = 60_000;
-
-/** What `hello` told about the deployment. */
-export interface ServerInfo {
-  /** A replica set member or a mongos: multi-document transactions are available. */
-  transactions: boolean;
-  /** The server's clock minus this process's, in ms (estimated over one round trip). */
-  offsetMs: number;
-}
+/**
+ * What the store needs of the deployment: multi-document transactions, so a replica set
+ * member (`setName` in the `hello` reply) or a mongos (`msg: "isdbgrid"`). Every write is
+ * one transaction; a standalone server has none, so the store refuses it at open.
+ */
+export type Topology = "replicaSet" | "mongos";
 
 /**
- * Asks the server what it is, once: `setName` in the `hello` reply means a replica set,
- * `msg: "isdbgrid"` a mongos (both run transactions); `localTime` gives its clock.
+ * Decides from a `hello` (or legacy `isMaster`) reply whether the deployment runs
+ * transactions; throws `StoreUnavailableError` naming the fix for a standalone server.
  *
  * @example
- * const { transactions } = await describeServer(client.db("abkit"));
+ * topologyOf({ isWritablePrimary: true, setName: "rs0" }); // "replicaSet"
+ * topologyOf({ isWritablePrimary: true }); // throws store_unavailable: start mongod with --replSet rs0 ...
  */
-export async function describeServer(db: Db): Promise<ServerInfo> {
-  const sent = Date.now();
-  const hello = await helloOf(db);
-  const received = Date.now();
-  const localTime = hello.localTime instanceof Date ? hello.localTime.getTime() : undefined;
-  return {
-    transactions: typeof hello.setName === "string" || hello.msg === "isdbgrid",
-    offsetMs: localTime === undefined ? 0 : localTime - (sent + received) / 2,
-  };
+export function topologyOf(hello: Document): Topology {
+  if (typeof hello.setName === "string" && hello.setName !== "") return "replicaSet";
+  if (hello.msg === "isdbgrid") return "mongos";
+  throw new StoreUnavailableError(
+    "mongodb",
+    "the server is a standalone mongod and the store needs transactions: start mongod with " +
+      "--replSet rs0 and run rs.initiate() once (a one-node replica set is enough), " +
+      "or connect through mongos",
+  );
 }
 
 /**
- * This process's estimate of the server's clock. Leases are compared with `$$NOW` on the
- * server, so they are set from the server's time, not this machine's.
- */
-export interface ServerClock {
-  /** The server's current time, estimated, in epoch ms. */
-  now(): number;
-  /** The end of a lease starting now (refreshing the clock estimate when it is old). */
-  leaseUntil(): Promise<Date>;
-}
-
-/** A clock starting from `offsetMs` (see `describeServer`), refreshed once a minute. */
-export function createServerClock(db: Db, offsetMs: number): ServerClock {
-  let offset = offsetMs;
-  let syncedAt = Date.now();
-  const now = () => Date.now() + offset;
-  return {
-    now,
-    async leaseUntil() {
-      if (Date.now() - syncedAt > RESYNC_MS) {
-        offset = (await describeServer(db)).offsetMs;
-        syncedAt = Date.now();
-      }
-      return new Date(now() + LEASE_MS);
-    },
-  };
-}
-
-/**
- * A filter clause true only while the server's clock (`$$NOW`) is before `lease`: a write
- * carrying it lands only while its applier still owns the journal entry. (`$expr` is not
- * allowed in an upsert's filter: such writes target documents that already exist.)
+ * Asks the server what it is, once at open, and refuses a standalone server (see
+ * `topologyOf`).
  *
  * @example
- * await aggregates.updateOne({ ...key, ...beforeLease(lease) }, update);
+ * await checkTopology(client.db("abkit")); // "replicaSet" or "mongos"
  */
-export function beforeLease(lease: Date): Document {
-  return { $expr: { $lt: ["$$NOW", lease] } };
-}
-
-/**
- * The filter of journal entries still pending whose lease ran out (plus `GRACE_MS`) on the
- * server's clock. The `lease` range uses the partial index; `$expr` makes it exact.
- */
-export function leaseExpired(clock: ServerClock): Document {
-  return {
-    state: "pending",
-    lease: { $lt: new Date(clock.now() - GRACE_MS) },
-    $expr: { $lt: ["$lease", { $subtract: ["$$NOW", GRACE_MS] }] },
-  };
+export async function checkTopology(db: Db): Promise<Topology> {
+  return topologyOf(await helloOf(db));
 }
 
 // --- Internal helpers ---

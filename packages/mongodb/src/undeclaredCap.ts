@@ -21,14 +21,14 @@ export async function readMetricNames(
   collections: Collections,
   projectId: string,
   experimentIds: readonly string[],
-  session?: ClientSession,
+  session: ClientSession,
 ): Promise<Map<string, Set<string>>> {
   const known = new Map<string, Set<string>>();
   if (experimentIds.length === 0) return known;
   const docs = await collections.aggregates
     .find(
       { projectId, experimentId: { $in: [...experimentIds] } },
-      { projection: { experimentId: 1, metricName: 1 }, ...(session ? { session } : {}) },
+      { session, projection: { experimentId: 1, metricName: 1 } },
     )
     .toArray();
   for (const doc of docs) namesOf(known, doc.experimentId).add(doc.metricName);

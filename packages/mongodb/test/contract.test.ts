@@ -5,8 +5,8 @@ import { MongoClient } from "mongodb";
 import { afterAll, it } from "vitest";
 import { mongodbStore } from "../src/index.js";
 
-// The conformance suite against a real server: MONGODB_URL=mongodb://127.0.0.1:27017 (a
-// standalone server runs the guarded, journaled paths; a replica set the transactions).
+// The conformance suite against a real server: a replica set (one node is enough) or mongos,
+// MONGODB_URL=mongodb://127.0.0.1:27017/?replicaSet=rs0 (a standalone server is refused).
 const url = process.env.MONGODB_URL;
 const SKIPPED =
   "MongoDB conformance suite skipped: set MONGODB_URL to run it against a real server";

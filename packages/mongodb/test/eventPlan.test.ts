@@ -1,6 +1,5 @@
 import { type EventRecord, newId } from "@abkit/core";
 import { describe, expect, it } from "vitest";
-import { totalUpdate } from "../src/eventJournal.js";
 import {
   firstOfEachKey,
   planAggregates,
@@ -137,30 +136,6 @@ describe("event batch planning", () => {
       );
     },
   );
-
-  it("moves a running total and records the total before, with user data only as values", () => {
-    const update = totalUpdate("65a1b2c3d4e5f60718293a4b", {
-      experimentId: "exp_1",
-      metricName: "$where.x",
-      entityId: "$u",
-      variantKey: "A",
-      values: [2, 3.5],
-    });
-    expect(update).toEqual([
-      {
-        $set: {
-          pending: {
-            $concatArrays: [
-              { $ifNull: ["$pending", []] },
-              [{ batch: { $literal: "65a1b2c3d4e5f60718293a4b" }, sum: "$sum", events: "$events" }],
-            ],
-          },
-          sum: { $add: ["$sum", { $literal: 5.5 }] },
-          events: { $add: ["$events", { $literal: 2 }] },
-        },
-      },
-    ]);
-  });
 
   it("sums accepted events per entity, metric and UTC day, assigned or not, dated or skipped", () => {
     const planned = planDayTotals("p", [

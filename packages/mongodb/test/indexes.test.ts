@@ -16,7 +16,7 @@ describe("INDEXES", () => {
     // Idempotency keys are unique per project, not store-wide.
     expect(unique("eventKeys")).toEqual([["projectId", "key"]]);
     expect(unique("apiKeys")).toEqual([["hash"]]);
-    // One counter document per (experiment, variant[, metric]): what guarded $inc relies on.
+    // One counter document per (experiment, variant[, metric]): what upserted $inc relies on.
     expect(unique("exposures")).toEqual([["projectId", "experimentId", "variantKey"]]);
     expect(unique("aggregates")).toEqual([
       ["projectId", "experimentId", "metricName", "variantKey"],
@@ -24,7 +24,7 @@ describe("INDEXES", () => {
     expect(unique("entityTotals")).toEqual([
       ["projectId", "experimentId", "metricName", "entityId"],
     ]);
-    // One daily total per (entity, metric, day): what a replay's guarded $inc relies on.
+    // One daily total per (entity, metric, day).
     expect(unique("entityDayTotals")).toEqual([["projectId", "entityId", "metricName", "day"]]);
     expect(unique("logSummaries")).toEqual([
       ["projectId", "experimentId", "variantKey", "metricName"],
@@ -40,21 +40,9 @@ describe("INDEXES", () => {
     });
   });
 
-  it("finds pending journal entries through partial indexes", () => {
-    for (const collection of ["assignmentBatches", "eventBatches", "logs"]) {
-      expect(INDEXES).toContainEqual({
-        collection,
-        name: "pending_lease",
-        key: { lease: 1 },
-        partialFilterExpression: { state: "pending" },
-      });
-    }
-    expect(INDEXES).toContainEqual(
-      expect.objectContaining({
-        collection: "definitions",
-        partialFilterExpression: { bump: { $exists: true } },
-      }),
-    );
+  it("keeps no journal: every write is a transaction", () => {
+    expect(Object.keys(COLLECTION_NAMES)).not.toContain("assignmentBatches");
+    expect(INDEXES.filter((index) => index.partialFilterExpression)).toEqual([]);
   });
 
   it("names every index uniquely within its collection, on known collections", () => {

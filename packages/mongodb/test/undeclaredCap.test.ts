@@ -51,7 +51,7 @@ describe("the cap on undeclared metrics (MongoDB planning)", () => {
     expect(known.get("exp_1")!.has("junk")).toBe(false);
   });
 
-  it("keeps undeclaredIn in the journaled copy of an event, so a replay decides the same", () => {
+  it("keeps undeclaredIn in the stored copy of an event", () => {
     expect(event("u1", "m", { undeclaredIn: ["exp_1"] }).undeclaredIn).toEqual(["exp_1"]);
     expect(event("u1", "m")).not.toHaveProperty("undeclaredIn");
   });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { mongodbStore } from "../src/index.js";
-import { beforeLease, LEASE_MS, leaseExpired } from "../src/server.js";
 
 describe("mongodb store without a server", () => {
   it("rejects calls with store_unavailable within the selection timeout, and closes", async () => {
@@ -56,16 +55,4 @@ describe("mongodb store without a server", () => {
     await expect(pending).rejects.toMatchObject({ code: "store_unavailable" });
     expect(Date.now() - started).toBeLessThan(5_000);
   }, 10_000);
-
-  it("fences writes with the lease on the server's clock", () => {
-    const lease = new Date(Date.UTC(2026, 0, 1));
-    expect(beforeLease(lease)).toEqual({ $expr: { $lt: ["$$NOW", lease] } });
-    const clock = { now: () => Date.UTC(2026, 0, 1), leaseUntil: async () => new Date(0) };
-    expect(leaseExpired(clock)).toEqual({
-      state: "pending",
-      lease: { $lt: new Date(Date.UTC(2026, 0, 1) - 5_000) },
-      $expr: { $lt: ["$lease", { $subtract: ["$$NOW", 5_000] }] },
-    });
-    expect(LEASE_MS).toBeGreaterThan(5_000);
-  });
 });
