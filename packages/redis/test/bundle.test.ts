@@ -23,15 +23,16 @@ import { describeWithRedis, REDIS_URL } from "./redisServer.js";
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "abkit-redis-bundle-"));
 const prefix = `abkit-test:${ulid()}:`;
-afterAll(async () => {
-  rmSync(work, { recursive: true, force: true });
-  const admin = new Redis(REDIS_URL);
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
-  admin.disconnect();
-});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describeWithRedis("the built package", () => {
+  afterAll(async () => {
+    const admin = new Redis(REDIS_URL);
+    const keys = await admin.keys(`${prefix}*`);
+    if (keys.length > 0) await admin.del(...keys);
+    admin.disconnect();
+  });
+
   it("runs its Lua scripts from a copy of the bundle with no src/ or lua/ beside it", async () => {
     const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
     const outDir = join(work, "dist");
