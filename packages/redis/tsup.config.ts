@@ -1,7 +1,5 @@
-import { cpSync } from "node:fs";
 import { packageBuild } from "../../tsup.shared.ts";
 
-export default packageBuild({
-  // The Lua scripts are read at run time from beside the bundle.
-  onSuccess: async () => cpSync("src/lua", "dist/lua", { recursive: true }),
-});
+// The Lua scripts are in the bundle (src/lua/sources.ts, generated from the .lua files):
+// nothing is read from beside it, so a re-bundled package still has them.
+export default packageBuild();

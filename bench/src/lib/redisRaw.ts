@@ -1,23 +1,15 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import type { Redis } from "ioredis";
 import { monotonicFactory } from "ulid";
+// @abkit/redis's own applyEvents Lua script, its includes expanded, from the package's source.
+import { LOADED } from "../../../packages/redis/src/scripts.js";
 import type { BenchEvent } from "./events.js";
-
-/** @abkit/redis's own applyEvents Lua script, read from the package's source. */
-function applyEventsLua(): string {
-  const require = createRequire(import.meta.url);
-  const root = dirname(require.resolve("@abkit/redis/package.json"));
-  return readFileSync(join(root, "src", "lua", "applyEvents.lua"), "utf8");
-}
 
 /**
  * The work `@abkit/redis`'s applyEvents does, on raw ioredis: one EVALSHA of the same script
  * per batch, with the same keys and arguments (event JSON included).
  */
 export function rawApplier(client: Redis, prefix: string, projectId: string, experimentId: string) {
-  client.defineCommand("benchApplyEvents", { lua: applyEventsLua() });
+  client.defineCommand("benchApplyEvents", { lua: LOADED.applyEvents.lua });
   const ulid = monotonicFactory();
   const base = `${prefix}{${projectId}}:`;
   const keys = [

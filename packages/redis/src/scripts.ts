@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
+import { AbkitError } from "@abkit/core";
 import type { Redis } from "ioredis";
+import { COMMANDS, INCLUDES } from "./lua/sources.js";
+import { expandIncludes, scriptVersion } from "./luaLoader.js";
 
-/** Bumped whenever a script changes, so two releases sharing a server never collide. */
-const SCRIPTS_VERSION = 5;
-
+/** Each command and the file (`lua/<name>-<numKeys>.lua`) it runs. */
 const SCRIPTS = {
   putDefinition: "putDefinition-3",
   deleteDefinition: "deleteDefinition-3",
@@ -15,6 +15,31 @@ const SCRIPTS = {
 
 export type ScriptName = keyof typeof SCRIPTS;
 
+/** A script ready to register: its expanded source and the command name it goes by. */
+export interface LoadedScript {
+  lua: string;
+  command: string;
+}
+
+/** Expands every script once, at import: an include error shows at the first load. */
+export const LOADED: Readonly<Record<ScriptName, LoadedScript>> = loadScripts(COMMANDS, INCLUDES);
+
+/** Expands the store's scripts from the given sources (tests pass edited ones). */
+export function loadScripts(
+  commands: Readonly<Record<string, string>>,
+  includes: Readonly<Record<string, string>>,
+): Record<ScriptName, LoadedScript> {
+  const entries = Object.entries(SCRIPTS).map(([name, file]) => {
+    const source = Object.hasOwn(commands, file) ? commands[file] : undefined;
+    if (source === undefined) {
+      throw new AbkitError("internal", `redis store: no Lua script ${file}`, { details: { file } });
+    }
+    const lua = expandIncludes(file, source, includes);
+    return [name, { lua, command: `abkit:${name}:${scriptVersion(lua)}` }];
+  });
+  return Object.fromEntries(entries);
+}
+
 /** Runs one of the store's Lua scripts with its keys and arguments. */
 export type RunScript = (
   name: ScriptName,
@@ -23,27 +48,20 @@ export type RunScript = (
 ) => Promise<unknown>;
 
 /**
- * Registers the scripts on a client as commands named `abkit:<name>:v<version>`. ioredis
- * sends each by SHA (EVALSHA) and, after a NOSCRIPT (a restarted or flushed server), sends
- * the source again.
+ * Registers the scripts on a client as commands named `abkit:<name>:<version>`, the version
+ * a digest of the script. ioredis sends each by SHA (EVALSHA) and, after a NOSCRIPT (a
+ * restarted or flushed server), sends the source again.
  */
 export function registerScripts(client: Redis): RunScript {
-  for (const [name, file] of Object.entries(SCRIPTS)) {
-    const command = commandName(name as ScriptName);
+  for (const { command, lua } of Object.values(LOADED)) {
     if (typeof (client as unknown as Record<string, unknown>)[command] === "function") continue;
-    client.defineCommand(command, {
-      lua: readFileSync(new URL(`./lua/${file}.lua`, import.meta.url), "utf8"),
-    });
+    client.defineCommand(command, { lua });
   }
   return (name, keys, args) => {
     const command = (client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
-      commandName(name)
+      LOADED[name].command
     ];
     if (!command) throw new Error(`script ${name} is not registered`);
     return command.call(client, keys.length, ...keys, ...args);
   };
-}
-
-function commandName(name: ScriptName): string {
-  return `abkit:${name}:v${SCRIPTS_VERSION}`;
 }

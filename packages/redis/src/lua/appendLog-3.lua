@@ -10,6 +10,8 @@
   Output:
     0 on success, -6 when the id exists
 ]]
+--- @include "addTo"
+
 if redis.call("HSETNX", KEYS[1], ARGV[1], ARGV[2]) == 0 then
   return -6
 end
@@ -17,8 +19,7 @@ redis.call("ZADD", KEYS[2], 0, ARGV[1])
 for i = 4, #ARGV, 3 do
   local prefix = ARGV[3] .. "\0" .. ARGV[i] .. "\0"
   redis.call("HINCRBY", KEYS[3], prefix .. "count", 1)
-  local sum = tonumber(redis.call("HGET", KEYS[3], prefix .. "sum") or "0")
-  redis.call("HSET", KEYS[3], prefix .. "sum", string.format("%.17g", sum + tonumber(ARGV[i + 1])))
+  addTo(KEYS[3], prefix .. "sum", tonumber(ARGV[i + 1]))
   redis.call("HINCRBY", KEYS[3], prefix .. "b:" .. ARGV[i + 2], 1)
 end
 return 0

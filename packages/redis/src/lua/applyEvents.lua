@@ -25,6 +25,9 @@
     { accepted, deduped }
     { -5, eventIndex }  a value is not a finite number within [-1e12, 1e12]
 ]]
+--- @include "addTo"
+--- @include "split"
+
 local count = tonumber(ARGV[1])
 local FIELDS = 9
 local PER_EXPERIMENT = 6
@@ -39,29 +42,6 @@ for e = 0, count - 1 do
   local value = tonumber(ARGV[2 + e * FIELDS + 2])
   if value == nil or not (value >= -MAX_VALUE and value <= MAX_VALUE) then
     return { -5, e }
-  end
-end
-
-local function fmt(x)
-  return string.format("%.17g", x)
-end
-
-local function addTo(key, field, delta)
-  local current = tonumber(redis.call("HGET", key, field) or "0")
-  redis.call("HSET", key, field, fmt(current + delta))
-end
-
--- Splits on a one-byte separator; "" gives one empty part.
-local function split(text, separator)
-  local parts, from = {}, 1
-  while true do
-    local at = string.find(text, separator, from, true)
-    if not at then
-      parts[#parts + 1] = string.sub(text, from)
-      return parts
-    end
-    parts[#parts + 1] = string.sub(text, from, at - 1)
-    from = at + 1
   end
 end
 
@@ -97,8 +77,7 @@ for e = 0, count - 1 do
         local totals, aggregates, products = KEYS[k + 2], KEYS[k + 3], KEYS[k + 4]
         local totalField = metric .. "\0" .. entity
         local events = redis.call("HINCRBY", totals, "n\0" .. totalField, 1)
-        local total = tonumber(redis.call("HGET", totals, "s\0" .. totalField) or "0")
-        redis.call("HSET", totals, "s\0" .. totalField, fmt(total + value))
+        local total = addTo(totals, "s\0" .. totalField, value)
         local aggregate = metric .. "\0" .. variant .. "\0"
         redis.call("HINCRBY", aggregates, aggregate .. "events", 1)
         addTo(aggregates, aggregate .. "sum", value)

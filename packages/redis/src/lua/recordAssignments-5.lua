@@ -16,14 +16,7 @@
   Output:
     the variant stored for each entity, in order
 ]]
-local function fmt(x)
-  return string.format("%.17g", x)
-end
-
-local function addTo(key, field, delta)
-  local current = tonumber(redis.call("HGET", key, field) or "0")
-  redis.call("HSET", key, field, fmt(current + delta))
-end
+--- @include "addTo"
 
 local stored = {}
 for i = 1, #ARGV, 4 do
