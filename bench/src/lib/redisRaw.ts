@@ -20,6 +20,7 @@ export function rawApplier(client: Redis, prefix: string, projectId: string, exp
     `${base}tot:${experimentId}`,
     `${base}agg:${experimentId}`,
     `${base}prod:${experimentId}`,
+    `${base}aggnames:${experimentId}`,
   ];
   const run = (client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)
     .benchApplyEvents!;
