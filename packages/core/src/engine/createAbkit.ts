@@ -15,6 +15,7 @@ import { AssignmentQueue } from "./assignmentQueue.js";
 import { startBanditScheduler } from "./banditScheduler.js";
 import type { ExperimentResults, ResultsOptions } from "./buildResults.js";
 import { closedError, type EngineContext } from "./context.js";
+import { countConversions } from "./conversions.js";
 import { DefinitionsCache } from "./definitionsCache.js";
 import {
   type EvaluateOptions,
@@ -33,6 +34,7 @@ import {
 import { type ExperimentsApi, experimentsApi } from "./experimentsApi.js";
 import { type FlagsApi, flagsApi } from "./flagsApi.js";
 import { type HoldoutsApi, holdoutsApi } from "./holdoutsApi.js";
+import { type KeysApi, keysApi } from "./keysApi.js";
 import { type LogsPageOptions, listLogs, logExecution } from "./logs.js";
 import { experimentResults } from "./results.js";
 import { type SegmentsApi, segmentsApi } from "./segmentsApi.js";
@@ -84,6 +86,8 @@ export interface Abkit {
   readonly holdouts: HoldoutsApi;
   readonly segments: SegmentsApi;
   readonly flags: FlagsApi;
+  /** API keys of an organization: create (plaintext once), list, revoke. */
+  readonly keys: KeysApi;
   /**
    * The variant of an experiment for an entity, sticky once assigned. `variantKey` and
    * `config` are null when the experiment is unknown, not running, no segment matches, or
@@ -106,6 +110,8 @@ export interface Abkit {
   track(events: EventInput[]): Promise<ApplyEventsResult>;
   /** Records a conversion for one experiment (seed 002), once per (experiment, user). */
   trackConversion(input: ConversionInput): Promise<ApplyEventsResult>;
+  /** Users with at least one `conversion` in an experiment, over all variants (seed 002's count). */
+  conversions(experimentKey: string): Promise<number>;
   /** Records one execution of a variant (seed 001): input, output, metrics, context. */
   log(experimentKey: string, input: LogInput): Promise<{ logId: string }>;
   /** An experiment's execution logs, newest first, paged by cursor. */
@@ -220,12 +226,17 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
       attach: { keys: ["flagKey", "experimentKey"] },
       experiments: { keys: ["flagKey"] },
     }),
+    keys: keysApi(ctx),
     evaluate: (evaluateOptions) => evaluateExperiment(ctx, evaluateOptions),
     peek: (peekOptions) => peekExperiment(ctx, peekOptions),
     evaluateFlags: (flagOptions) => evaluateFlags(ctx, flagOptions),
     evaluateFlag: (flagKey, flagOptions) => evaluateFlag(ctx, flagKey, flagOptions),
     track: (events) => trackEvents(ctx, events),
     trackConversion: (input) => trackConversion(ctx, input),
+    conversions: async (experimentKey) => {
+      checkKey(experimentKey, "experimentKey", "conversions arguments");
+      return countConversions(ctx, experimentKey);
+    },
     log: async (experimentKey, input) => {
       checkKey(experimentKey, "experimentKey", "log arguments");
       return logExecution(ctx, experimentKey, input);

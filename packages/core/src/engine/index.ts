@@ -28,6 +28,7 @@ export type { FlagsApi } from "./flagsApi.js";
 export type { GuardrailStatus, GuardrailVerdict } from "./guardrails.js";
 export type { HoldoutInput, HoldoutsApi } from "./holdoutsApi.js";
 export { holdoutInputSchema } from "./holdoutsApi.js";
+export type { KeyCreateInput, KeysApi } from "./keysApi.js";
 export type { LogsPageOptions } from "./logs.js";
 export type { MetricRow } from "./metricRows.js";
 export type { SegmentsApi } from "./segmentsApi.js";

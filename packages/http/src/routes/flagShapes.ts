@@ -63,12 +63,3 @@ export async function findFlagExperiment(
   if (!experiment) throw new NotFoundError("experiment", idOrKey);
   return experiment;
 }
-
-/** Users with a conversion, over all variants. */
-export async function conversionsOf(abkit: Abkit, experiment: Experiment): Promise<number> {
-  const { metrics } = await abkit.store.readAggregates(abkit.project, experiment.id);
-  return Object.values(metrics.conversion ?? {}).reduce(
-    (total, aggregate) => total + aggregate.entities,
-    0,
-  );
-}
