@@ -129,6 +129,8 @@ export interface Abkit {
    * `refreshIntervalMs`: for a caller that learnt of a change and must read the new values.
    */
   refresh(): Promise<void>;
+  /** The store's version counter of this project's definitions: every change, by any process, moves it. */
+  definitionsVersion(): Promise<number>;
   /** Writes queued assignments; rejects if the store failed to take them. */
   flush(): Promise<void>;
   /** Flushes, then closes this engine (not the store, which the caller owns). */
@@ -256,6 +258,10 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
     async refresh() {
       ctx.assertOpen();
       await ctx.definitions.reload();
+    },
+    async definitionsVersion() {
+      ctx.assertOpen();
+      return shared.store.definitionsVersion(projectId);
     },
     flush: () => shared.assignments.flush(),
     async close() {
