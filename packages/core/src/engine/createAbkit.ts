@@ -32,6 +32,7 @@ import {
   type FlagEvaluation,
 } from "./evaluateFlags.js";
 import { type ExperimentsApi, experimentsApi } from "./experimentsApi.js";
+import { type FlagLookup, flagLookup } from "./flagLookup.js";
 import { type FlagsApi, flagsApi } from "./flagsApi.js";
 import { type HoldoutsApi, holdoutsApi } from "./holdoutsApi.js";
 import { type KeysApi, keysApi } from "./keysApi.js";
@@ -85,7 +86,8 @@ export interface Abkit {
   /** Holdouts: entities kept out of the experiments they cover, measured against the rest. */
   readonly holdouts: HoldoutsApi;
   readonly segments: SegmentsApi;
-  readonly flags: FlagsApi;
+  /** Flags: create, read (by key, or `find` by id or key), update, attach experiments. */
+  readonly flags: FlagsApi & FlagLookup;
   /** API keys of an organization: create (plaintext once), list, revoke. */
   readonly keys: KeysApi;
   /**
@@ -222,11 +224,13 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
       update: key,
       delete: key,
     }),
-    flags: withCheckedArguments(flagsApi(ctx, experiments), "flags", {
+    flags: withCheckedArguments({ ...flagsApi(ctx, experiments), ...flagLookup(ctx) }, "flags", {
       get: key,
       update: key,
       attach: { keys: ["flagKey", "experimentKey"] },
       experiments: { keys: ["flagKey"] },
+      find: { keys: ["idOrKey"] },
+      findExperiment: { keys: ["flagKey", "idOrKey"] },
     }),
     keys: keysApi(ctx),
     evaluate: (evaluateOptions) => evaluateExperiment(ctx, evaluateOptions),

@@ -24,6 +24,7 @@ export type {
 } from "./evaluateFlags.js";
 export type { ExperimentsApi } from "./experimentsApi.js";
 export type { ExposureDay } from "./exposuresOverTime.js";
+export type { FlagLookup } from "./flagLookup.js";
 export type { FlagsApi } from "./flagsApi.js";
 export type { GuardrailStatus, GuardrailVerdict } from "./guardrails.js";
 export type { HoldoutInput, HoldoutsApi } from "./holdoutsApi.js";
