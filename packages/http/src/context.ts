@@ -28,7 +28,6 @@ export interface Authorized {
 export interface RequestContext {
   request: HttpRequest;
   query: URLSearchParams;
-  store: Store;
   /** The parsed JSON body (read once). */
   body(): Promise<unknown>;
   /**
@@ -50,7 +49,6 @@ export function createContext(
   return {
     request,
     query: request.query,
-    store: options.store,
     body: () => {
       body ??= readJsonBody(request, options.bodyLimit);
       return body;

@@ -168,7 +168,7 @@ export class AbkitProvider implements Provider {
 
   /** The definitions version, read before the engine reloads so that no change is missed. */
   private async loadDefinitions(): Promise<number> {
-    const version = await this.abkit.store.definitionsVersion(this.abkit.project);
+    const version = await this.abkit.definitionsVersion();
     await this.abkit.refresh();
     return version;
   }
@@ -182,7 +182,7 @@ export class AbkitProvider implements Provider {
     if (this.polling) return;
     this.polling = true;
     try {
-      const version = await this.abkit.store.definitionsVersion(this.abkit.project);
+      const version = await this.abkit.definitionsVersion();
       const recovering = this.failing;
       if (!recovering && version === this.version) return;
       // Reloaded before the event: a read made on it must see the new values.

@@ -1,5 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import * as z from "zod";
 import { AbkitError } from "../errors/AbkitError.js";
+import { NotFoundError } from "../errors/NotFoundError.js";
 import { newId } from "../ids.js";
 import {
   type ApiKeyInput,
@@ -7,7 +9,7 @@ import {
   type ApiKeyScope,
   apiKeyInputSchema,
 } from "../schema/apiKey.js";
-import { DEFAULT_PROJECT } from "../schema/common.js";
+import { DEFAULT_PROJECT, keySchema } from "../schema/common.js";
 import { parseInput } from "../schema/parse.js";
 import type { Store } from "../store.js";
 
@@ -62,6 +64,26 @@ export async function createApiKey(store: Store, input: ApiKeyInput): Promise<Cr
 }
 
 /**
+ * Revokes a key of an organization: it stops authenticating at once, in every process. A key
+ * of another organization is `not_found`, as an unknown one is, so nothing leaks.
+ *
+ * @example
+ * await revokeApiKey(store, { organizationId: "acme", id: "key_01J..." });
+ */
+export async function revokeApiKey(store: Store, target: ApiKeyTarget): Promise<void> {
+  const { organizationId, id } = parseInput(keyTargetSchema, target, "API key revocation");
+  const keys = await store.listApiKeys(organizationId);
+  if (!keys.some((candidate) => candidate.id === id)) throw new NotFoundError("API key", id);
+  await store.revokeApiKey(id, new Date().toISOString());
+}
+
+/** A key named by its organization and id. */
+export interface ApiKeyTarget {
+  organizationId: string;
+  id: string;
+}
+
+/**
  * The live key a plaintext names, or `unauthorized`. The lookup is by hash, and the stored
  * hash is compared again in constant time, so timing says nothing about a key.
  */
@@ -90,6 +112,10 @@ export function requireScope(record: ApiKeyRecord, scope: ApiKeyScope): void {
 export function hashApiKey(plaintext: string): string {
   return createHash("sha256").update(plaintext, "utf8").digest("hex");
 }
+
+// --- Internal helpers ---
+
+const keyTargetSchema = z.strictObject({ organizationId: keySchema, id: z.string().min(1) });
 
 function unauthorized(message: string): AbkitError {
   return new AbkitError("unauthorized", message);

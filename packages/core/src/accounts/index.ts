@@ -1,2 +1,8 @@
-export type { CreatedApiKey } from "./apiKeys.js";
-export { authenticateApiKey, createApiKey, hashApiKey, requireScope } from "./apiKeys.js";
+export type { ApiKeyTarget, CreatedApiKey } from "./apiKeys.js";
+export {
+  authenticateApiKey,
+  createApiKey,
+  hashApiKey,
+  requireScope,
+  revokeApiKey,
+} from "./apiKeys.js";

@@ -15,6 +15,7 @@ import { AssignmentQueue } from "./assignmentQueue.js";
 import { startBanditScheduler } from "./banditScheduler.js";
 import type { ExperimentResults, ResultsOptions } from "./buildResults.js";
 import { closedError, type EngineContext } from "./context.js";
+import { countConversions } from "./conversions.js";
 import { DefinitionsCache } from "./definitionsCache.js";
 import {
   type EvaluateOptions,
@@ -31,8 +32,10 @@ import {
   type FlagEvaluation,
 } from "./evaluateFlags.js";
 import { type ExperimentsApi, experimentsApi } from "./experimentsApi.js";
+import { type FlagLookup, flagLookup } from "./flagLookup.js";
 import { type FlagsApi, flagsApi } from "./flagsApi.js";
 import { type HoldoutsApi, holdoutsApi } from "./holdoutsApi.js";
+import { type KeysApi, keysApi } from "./keysApi.js";
 import { type LogsPageOptions, listLogs, logExecution } from "./logs.js";
 import { experimentResults } from "./results.js";
 import { type SegmentsApi, segmentsApi } from "./segmentsApi.js";
@@ -83,7 +86,10 @@ export interface Abkit {
   /** Holdouts: entities kept out of the experiments they cover, measured against the rest. */
   readonly holdouts: HoldoutsApi;
   readonly segments: SegmentsApi;
-  readonly flags: FlagsApi;
+  /** Flags: create, read (by key, or `find` by id or key), update, attach experiments. */
+  readonly flags: FlagsApi & FlagLookup;
+  /** API keys of an organization: create (plaintext once), list, revoke. */
+  readonly keys: KeysApi;
   /**
    * The variant of an experiment for an entity, sticky once assigned. `variantKey` and
    * `config` are null when the experiment is unknown, not running, no segment matches, or
@@ -106,6 +112,8 @@ export interface Abkit {
   track(events: EventInput[]): Promise<ApplyEventsResult>;
   /** Records a conversion for one experiment (seed 002), once per (experiment, user). */
   trackConversion(input: ConversionInput): Promise<ApplyEventsResult>;
+  /** Users with at least one `conversion` in an experiment, over all variants (seed 002's count). */
+  conversions(experimentKey: string): Promise<number>;
   /** Records one execution of a variant (seed 001): input, output, metrics, context. */
   log(experimentKey: string, input: LogInput): Promise<{ logId: string }>;
   /** An experiment's execution logs, newest first, paged by cursor. */
@@ -123,6 +131,8 @@ export interface Abkit {
    * `refreshIntervalMs`: for a caller that learnt of a change and must read the new values.
    */
   refresh(): Promise<void>;
+  /** The store's version counter of this project's definitions: every change, by any process, moves it. */
+  definitionsVersion(): Promise<number>;
   /** Writes queued assignments; rejects if the store failed to take them. */
   flush(): Promise<void>;
   /** Flushes, then closes this engine (not the store, which the caller owns). */
@@ -214,18 +224,25 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
       update: key,
       delete: key,
     }),
-    flags: withCheckedArguments(flagsApi(ctx, experiments), "flags", {
+    flags: withCheckedArguments({ ...flagsApi(ctx, experiments), ...flagLookup(ctx) }, "flags", {
       get: key,
       update: key,
       attach: { keys: ["flagKey", "experimentKey"] },
       experiments: { keys: ["flagKey"] },
+      find: { keys: ["idOrKey"] },
+      findExperiment: { keys: ["flagKey", "idOrKey"] },
     }),
+    keys: keysApi(ctx),
     evaluate: (evaluateOptions) => evaluateExperiment(ctx, evaluateOptions),
     peek: (peekOptions) => peekExperiment(ctx, peekOptions),
     evaluateFlags: (flagOptions) => evaluateFlags(ctx, flagOptions),
     evaluateFlag: (flagKey, flagOptions) => evaluateFlag(ctx, flagKey, flagOptions),
     track: (events) => trackEvents(ctx, events),
     trackConversion: (input) => trackConversion(ctx, input),
+    conversions: async (experimentKey) => {
+      checkKey(experimentKey, "experimentKey", "conversions arguments");
+      return countConversions(ctx, experimentKey);
+    },
     log: async (experimentKey, input) => {
       checkKey(experimentKey, "experimentKey", "log arguments");
       return logExecution(ctx, experimentKey, input);
@@ -245,6 +262,10 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
     async refresh() {
       ctx.assertOpen();
       await ctx.definitions.reload();
+    },
+    async definitionsVersion() {
+      ctx.assertOpen();
+      return shared.store.definitionsVersion(projectId);
     },
     flush: () => shared.assignments.flush(),
     async close() {

@@ -24,10 +24,12 @@ export type {
 } from "./evaluateFlags.js";
 export type { ExperimentsApi } from "./experimentsApi.js";
 export type { ExposureDay } from "./exposuresOverTime.js";
+export type { FlagLookup } from "./flagLookup.js";
 export type { FlagsApi } from "./flagsApi.js";
 export type { GuardrailStatus, GuardrailVerdict } from "./guardrails.js";
 export type { HoldoutInput, HoldoutsApi } from "./holdoutsApi.js";
 export { holdoutInputSchema } from "./holdoutsApi.js";
+export type { KeyCreateInput, KeysApi } from "./keysApi.js";
 export type { LogsPageOptions } from "./logs.js";
 export type { MetricRow } from "./metricRows.js";
 export type { SegmentsApi } from "./segmentsApi.js";

@@ -1,9 +1,10 @@
+import type { ExperimentInput, ExperimentPatch, SegmentInput, SegmentPatch } from "@abkit/core";
 import * as z from "zod";
 import type { RequestContext } from "../context.js";
 import type { HttpResponse } from "../exchange.js";
 import type { Router } from "../router.js";
 import { numeric, projectQuery, queryAs, text } from "./query.js";
-import { bodyAs, json } from "./shared.js";
+import { bodyAs, engineInputSchema, json } from "./shared.js";
 
 const listQuery = projectQuery.extend({
   status: text.pipe(z.enum(["draft", "running", "stopped"])).optional(),
@@ -34,13 +35,9 @@ export function experimentRoutes(router: Router<RequestContext>): void {
   };
   const engineOf = async (ctx: RequestContext) => (await engineWith(ctx, projectQuery)).abkit;
   // Writes: admin key first, then the body, then the project it (or the query) names.
-  const withBody = async (ctx: RequestContext) => {
+  const withBody = async <T extends object>(ctx: RequestContext) => {
     const auth = await ctx.authorize("admin");
-    const { projectId, ...fields } = await bodyAs(
-      ctx,
-      z.record(z.string(), z.unknown()),
-      "request body",
-    );
+    const { projectId, ...fields } = await bodyAs(ctx, engineInputSchema<T>(), "request body");
     const abkit = await auth.project(projectId ?? queryAs(ctx, projectQuery).projectId);
     return { abkit, fields };
   };
@@ -52,8 +49,8 @@ export function experimentRoutes(router: Router<RequestContext>): void {
   });
 
   router.add("POST", "/api/v1/experiments", async (ctx) => {
-    const { abkit, fields } = await withBody(ctx);
-    return json(await abkit.experiments.create(fields as never), 201);
+    const { abkit, fields } = await withBody<ExperimentInput>(ctx);
+    return json(await abkit.experiments.create(fields), 201);
   });
 
   router.add("GET", "/api/v1/experiments/:key", async (ctx, { key = "" }) => {
@@ -63,8 +60,8 @@ export function experimentRoutes(router: Router<RequestContext>): void {
   });
 
   router.add("PATCH", "/api/v1/experiments/:key", async (ctx, { key = "" }) => {
-    const { abkit, fields } = await withBody(ctx);
-    return json(await abkit.experiments.update(key, fields as never));
+    const { abkit, fields } = await withBody<ExperimentPatch>(ctx);
+    return json(await abkit.experiments.update(key, fields));
   });
 
   for (const action of ["start", "stop"] as const) {
@@ -111,8 +108,8 @@ export function experimentRoutes(router: Router<RequestContext>): void {
   });
 
   router.add("POST", "/api/v1/segments", async (ctx) => {
-    const { abkit, fields } = await withBody(ctx);
-    return json(await abkit.segments.create(fields as never), 201);
+    const { abkit, fields } = await withBody<SegmentInput>(ctx);
+    return json(await abkit.segments.create(fields), 201);
   });
 
   router.add("GET", "/api/v1/segments/:key", async (ctx, { key = "" }) => {
@@ -122,8 +119,8 @@ export function experimentRoutes(router: Router<RequestContext>): void {
   });
 
   router.add("PATCH", "/api/v1/segments/:key", async (ctx, { key = "" }) => {
-    const { abkit, fields } = await withBody(ctx);
-    return json(await abkit.segments.update(key, fields as never));
+    const { abkit, fields } = await withBody<SegmentPatch>(ctx);
+    return json(await abkit.segments.update(key, fields));
   });
 
   router.add("DELETE", "/api/v1/segments/:key", async (ctx, { key = "" }) => {

@@ -42,10 +42,7 @@ export function flagExperimentJson(experiment: Experiment, flag: Flag, conversio
 
 /** The flag a path names, by id or by key. */
 export async function findFlag(abkit: Abkit, idOrKey: string): Promise<Flag> {
-  const flags = await abkit.flags.list();
-  const flag =
-    flags.find((candidate) => candidate.id === idOrKey) ??
-    flags.find((candidate) => candidate.key === idOrKey);
+  const flag = await abkit.flags.find(idOrKey);
   if (!flag) throw new NotFoundError("flag", idOrKey);
   return flag;
 }
@@ -56,19 +53,7 @@ export async function findFlagExperiment(
   flag: Flag,
   idOrKey: string,
 ): Promise<Experiment> {
-  const experiments = await abkit.flags.experiments(flag.key);
-  const experiment =
-    experiments.find((candidate) => candidate.id === idOrKey) ??
-    experiments.find((candidate) => candidate.key === idOrKey);
+  const experiment = await abkit.flags.findExperiment(flag.key, idOrKey);
   if (!experiment) throw new NotFoundError("experiment", idOrKey);
   return experiment;
-}
-
-/** Users with a conversion, over all variants. */
-export async function conversionsOf(abkit: Abkit, experiment: Experiment): Promise<number> {
-  const { metrics } = await abkit.store.readAggregates(abkit.project, experiment.id);
-  return Object.values(metrics.conversion ?? {}).reduce(
-    (total, aggregate) => total + aggregate.entities,
-    0,
-  );
 }

@@ -2,13 +2,7 @@ import { flagRuleSchema, flagTypeSchema, isAbkitError, jsonSchema, keySchema } f
 import * as z from "zod";
 import type { RequestContext } from "../context.js";
 import type { Router } from "../router.js";
-import {
-  conversionsOf,
-  findFlag,
-  findFlagExperiment,
-  flagExperimentJson,
-  flagJson,
-} from "./flagShapes.js";
+import { findFlag, findFlagExperiment, flagExperimentJson, flagJson } from "./flagShapes.js";
 import { queryAs, snakeProjectQuery } from "./query.js";
 import { bodyAs, json, jsonObjectSchema } from "./shared.js";
 
@@ -143,7 +137,7 @@ export function flagRoutes(router: Router<RequestContext>): void {
     const experiments = await abkit.flags.experiments(flag.key);
     const shaped = await Promise.all(
       experiments.map(async (experiment) =>
-        flagExperimentJson(experiment, flag, await conversionsOf(abkit, experiment)),
+        flagExperimentJson(experiment, flag, await abkit.conversions(experiment.key)),
       ),
     );
     return json({ data: shaped });
@@ -182,7 +176,7 @@ export function flagRoutes(router: Router<RequestContext>): void {
       const flag = await findFlag(abkit, flagId);
       const experiment = await findFlagExperiment(abkit, flag, id);
       return json({
-        data: flagExperimentJson(experiment, flag, await conversionsOf(abkit, experiment)),
+        data: flagExperimentJson(experiment, flag, await abkit.conversions(experiment.key)),
       });
     },
   );

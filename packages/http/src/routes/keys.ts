@@ -1,4 +1,4 @@
-import { type ApiKeyRecord, createApiKey, NotFoundError } from "@abkit/core";
+import type { ApiKeyRecord } from "@abkit/core";
 import * as z from "zod";
 import type { RequestContext } from "../context.js";
 import type { Router } from "../router.js";
@@ -23,8 +23,10 @@ export function keyRoutes(router: Router<RequestContext>): void {
   });
 
   router.add("GET", "/api/v1/keys", async (ctx) => {
-    const { key } = await ctx.authorize("admin");
-    return json({ keys: (await ctx.store.listApiKeys(key.organizationId)).map(keyJson) });
+    const { key, project } = await ctx.authorize("admin");
+    // The key's own project: listing never depends on the project a header names.
+    const abkit = await project(key.projectId);
+    return json({ keys: (await abkit.keys.list(key.organizationId)).map(keyJson) });
   });
 
   router.add("POST", "/api/v1/keys", async (ctx) => {
@@ -32,9 +34,8 @@ export function keyRoutes(router: Router<RequestContext>): void {
     const body = await bodyAs(ctx, createKeySchema, "API key");
     // Resolving the project checks it belongs to the caller's organization.
     const abkit = await auth.project(body.projectId);
-    const created = await createApiKey(ctx.store, {
+    const created = await abkit.keys.create({
       organizationId: auth.key.organizationId,
-      projectId: abkit.project,
       name: body.name,
       scopes: body.scopes,
     });
@@ -42,10 +43,9 @@ export function keyRoutes(router: Router<RequestContext>): void {
   });
 
   router.add("DELETE", "/api/v1/keys/:id", async (ctx, { id = "" }) => {
-    const { key } = await ctx.authorize("admin");
-    const keys = await ctx.store.listApiKeys(key.organizationId);
-    if (!keys.some((candidate) => candidate.id === id)) throw new NotFoundError("API key", id);
-    await ctx.store.revokeApiKey(id, new Date().toISOString());
+    const { key, project } = await ctx.authorize("admin");
+    const abkit = await project(key.projectId);
+    await abkit.keys.revoke(key.organizationId, id);
     return json({ revoked: true });
   });
 }

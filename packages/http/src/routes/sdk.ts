@@ -1,3 +1,4 @@
+import type { EventInput, LogInput } from "@abkit/core";
 import * as z from "zod";
 import type { RequestContext } from "../context.js";
 import type { Router } from "../router.js";
@@ -16,7 +17,10 @@ const evaluateSchema = z.object({
 /** Seed 000 (evaluate, track) and seed 001 (execution logs): what SDK keys may call. */
 export function sdkRoutes(router: Router<RequestContext>, batchLimit: number): void {
   const trackSchema = z.object({
-    events: z.array(z.unknown()).max(batchLimit, `at most ${batchLimit} events per request`),
+    // Each event is the engine's to check, so its errors name fields as `abkit.track`'s do.
+    events: z
+      .array(z.custom<EventInput>())
+      .max(batchLimit, `at most ${batchLimit} events per request`),
     project_id: z.string().optional(),
   });
 
@@ -43,14 +47,15 @@ export function sdkRoutes(router: Router<RequestContext>, batchLimit: number): v
     const auth = await ctx.authorize("sdk");
     const body = await bodyAs(ctx, trackSchema, "track request");
     const abkit = await auth.project(body.project_id);
-    return json(await abkit.track(body.events as never));
+    return json(await abkit.track(body.events));
   });
 
   router.add("POST", "/experiment/:slug/log", async (ctx, { slug = "" }) => {
     const auth = await ctx.authorize("sdk");
-    const body = await ctx.body();
+    // The engine checks the entry, so its errors name fields as `abkit.log`'s do.
+    const body = await bodyAs(ctx, z.custom<LogInput>(), "log");
     const abkit = await auth.project();
-    const { logId } = await abkit.log(slug, body as never);
+    const { logId } = await abkit.log(slug, body);
     return json({ success: true, logId });
   });
 }

@@ -1,5 +1,5 @@
 import { type JsonValue, jsonSchema, parseInput } from "@abkit/core";
-import type * as z from "zod";
+import * as z from "zod";
 import type { RequestContext } from "../context.js";
 import type { HttpResponse } from "../exchange.js";
 
@@ -10,6 +10,15 @@ export async function bodyAs<S extends z.ZodType>(
   what: string,
 ): Promise<z.output<S>> {
   return parseInput(schema, await ctx.body(), what);
+}
+
+/**
+ * A JSON object for the engine, which parses it with its own schema (so errors name the
+ * fields as the engine's API does): here it is only checked to be an object, then typed as
+ * the engine's input.
+ */
+export function engineInputSchema<T extends object>() {
+  return z.record(z.string(), z.unknown()).pipe(z.custom<T & { projectId?: unknown }>());
 }
 
 /** A JSON answer. */
