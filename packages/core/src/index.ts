@@ -22,6 +22,23 @@ export { newId } from "./ids.js";
 export * from "./lifecycle/index.js";
 export * from "./schema/index.js";
 export * from "./stats/index.js";
+export {
+  aggregateDelta,
+  crossPair,
+  crossPartners,
+  declaredIn,
+  emptyAggregates,
+} from "./store/aggregates.js";
+export { dayRange, exposureDay } from "./store/days.js";
+export { checkDefinitionId, checkDefinitionRevision } from "./store/definitionChecks.js";
+export {
+  checkEntityTotalsRequests,
+  MAX_ENTITY_TOTALS_DAYS,
+  MAX_ENTITY_TOTALS_METRICS,
+  MAX_ENTITY_TOTALS_REQUESTS,
+} from "./store/entityTotalsChecks.js";
+export { ownEntry } from "./store/ownEntry.js";
+export { checkAssignmentRecords, checkEventRecords } from "./store/recordChecks.js";
 export type {
   AccountStore,
   ApplyEventsResult,
@@ -45,23 +62,5 @@ export type {
   Store,
   StoreCapabilities,
 } from "./store.js";
-export {
-  aggregateDelta,
-  checkAssignmentRecords,
-  checkDefinitionId,
-  checkDefinitionRevision,
-  checkEntityTotalsRequests,
-  checkEventRecords,
-  crossPair,
-  crossPartners,
-  dayRange,
-  declaredIn,
-  emptyAggregates,
-  exposureDay,
-  MAX_ENTITY_TOTALS_DAYS,
-  MAX_ENTITY_TOTALS_METRICS,
-  MAX_ENTITY_TOTALS_REQUESTS,
-  ownEntry,
-} from "./storeHelpers.js";
 export type { StoreLocation } from "./storeUrl.js";
 export { parseStoreUrl } from "./storeUrl.js";

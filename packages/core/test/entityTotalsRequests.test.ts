@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { isAbkitError } from "../src/errors/index.js";
+import { dayRange } from "../src/store/days.js";
+import { checkEntityTotalsRequests } from "../src/store/entityTotalsChecks.js";
 import type { EntityTotalsRequest } from "../src/store.js";
-import { checkEntityTotalsRequests, dayRange } from "../src/storeHelpers.js";
 
 const request = (overrides: Partial<EntityTotalsRequest> = {}): EntityTotalsRequest => ({
   entityId: "u1",

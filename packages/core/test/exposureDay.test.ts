@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exposureDay } from "../src/storeHelpers.js";
+import { exposureDay } from "../src/store/days.js";
 
 describe("exposureDay", () => {
   it("is the UTC day of the time, whatever offset it is written with", () => {

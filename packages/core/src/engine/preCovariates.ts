@@ -1,5 +1,6 @@
+import { exposureDay } from "../store/days.js";
+import { MAX_ENTITY_TOTALS_REQUESTS } from "../store/entityTotalsChecks.js";
 import type { AssignmentRecord, EntityTotalsRequest, Store } from "../store.js";
-import { exposureDay, MAX_ENTITY_TOTALS_REQUESTS } from "../storeHelpers.js";
 import type { PreCovariate } from "./compile.js";
 
 /** An assignment as the queue holds it: with the pre-period covariates still to read. */

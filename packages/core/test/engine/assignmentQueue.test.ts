@@ -3,8 +3,11 @@ import { AssignmentQueue } from "../../src/engine/assignmentQueue.js";
 import type { QueuedAssignment } from "../../src/engine/preCovariates.js";
 import { isAbkitError } from "../../src/errors/AbkitError.js";
 import { StoreUnavailableError } from "../../src/errors/StoreUnavailableError.js";
+import {
+  checkEntityTotalsRequests,
+  MAX_ENTITY_TOTALS_REQUESTS,
+} from "../../src/store/entityTotalsChecks.js";
 import type { AssignmentRecord, Store } from "../../src/store.js";
-import { checkEntityTotalsRequests, MAX_ENTITY_TOTALS_REQUESTS } from "../../src/storeHelpers.js";
 
 // A store that keeps assignments insert-if-absent and fails the calls it is told to. Only
 // the queue's view of a store; the real stores run the same cases through faultyStore.

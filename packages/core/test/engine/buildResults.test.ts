@@ -9,7 +9,7 @@ import {
   srmTest,
   welchTest,
 } from "../../src/stats/index.js";
-import { emptyAggregates } from "../../src/storeHelpers.js";
+import { emptyAggregates } from "../../src/store/aggregates.js";
 
 function experiment(overrides: Partial<Experiment> = {}): Experiment {
   return {

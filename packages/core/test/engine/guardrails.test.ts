@@ -3,7 +3,7 @@ import { buildResults } from "../../src/engine/buildResults.js";
 import { guardrailVerdict } from "../../src/engine/guardrails.js";
 import { type Experiment, experimentInputSchema, guardrailSchema } from "../../src/schema/index.js";
 import { proportionTest } from "../../src/stats/index.js";
-import { emptyAggregates } from "../../src/storeHelpers.js";
+import { emptyAggregates } from "../../src/store/aggregates.js";
 import { SCENARIOS, seededRandom, splitExperiment } from "../stats/binomialSimulation.js";
 
 type Guardrail = NonNullable<Experiment["metrics"][number]["guardrail"]>;

@@ -1,0 +1,78 @@
+// For store authors: the checks a store runs on records before it writes them
+// (`recordAssignments`, `applyEvents`), for the fields the engine's schemas leave open to
+// adapters and plain JavaScript callers.
+import { ValidationError } from "../errors/ValidationError.js";
+import { type EventRecord, MAX_COVARIATE_VALUE, MAX_EVENT_VALUE } from "../schema/event.js";
+import type { AssignmentRecord } from "../store.js";
+import { isName, isPlainRecord, NAME_RULE } from "./inputShape.js";
+
+/**
+ * For store authors: throws the `validation_failed` that `recordAssignments` must raise,
+ * before any write, when a record's `covariates` is not an object of slug names to finite
+ * numbers within `MAX_COVARIATE_VALUE`.
+ *
+ * @example
+ * checkAssignmentRecords(assignments); // then write
+ */
+export function checkAssignmentRecords(assignments: readonly AssignmentRecord[]): void {
+  assignments.forEach((record, index) => {
+    const { covariates } = record;
+    if (covariates === undefined) return;
+    if (!isPlainRecord(covariates)) {
+      throw ValidationError.field([index, "covariates"], "must be an object", "assignments");
+    }
+    for (const [name, value] of Object.entries(covariates)) {
+      if (!isName(name)) {
+        throw ValidationError.field([index, "covariates", name], NAME_RULE, "assignments");
+      }
+      if (typeof value !== "number" || !(Math.abs(value) <= MAX_COVARIATE_VALUE)) {
+        throw ValidationError.field(
+          [index, "covariates", name],
+          `must be a finite number between -${MAX_COVARIATE_VALUE} and ${MAX_COVARIATE_VALUE}`,
+          "assignments",
+        );
+      }
+    }
+  });
+}
+
+/**
+ * For store authors: throws the `validation_failed` that `applyEvents` must raise, before
+ * any write, when a value is not a finite number within `MAX_EVENT_VALUE` or `crossMetrics`
+ * is not experiment id -> metric names.
+ *
+ * @example
+ * checkEventRecords(events); // then write
+ */
+export function checkEventRecords(events: readonly EventRecord[]): void {
+  events.forEach((event, index) => {
+    // The bound keeps every aggregate finite (see MAX_EVENT_VALUE); NaN fails the comparison.
+    if (typeof event.value !== "number" || !(Math.abs(event.value) <= MAX_EVENT_VALUE)) {
+      throw ValidationError.field(
+        [index, "value"],
+        `must be a finite number between -${MAX_EVENT_VALUE} and ${MAX_EVENT_VALUE}`,
+        "events",
+      );
+    }
+    const { crossMetrics, undeclaredIn } = event;
+    if (
+      undeclaredIn !== undefined &&
+      (!Array.isArray(undeclaredIn) || !undeclaredIn.every((id) => typeof id === "string"))
+    ) {
+      throw ValidationError.field([index, "undeclaredIn"], "must be an array of ids", "events");
+    }
+    if (crossMetrics === undefined) return;
+    if (!isPlainRecord(crossMetrics)) {
+      throw ValidationError.field([index, "crossMetrics"], "must be an object", "events");
+    }
+    for (const [experimentId, names] of Object.entries(crossMetrics)) {
+      const path = [index, "crossMetrics", experimentId];
+      if (!Array.isArray(names)) throw ValidationError.field(path, "must be an array", "events");
+      names.forEach((name, n) => {
+        if (typeof name !== "string" || !isName(name)) {
+          throw ValidationError.field([...path, n], NAME_RULE, "events");
+        }
+      });
+    }
+  });
+}
