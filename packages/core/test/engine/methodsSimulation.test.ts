@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { buildResults } from "../../src/engine/buildResults.js";
 import { covariateName, type Experiment } from "../../src/schema/experiment.js";
 import { benjaminiHochbergAdjust, welchTest } from "../../src/stats/index.js";
-import type { ExperimentAggregates } from "../../src/store.js";
 import { emptyAggregates } from "../../src/store/aggregates.js";
+import type { ExperimentAggregates } from "../../src/store.js";
 import { seededNormal, seededRandom } from "../support/random.js";
 
 // The results methods on simulated users with a known truth, from aggregates built here as
