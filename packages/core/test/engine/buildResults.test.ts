@@ -10,41 +10,21 @@ import {
   welchTest,
 } from "../../src/stats/index.js";
 import { emptyAggregates } from "../../src/store/aggregates.js";
+import { runningExperiment } from "../support/experiment.js";
 
 function experiment(overrides: Partial<Experiment> = {}): Experiment {
-  return {
-    id: "exp_1",
-    projectId: "default",
-    key: "prompt",
-    name: "prompt",
-    description: "",
+  return runningExperiment({
     variants: [
       { key: "A", weight: 34, config: null },
       { key: "B", weight: 33, config: null },
       { key: "C", weight: 33, config: null },
     ],
-    segments: [],
-    coverage: 1,
-    hashSeed: "prompt",
-    hashVersion: 2,
-    namespace: null,
     metrics: [
       { name: "thumbs_up", kind: "binomial", primary: true },
       { name: "spend", kind: "mean", primary: false },
     ],
-    environment: "production",
-    flagKey: null,
-    overrides: {},
-    holdout: null,
-    bandit: null,
-    status: "running",
-    revision: 2,
-    createdAt: "",
-    updatedAt: "",
-    startedAt: "",
-    stoppedAt: null,
     ...overrides,
-  };
+  });
 }
 
 const aggregates = {

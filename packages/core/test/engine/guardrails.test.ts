@@ -5,41 +5,17 @@ import { type Experiment, experimentInputSchema, guardrailSchema } from "../../s
 import { proportionTest } from "../../src/stats/index.js";
 import { emptyAggregates } from "../../src/store/aggregates.js";
 import { SCENARIOS, seededRandom, splitExperiment } from "../stats/binomialSimulation.js";
+import { runningExperiment } from "../support/experiment.js";
 
 type Guardrail = NonNullable<Experiment["metrics"][number]["guardrail"]>;
 
 function experiment(guardrail: Guardrail, kind: "sum" | "mean" | "binomial" = "sum"): Experiment {
-  return {
-    id: "exp_1",
-    projectId: "default",
-    key: "prompt",
-    name: "prompt",
-    description: "",
-    variants: [
-      { key: "A", weight: 50, config: null },
-      { key: "B", weight: 50, config: null },
-    ],
-    segments: [],
-    coverage: 1,
-    hashSeed: "prompt",
-    hashVersion: 2,
-    namespace: null,
+  return runningExperiment({
     metrics: [
       { name: "thumbs_up", kind: "binomial", primary: true },
       { name: "guarded", kind, primary: false, guardrail },
     ],
-    environment: "production",
-    flagKey: null,
-    overrides: {},
-    holdout: null,
-    bandit: null,
-    status: "running",
-    revision: 2,
-    createdAt: "",
-    updatedAt: "",
-    startedAt: "",
-    stoppedAt: null,
-  };
+  });
 }
 
 // 1000 users per arm; each arm's per-user values have the given mean and standard deviation

@@ -4,6 +4,7 @@ import { covariateName, type Experiment } from "../../src/schema/experiment.js";
 import { benjaminiHochbergAdjust, welchTest } from "../../src/stats/index.js";
 import { emptyAggregates } from "../../src/store/aggregates.js";
 import type { ExperimentAggregates } from "../../src/store.js";
+import { runningExperiment } from "../support/experiment.js";
 import { seededNormal, seededRandom } from "../support/random.js";
 
 // The results methods on simulated users with a known truth, from aggregates built here as
@@ -174,38 +175,19 @@ describe("results methods on simulated users", () => {
 // --- Internal helpers ---
 
 function experiment(metrics: Experiment["metrics"], arms = ["control", "treatment"]): Experiment {
-  return {
-    id: "exp_1",
-    projectId: "default",
+  const share = Math.floor(100 / arms.length);
+  return runningExperiment({
     key: "methods",
     name: "methods",
-    description: "",
+    hashSeed: "methods",
+    // The first arm takes what an even split leaves over.
     variants: arms.map((key, i) => ({
       key,
-      weight:
-        i === 0
-          ? 100 - Math.floor(100 / arms.length) * (arms.length - 1)
-          : Math.floor(100 / arms.length),
+      weight: i === 0 ? 100 - share * (arms.length - 1) : share,
       config: null,
     })),
-    segments: [],
-    coverage: 1,
-    hashSeed: "methods",
-    hashVersion: 2,
-    namespace: null,
     metrics,
-    environment: "production",
-    flagKey: null,
-    overrides: {},
-    holdout: null,
-    bandit: null,
-    status: "running",
-    revision: 2,
-    createdAt: "",
-    updatedAt: "",
-    startedAt: "",
-    stoppedAt: null,
-  };
+  });
 }
 
 // The aggregates a store keeps for these users, all exposed, every total from its events:
