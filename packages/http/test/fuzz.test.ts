@@ -159,21 +159,7 @@ function hostileBody(next: () => number): Body {
 
 describe.each(MOUNTS)("hostile bodies on %s", (mount) => {
   it("answers 5,000 malformed or hostile bodies on every route with 4xx (or a valid 2xx), stays up, pollutes nothing", async () => {
-    const store = memoryStore();
-    const key = (
-      await createApiKey(store, { organizationId: "acme", projectId: "default", scopes: ["admin"] })
-    ).plaintext;
-    const abkit = createAbkit({ store });
-    await abkit.flags.create({ key: "fuzz_flag", type: "string", defaultValue: "a" });
-    await abkit.segments.create({ key: "fuzz-segment", condition: {} });
-    await abkit.experiments.create({
-      key: "fuzz",
-      flagKey: "fuzz_flag",
-      variants: [
-        { key: "A", weight: 50, config: "a" },
-        { key: "B", weight: 50, config: "b" },
-      ],
-    });
+    const { store, key } = await fuzzProject({ running: false });
     const server = await startServer(mount, { store, bodyLimit: 64 * 1024 });
     const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
     const next = seededRandom(mount === "express" ? 1 : 2);
@@ -348,29 +334,7 @@ function hostileHeaders(next: () => number, key: string): Record<string, string>
 
 describe.each(MOUNTS)("hostile query strings and headers on %s", (mount) => {
   it("answers 2,000 hostile query strings and header sets with 2xx or a JSON 4xx, never 5xx", async () => {
-    const store = memoryStore();
-    const key = (
-      await createApiKey(store, { organizationId: "acme", projectId: "default", scopes: ["admin"] })
-    ).plaintext;
-    await createApiKey(store, {
-      organizationId: "rival",
-      projectId: "rival-project",
-      scopes: ["admin"],
-    });
-    const abkit = createAbkit({ store });
-    await abkit.flags.create({ key: "fuzz_flag", type: "string", defaultValue: "a" });
-    await abkit.segments.create({ key: "fuzz-segment", condition: {} });
-    await abkit.experiments.create({
-      key: "fuzz",
-      flagKey: "fuzz_flag",
-      variants: [
-        { key: "A", weight: 50, config: "a" },
-        { key: "B", weight: 50, config: "b" },
-      ],
-      metrics: [{ name: "m", kind: "count", primary: true }],
-    });
-    await abkit.experiments.start("fuzz");
-    await abkit.close();
+    const { store, key } = await fuzzProject({ running: true });
     const server = await startServer(mount, { store, logger: false });
     const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
     const next = seededRandom(mount === "express" ? 3 : 4);
@@ -417,3 +381,39 @@ describe.each(MOUNTS)("hostile query strings and headers on %s", (mount) => {
     }
   }, 120_000);
 });
+
+/**
+ * A memory store with an admin key of `acme` (returned), a flag, a segment and the `fuzz`
+ * experiment serving the flag. `running` gives it a metric and starts it, and adds another
+ * organization's key, so that routes read real results and cross-organization lookups.
+ */
+async function fuzzProject({ running }: { running: boolean }) {
+  const store = memoryStore();
+  const { plaintext: key } = await createApiKey(store, {
+    organizationId: "acme",
+    projectId: "default",
+    scopes: ["admin"],
+  });
+  if (running) {
+    await createApiKey(store, {
+      organizationId: "rival",
+      projectId: "rival-project",
+      scopes: ["admin"],
+    });
+  }
+  const abkit = createAbkit({ store });
+  await abkit.flags.create({ key: "fuzz_flag", type: "string", defaultValue: "a" });
+  await abkit.segments.create({ key: "fuzz-segment", condition: {} });
+  await abkit.experiments.create({
+    key: "fuzz",
+    flagKey: "fuzz_flag",
+    variants: [
+      { key: "A", weight: 50, config: "a" },
+      { key: "B", weight: 50, config: "b" },
+    ],
+    ...(running ? { metrics: [{ name: "m", kind: "count" as const, primary: true }] } : {}),
+  });
+  if (running) await abkit.experiments.start("fuzz");
+  await abkit.close();
+  return { store, key };
+}
