@@ -5,6 +5,26 @@
  */
 
 export * from "./accounts/index.js";
+export type { CounterIncrement } from "./aggregation/counters.js";
+export {
+  aggregatedMetrics,
+  aggregatesFromCounters,
+  counterId,
+  logSummariesFromCounters,
+} from "./aggregation/counters.js";
+export type { AssignmentPlan } from "./aggregation/planAssignments.js";
+export { planAssignments } from "./aggregation/planAssignments.js";
+export type {
+  DayTotalIncrement,
+  EventBatchState,
+  EventPlan,
+  EventReads,
+  RunningTotal,
+  StoredAssignment,
+  TotalUpdate,
+} from "./aggregation/planEvents.js";
+export { eventReads, planEvents } from "./aggregation/planEvents.js";
+export { planLog } from "./aggregation/planLog.js";
 export type { BucketRange, NamespaceTuple } from "./bucketing/index.js";
 export {
   chooseVariation,
@@ -30,6 +50,8 @@ export {
   emptyAggregates,
 } from "./store/aggregates.js";
 export { dayRange, exposureDay } from "./store/days.js";
+export type { StoreDefinition, StoreMethods } from "./store/defineStore.js";
+export { defineStore } from "./store/defineStore.js";
 export { checkDefinitionId, checkDefinitionRevision } from "./store/definitionChecks.js";
 export {
   checkEntityTotalsRequests,

@@ -1,12 +1,5 @@
-import {
-  ConflictError,
-  type LogRecord,
-  type LogStore,
-  type LogSummaries,
-  ownEntry,
-  sketchBucket,
-} from "@abkit/core";
-import { copy, type MemoryState, projectState } from "./state.js";
+import { ConflictError, type LogStore, logSummariesFromCounters, planLog } from "@abkit/core";
+import { addCounters, copy, countersOf, type MemoryState, projectState } from "./state.js";
 
 /** Execution logs, listed newest first with an id cursor. */
 export function logMethods(state: MemoryState): LogStore {
@@ -22,7 +15,7 @@ export function logMethods(state: MemoryState): LogStore {
       logs.splice(index, 0, copy(record));
       state.logIds.add(record.id);
       project.logs.set(record.experimentId, logs);
-      addToSummaries(project.logSummaries, record);
+      addCounters(state, planLog(record));
     },
 
     async listLogs(projectId, experimentId, { limit, before }) {
@@ -36,22 +29,7 @@ export function logMethods(state: MemoryState): LogStore {
     },
 
     async readLogSummaries(projectId, experimentId) {
-      return copy(projectState(state, projectId).logSummaries.get(experimentId) ?? {});
+      return logSummariesFromCounters(countersOf(state, projectId, experimentId));
     },
   };
-}
-
-// --- Internal helpers ---
-
-function addToSummaries(summaries: Map<string, LogSummaries>, record: LogRecord): void {
-  const experiment = summaries.get(record.experimentId) ?? {};
-  const variant = ownEntry(experiment, record.variantKey, () => ({}));
-  for (const [metric, value] of Object.entries(record.metrics)) {
-    const summary = ownEntry(variant, metric, () => ({ count: 0, sum: 0, buckets: {} }));
-    const bucket = sketchBucket(value);
-    summary.count += 1;
-    summary.sum += value;
-    summary.buckets[bucket] = (summary.buckets[bucket] ?? 0) + 1;
-  }
-  summaries.set(record.experimentId, experiment);
 }

@@ -1,4 +1,4 @@
-import { AbkitError, type Store, ValidationError } from "@abkit/core";
+import { defineStore, type Store, ValidationError } from "@abkit/core";
 import { accountMethods } from "./accounts.js";
 import { definitionMethods } from "./definitions.js";
 import { eventMethods } from "./events.js";
@@ -40,28 +40,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
     );
   }
   const state = createState(maxIdempotencyKeys);
-  const methods: Omit<Store, "name" | "capabilities" | "close"> = {
-    ...definitionMethods(state),
-    ...eventMethods(state),
-    ...logMethods(state),
-    ...accountMethods(state),
-  };
-  const store = { name: "memory", capabilities: { crossProcess: false, durable: false } } as Store;
-  for (const [name, method] of Object.entries(methods)) {
-    // Every call after close() fails the same way, whichever method it is.
-    (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-      if (state.closed) return Promise.reject(closedError());
-      return (method as (...a: unknown[]) => Promise<unknown>)(...args);
-    };
-  }
-  store.close = async () => {
-    state.closed = true;
-  };
-  return store;
-}
-
-function closedError(): AbkitError {
-  return new AbkitError("store_unavailable", "memory store: closed", {
-    details: { store: "memory" },
+  return defineStore({
+    name: "memory",
+    capabilities: { crossProcess: false, durable: false },
+    methods: {
+      ...definitionMethods(state),
+      ...eventMethods(state),
+      ...logMethods(state),
+      ...accountMethods(state),
+    },
+    close: () => {},
   });
 }

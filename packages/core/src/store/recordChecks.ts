@@ -8,7 +8,7 @@ import { isName, isPlainRecord, NAME_RULE } from "./inputShape.js";
 
 /**
  * For store authors: throws the `validation_failed` that `recordAssignments` must raise,
- * before any write, when a record's `covariates` is not an object of slug names to finite
+ * before any write, when a record's `variantKey` is not a name or its `covariates` is not an object of slug names to finite
  * numbers within `MAX_COVARIATE_VALUE`.
  *
  * @example
@@ -16,6 +16,10 @@ import { isName, isPlainRecord, NAME_RULE } from "./inputShape.js";
  */
 export function checkAssignmentRecords(assignments: readonly AssignmentRecord[]): void {
   assignments.forEach((record, index) => {
+    // Variant keys name aggregate counters (see `counterId`): only names are accepted.
+    if (typeof record.variantKey !== "string" || !isName(record.variantKey)) {
+      throw ValidationError.field([index, "variantKey"], NAME_RULE, "assignments");
+    }
     const { covariates } = record;
     if (covariates === undefined) return;
     if (!isPlainRecord(covariates)) {
@@ -38,7 +42,7 @@ export function checkAssignmentRecords(assignments: readonly AssignmentRecord[])
 
 /**
  * For store authors: throws the `validation_failed` that `applyEvents` must raise, before
- * any write, when a value is not a finite number within `MAX_EVENT_VALUE` or `crossMetrics`
+ * any write, when a metric name is not a name, a value is not a finite number within `MAX_EVENT_VALUE` or `crossMetrics`
  * is not experiment id -> metric names.
  *
  * @example
@@ -46,6 +50,10 @@ export function checkAssignmentRecords(assignments: readonly AssignmentRecord[])
  */
 export function checkEventRecords(events: readonly EventRecord[]): void {
   events.forEach((event, index) => {
+    // Metric names name aggregate counters (see `counterId`): only names are accepted.
+    if (typeof event.metricName !== "string" || !isName(event.metricName)) {
+      throw ValidationError.field([index, "metricName"], NAME_RULE, "events");
+    }
     // The bound keeps every aggregate finite (see MAX_EVENT_VALUE); NaN fails the comparison.
     if (typeof event.value !== "number" || !(Math.abs(event.value) <= MAX_EVENT_VALUE)) {
       throw ValidationError.field(

@@ -1,0 +1,159 @@
+// The counters an experiment's aggregates are kept in: one number per id, named here and read
+// back into `ExperimentAggregates` here, so a store keeps a flat map (project, experiment,
+// counter id) -> number and never knows what a counter means.
+
+import { emptyAggregates } from "../store/aggregates.js";
+import { ownEntry } from "../store/ownEntry.js";
+import type {
+  CovariateAggregate,
+  CovariateProduct,
+  ExperimentAggregates,
+  LogMetricSummary,
+  LogSummaries,
+  MetricAggregate,
+} from "../store.js";
+
+/** What a plan adds to one counter of one experiment. */
+export interface CounterIncrement {
+  projectId: string;
+  experimentId: string;
+  /** The counter's id (see `counterId`): parts joined by `/`, which names never contain. */
+  counter: string;
+  delta: number;
+}
+
+/**
+ * The id of every counter, by family. Every part is a name (a slug: letters, digits, `.`,
+ * `_`, `:`, `-`) or a `YYYY-MM-DD` day, so `/` separates them unambiguously.
+ *
+ * @example
+ * counterId.metric("revenue", "control", "sumSquares"); // "metric/revenue/control/sumSquares"
+ */
+export const counterId = {
+  exposures: (variant: string) => `exposures/${variant}`,
+  exposuresByDay: (day: string, variant: string) => `exposuresByDay/${day}/${variant}`,
+  metric: (metric: string, variant: string, field: keyof MetricAggregate) =>
+    `metric/${metric}/${variant}/${field}`,
+  covariate: (covariate: string, variant: string, field: keyof CovariateAggregate) =>
+    `covariate/${covariate}/${variant}/${field}`,
+  covariateProduct: (
+    metric: string,
+    covariate: string,
+    variant: string,
+    field: keyof CovariateProduct,
+  ) => `covariateProduct/${metric}/${covariate}/${variant}/${field}`,
+  crossProduct: (metricA: string, metricB: string, variant: string) =>
+    `crossProduct/${metricA}/${metricB}/${variant}`,
+  /** A log metric's count or sum in one variant (see `LogMetricSummary`). */
+  log: (variant: string, metric: string, field: "count" | "sum") =>
+    `log/${variant}/${metric}/${field}`,
+  /** A log metric's sketch bucket (`sketchBucket`) in one variant. */
+  logBucket: (variant: string, metric: string, bucket: string) =>
+    `log/${variant}/${metric}/bucket/${bucket}`,
+} as const;
+
+/**
+ * An experiment's aggregates from its counters (id, value), in any order. Ids of families
+ * this version does not know are ignored.
+ *
+ * @example
+ * aggregatesFromCounters([["exposures/control", 10], ["metric/clicks/control/events", 4]]);
+ */
+export function aggregatesFromCounters(
+  counters: Iterable<readonly [string, number]>,
+): ExperimentAggregates {
+  const out = emptyAggregates();
+  for (const [id, value] of counters) {
+    const parts = id.split("/");
+    switch (parts[0]) {
+      case "exposures":
+        if (parts.length === 2) setOwn(out.exposures, parts[1]!, value);
+        break;
+      case "exposuresByDay":
+        if (parts.length === 3) setOwn(byKey(out.exposuresByDay, parts[1]!), parts[2]!, value);
+        break;
+      case "metric":
+        if (parts.length === 4) {
+          const cell = ownEntry(byKey(out.metrics, parts[1]!), parts[2]!, zeroMetric);
+          setField(cell, parts[3]!, value);
+        }
+        break;
+      case "covariate":
+        if (parts.length === 4) {
+          const cell = ownEntry(byKey(out.covariates, parts[1]!), parts[2]!, zeroCovariate);
+          setField(cell, parts[3]!, value);
+        }
+        break;
+      case "covariateProduct":
+        if (parts.length === 5) {
+          const variants = byKey(byKey(out.covariateProducts, parts[1]!), parts[2]!);
+          setField(ownEntry(variants, parts[3]!, zeroProduct), parts[4]!, value);
+        }
+        break;
+      case "crossProduct":
+        if (parts.length === 4) {
+          setOwn(byKey(byKey(out.crossProducts, parts[1]!), parts[2]!), parts[3]!, value);
+        }
+        break;
+    }
+  }
+  return out;
+}
+
+/**
+ * An experiment's log summaries (variant -> metric -> summary) from its counters; ids of
+ * other families are ignored.
+ *
+ * @example
+ * logSummariesFromCounters([["log/control/latency/count", 2], ["log/control/latency/sum", 9]]);
+ */
+export function logSummariesFromCounters(
+  counters: Iterable<readonly [string, number]>,
+): LogSummaries {
+  const out: LogSummaries = {};
+  for (const [id, value] of counters) {
+    const parts = id.split("/");
+    if (parts[0] !== "log" || parts.length < 4) continue;
+    const summary = ownEntry(byKey(out, parts[1]!), parts[2]!, zeroSummary);
+    if (parts.length === 4) setField(summary, parts[3]!, value);
+    else if (parts.length === 5 && parts[3] === "bucket") setOwn(summary.buckets, parts[4]!, value);
+  }
+  return out;
+}
+
+/**
+ * The metrics an experiment keeps aggregates of, from its counter ids (for the cap on
+ * undeclared metrics, `MAX_AGGREGATED_METRICS`).
+ *
+ * @example
+ * aggregatedMetrics(["metric/clicks/control/events", "exposures/control"]); // Set {"clicks"}
+ */
+export function aggregatedMetrics(counterIds: Iterable<string>): Set<string> {
+  const metrics = new Set<string>();
+  for (const id of counterIds) {
+    const parts = id.split("/");
+    if (parts[0] === "metric" && parts.length === 4) metrics.add(parts[1]!);
+  }
+  return metrics;
+}
+
+// --- Internal helpers ---
+
+const zeroMetric = (): MetricAggregate => ({ events: 0, sum: 0, sumSquares: 0, entities: 0 });
+const zeroCovariate = (): CovariateAggregate => ({ entities: 0, sum: 0, sumSquares: 0 });
+const zeroProduct = (): CovariateProduct => ({ sumXY: 0, sumXWithEvent: 0 });
+const zeroSummary = (): LogMetricSummary => ({ count: 0, sum: 0, buckets: {} });
+
+function byKey<T>(record: Record<string, Record<string, T>>, key: string): Record<string, T> {
+  return ownEntry(record, key, () => ({}));
+}
+
+function setOwn(record: Record<string, number>, key: string, value: number): void {
+  ownEntry(record, key, () => value);
+  record[key] = value;
+}
+
+// Only the fields the cell already has: an unknown field name is ignored, never added.
+function setField<T extends object>(cell: T, field: string, value: number): void {
+  if (Object.hasOwn(cell, field)) (cell as Record<string, number>)[field] = value;
+}

@@ -1,0 +1,225 @@
+// What a batch of events does to the aggregates, free of I/O: dedup by idempotency key, each
+// entity's running totals, its variant's metric aggregates (exact sums of squares), CUPED
+// covariate products, ratio cross products, the undeclared-metric cap and daily entity
+// totals. Every store applies this plan in its atomic unit; Redis's Lua restates it.
+
+import type { EventRecord } from "../schema/event.js";
+import { MAX_AGGREGATED_METRICS } from "../schema/event.js";
+import { crossPair, crossPartners, declaredIn } from "../store/aggregates.js";
+import { exposureDay } from "../store/days.js";
+import { type CounterIncrement, counterId } from "./counters.js";
+import { Increments } from "./increments.js";
+
+/** An entity's running total of one metric in one experiment: its events and their sum. */
+export interface RunningTotal {
+  events: number;
+  sum: number;
+}
+
+/** An entity's stored assignment: its variant and the covariates kept with it. */
+export interface StoredAssignment {
+  variantKey: string;
+  covariates?: Readonly<Record<string, number>> | undefined;
+}
+
+/**
+ * What a batch reads, as the store holds it before the batch. Lookups are synchronous:
+ * stores that read asynchronously fetch what `eventReads` lists first.
+ */
+export interface EventBatchState {
+  /** Whether the project has seen this idempotency key (before this batch). */
+  seen(idempotencyKey: string): boolean;
+  /** The entity's assignment in the experiment, or undefined. */
+  assignment(experimentId: string, entityId: string): StoredAssignment | undefined;
+  /** The entity's running total, or undefined before its first counted event. */
+  total(experimentId: string, metricName: string, entityId: string): RunningTotal | undefined;
+  /**
+   * The metrics the experiment keeps aggregates of (`aggregatedMetrics` of its counter ids);
+   * asked only for an experiment where an event's metric is undeclared.
+   */
+  aggregatedMetrics(experimentId: string): ReadonlySet<string>;
+}
+
+/** A running total after the batch: the store writes these values (not deltas). */
+export interface TotalUpdate extends RunningTotal {
+  experimentId: string;
+  metricName: string;
+  entityId: string;
+}
+
+/** What the batch adds to one entity's total of one metric on one UTC day. */
+export interface DayTotalIncrement {
+  entityId: string;
+  metricName: string;
+  day: string;
+  delta: number;
+}
+
+/** What a store writes for one `applyEvents` call, in its atomic unit. */
+export interface EventPlan {
+  accepted: number;
+  deduped: number;
+  /** The events counted, in batch order: the store keeps their idempotency keys (and them). */
+  acceptedEvents: EventRecord[];
+  /** The running totals the batch moved, with their new values. */
+  totals: TotalUpdate[];
+  /** What the batch adds to the experiments' counters (see `counterId`). */
+  counters: CounterIncrement[];
+  /** What the batch adds to per-entity daily totals (for pre-period covariates). */
+  dayTotals: DayTotalIncrement[];
+}
+
+/** What `planEvents` may ask the state for: stores that read in bulk fetch these first. */
+export interface EventReads {
+  idempotencyKeys: string[];
+  /** (experiment, entity) pairs whose assignment may be needed. */
+  assignments: { experimentId: string; entityId: string }[];
+  /** (experiment, metric, entity) running totals that may be needed (own and partners'). */
+  totals: { experimentId: string; metricName: string; entityId: string }[];
+  /** Experiments where some event's metric is undeclared (their metrics may be needed). */
+  experimentsWithUndeclared: string[];
+}
+
+/**
+ * Plans an `applyEvents` batch of one project from the state it reads. The events must
+ * have passed `checkEventRecords` (`defineStore` runs it).
+ *
+ * @example
+ * const plan = planEvents(projectId, events, state);
+ * // in one transaction: remember plan.acceptedEvents' keys, write plan.totals,
+ * // add plan.counters and plan.dayTotals
+ */
+export function planEvents(
+  projectId: string,
+  events: readonly EventRecord[],
+  state: EventBatchState,
+): EventPlan {
+  const keysInBatch = new Set<string>();
+  const totals = new Map<string, TotalUpdate>();
+  const metricsByExperiment = new Map<string, Set<string>>();
+  const counters = new Increments();
+  const dayTotals = new Map<string, DayTotalIncrement>();
+  const acceptedEvents: EventRecord[] = [];
+
+  const totalOf = (experimentId: string, metricName: string, entityId: string) => {
+    const id = `${experimentId}\u0000${metricName}\u0000${entityId}`;
+    let total = totals.get(id);
+    if (!total) {
+      const before = state.total(experimentId, metricName, entityId);
+      total = { experimentId, metricName, entityId, events: 0, sum: 0, ...before };
+      totals.set(id, total);
+    }
+    return total;
+  };
+  // The cap: a metric the experiment does not declare starts aggregates only below it.
+  const admitted = (event: EventRecord, experimentId: string) => {
+    let metrics = metricsByExperiment.get(experimentId);
+    if (declaredIn(event, experimentId)) {
+      metrics?.add(event.metricName);
+      return true;
+    }
+    if (!metrics) {
+      metrics = new Set(state.aggregatedMetrics(experimentId));
+      for (const total of totals.values()) {
+        if (total.experimentId === experimentId && total.events > 0) metrics.add(total.metricName);
+      }
+      metricsByExperiment.set(experimentId, metrics);
+    }
+    if (!metrics.has(event.metricName) && metrics.size >= MAX_AGGREGATED_METRICS) return false;
+    metrics.add(event.metricName);
+    return true;
+  };
+
+  for (const event of events) {
+    const key = event.idempotencyKey;
+    if (key !== null) {
+      if (keysInBatch.has(key) || state.seen(key)) continue;
+      keysInBatch.add(key);
+    }
+    acceptedEvents.push(event);
+    const { entityId, metricName, value } = event;
+    const day = exposureDay(event.timestamp);
+    if (day !== null) {
+      const id = `${entityId}\u0000${metricName}\u0000${day}`;
+      const dayTotal = dayTotals.get(id);
+      if (dayTotal) dayTotal.delta += value;
+      else dayTotals.set(id, { entityId, metricName, day, delta: value });
+    }
+    for (const experimentId of event.experimentIds) {
+      const assignment = state.assignment(experimentId, entityId);
+      if (assignment === undefined || !admitted(event, experimentId)) continue;
+      const { variantKey } = assignment;
+      const add = (counter: string, delta: number) =>
+        counters.add(projectId, experimentId, counter, delta);
+      const total = totalOf(experimentId, metricName, entityId);
+      const first = total.events === 0;
+      // Per-entity running totals make the sum of squares exact: Σ t² moves by (t+v)² - t².
+      add(counterId.metric(metricName, variantKey, "events"), 1);
+      add(counterId.metric(metricName, variantKey, "sum"), value);
+      add(
+        counterId.metric(metricName, variantKey, "sumSquares"),
+        (total.sum + value) ** 2 - total.sum ** 2,
+      );
+      add(counterId.metric(metricName, variantKey, "entities"), first ? 1 : 0);
+      for (const [covariate, x] of Object.entries(assignment.covariates ?? {})) {
+        add(counterId.covariateProduct(metricName, covariate, variantKey, "sumXY"), x * value);
+        add(
+          counterId.covariateProduct(metricName, covariate, variantKey, "sumXWithEvent"),
+          first ? x : 0,
+        );
+      }
+      for (const partner of crossPartners(event, experimentId)) {
+        const [metricA, metricB] = crossPair(metricName, partner);
+        const partnerSum = totalOf(experimentId, partner, entityId).sum;
+        add(counterId.crossProduct(metricA, metricB, variantKey), value * partnerSum);
+      }
+      total.events += 1;
+      total.sum += value;
+    }
+  }
+  return {
+    accepted: acceptedEvents.length,
+    deduped: events.length - acceptedEvents.length,
+    acceptedEvents,
+    // A partner's total read but never moved is not written.
+    totals: [...totals.values()].filter((total) => total.events > 0),
+    counters: counters.list(),
+    dayTotals: [...dayTotals.values()],
+  };
+}
+
+/**
+ * Everything `planEvents` may ask of the state for this batch, for stores that read in bulk
+ * (one query per kind) before planning.
+ *
+ * @example
+ * const reads = eventReads(events);
+ * const seen = await keys.find({ key: { $in: reads.idempotencyKeys } }).toArray();
+ */
+export function eventReads(events: readonly EventRecord[]): EventReads {
+  const keys = new Set<string>();
+  const assignments = new Map<string, { experimentId: string; entityId: string }>();
+  const totals = new Map<string, { experimentId: string; metricName: string; entityId: string }>();
+  const undeclared = new Set<string>();
+  for (const event of events) {
+    if (event.idempotencyKey !== null) keys.add(event.idempotencyKey);
+    const { entityId } = event;
+    for (const experimentId of event.experimentIds) {
+      assignments.set(`${experimentId}\u0000${entityId}`, { experimentId, entityId });
+      for (const metricName of [event.metricName, ...crossPartners(event, experimentId)]) {
+        totals.set(`${experimentId}\u0000${metricName}\u0000${entityId}`, {
+          experimentId,
+          metricName,
+          entityId,
+        });
+      }
+      if (!declaredIn(event, experimentId)) undeclared.add(experimentId);
+    }
+  }
+  return {
+    idempotencyKeys: [...keys],
+    assignments: [...assignments.values()],
+    totals: [...totals.values()],
+    experimentsWithUndeclared: [...undeclared],
+  };
+}
