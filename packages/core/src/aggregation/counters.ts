@@ -73,19 +73,19 @@ export function aggregatesFromCounters(
         if (parts.length === 3) setOwn(byKey(out.exposuresByDay, parts[1]!), parts[2]!, value);
         break;
       case "metric":
-        if (parts.length === 4) {
+        if (parts.length === 4 && METRIC_FIELDS.has(parts[3]!)) {
           const cell = ownEntry(byKey(out.metrics, parts[1]!), parts[2]!, zeroMetric);
           setField(cell, parts[3]!, value);
         }
         break;
       case "covariate":
-        if (parts.length === 4) {
+        if (parts.length === 4 && COVARIATE_FIELDS.has(parts[3]!)) {
           const cell = ownEntry(byKey(out.covariates, parts[1]!), parts[2]!, zeroCovariate);
           setField(cell, parts[3]!, value);
         }
         break;
       case "covariateProduct":
-        if (parts.length === 5) {
+        if (parts.length === 5 && PRODUCT_FIELDS.has(parts[4]!)) {
           const variants = byKey(byKey(out.covariateProducts, parts[1]!), parts[2]!);
           setField(ownEntry(variants, parts[3]!, zeroProduct), parts[4]!, value);
         }
@@ -114,9 +114,12 @@ export function logSummariesFromCounters(
   for (const [id, value] of counters) {
     const parts = id.split("/");
     if (parts[0] !== "log" || parts.length < 4) continue;
+    const field = parts.length === 4 && (parts[3] === "count" || parts[3] === "sum");
+    const bucket = parts.length === 5 && parts[3] === "bucket";
+    if (!field && !bucket) continue;
     const summary = ownEntry(byKey(out, parts[1]!), parts[2]!, zeroSummary);
-    if (parts.length === 4) setField(summary, parts[3]!, value);
-    else if (parts.length === 5 && parts[3] === "bucket") setOwn(summary.buckets, parts[4]!, value);
+    if (field) summary[parts[3] as "count" | "sum"] = value;
+    else setOwn(summary.buckets, parts[4]!, value);
   }
   return out;
 }
@@ -132,12 +135,18 @@ export function aggregatedMetrics(counterIds: Iterable<string>): Set<string> {
   const metrics = new Set<string>();
   for (const id of counterIds) {
     const parts = id.split("/");
-    if (parts[0] === "metric" && parts.length === 4) metrics.add(parts[1]!);
+    if (parts[0] === "metric" && parts.length === 4 && METRIC_FIELDS.has(parts[3]!)) {
+      metrics.add(parts[1]!);
+    }
   }
   return metrics;
 }
 
 // --- Internal helpers ---
+
+const METRIC_FIELDS = new Set(["events", "sum", "sumSquares", "entities"]);
+const COVARIATE_FIELDS = new Set(["entities", "sum", "sumSquares"]);
+const PRODUCT_FIELDS = new Set(["sumXY", "sumXWithEvent"]);
 
 const zeroMetric = (): MetricAggregate => ({ events: 0, sum: 0, sumSquares: 0, entities: 0 });
 const zeroCovariate = (): CovariateAggregate => ({ entities: 0, sum: 0, sumSquares: 0 });
@@ -153,7 +162,7 @@ function setOwn(record: Record<string, number>, key: string, value: number): voi
   record[key] = value;
 }
 
-// Only the fields the cell already has: an unknown field name is ignored, never added.
+// The field sets above were checked by the caller: only a known field is ever set.
 function setField<T extends object>(cell: T, field: string, value: number): void {
-  if (Object.hasOwn(cell, field)) (cell as Record<string, number>)[field] = value;
+  (cell as Record<string, number>)[field] = value;
 }

@@ -96,6 +96,7 @@ export function planEvents(
 ): EventPlan {
   const keysInBatch = new Set<string>();
   const totals = new Map<string, TotalUpdate>();
+  const moved = new Set<TotalUpdate>();
   const metricsByExperiment = new Map<string, Set<string>>();
   const counters = new Increments();
   const dayTotals = new Map<string, DayTotalIncrement>();
@@ -120,8 +121,8 @@ export function planEvents(
     }
     if (!metrics) {
       metrics = new Set(state.aggregatedMetrics(experimentId));
-      for (const total of totals.values()) {
-        if (total.experimentId === experimentId && total.events > 0) metrics.add(total.metricName);
+      for (const total of moved) {
+        if (total.experimentId === experimentId) metrics.add(total.metricName);
       }
       metricsByExperiment.set(experimentId, metrics);
     }
@@ -175,6 +176,7 @@ export function planEvents(
       }
       total.events += 1;
       total.sum += value;
+      moved.add(total);
     }
   }
   return {
@@ -182,7 +184,7 @@ export function planEvents(
     deduped: events.length - acceptedEvents.length,
     acceptedEvents,
     // A partner's total read but never moved is not written.
-    totals: [...totals.values()].filter((total) => total.events > 0),
+    totals: [...moved],
     counters: counters.list(),
     dayTotals: [...dayTotals.values()],
   };

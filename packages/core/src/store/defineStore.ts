@@ -52,7 +52,8 @@ export function defineStore(definition: StoreDefinition): Store {
       if (closed) throw new StoreUnavailableError(name, "the store is closed");
       try {
         check?.(...args);
-        return await method(...args);
+        // Called on `methods`, so a backend written as a class keeps its `this`.
+        return await method.apply(methods, args);
       } catch (error) {
         throw toError(error);
       }

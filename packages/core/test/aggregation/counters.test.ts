@@ -109,6 +109,15 @@ describe("aggregatesFromCounters", () => {
     expect(aggregates.covariateProducts.clicks?.age?.A).toEqual({ sumXY: 4, sumXWithEvent: 0 });
   });
 
+  it("creates no cell, and counts no metric, from an unknown field alone", () => {
+    const ids = ["metric/views/A/median", "covariate/age/B/mean", "covariateProduct/m/c/A/x"];
+    const aggregates = aggregatesFromCounters(ids.map((id) => [id, 1] as const));
+    expect(aggregates.metrics).toEqual({});
+    expect(aggregates.covariates).toEqual({});
+    expect(aggregates.covariateProducts).toEqual({});
+    expect(aggregatedMetrics(ids)).toEqual(new Set());
+  });
+
   it("keeps names such as constructor and toString as plain data, never the prototype's", () => {
     const aggregates = aggregatesFromCounters([
       [counterId.exposures("constructor"), 3],
@@ -192,10 +201,7 @@ describe("logSummariesFromCounters", () => {
     expect(Object.getPrototypeOf(summaries)).toBe(Object.prototype);
   });
 
-  // Bug: a 4-part id sets any own field of the summary, so `log/<v>/<m>/buckets` replaces
-  // the bucket map with a number. Fix in counters.ts: set only `count` and `sum`
-  // (`if (parts.length === 4 && (parts[3] === "count" || parts[3] === "sum"))`).
-  it.fails("ignores a `buckets` field id instead of replacing the bucket map", () => {
+  it("ignores a `buckets` field id instead of replacing the bucket map", () => {
     const summaries = logSummariesFromCounters([
       [counterId.logBucket("A", "latency", "p1"), 1],
       ["log/A/latency/buckets", 7],
