@@ -1,18 +1,16 @@
-import { type Collection, type Db, type Document, MongoServerError } from "mongodb";
+import { type Collection, type Db, MongoServerError } from "mongodb";
 import type {
-  AggregateDoc,
+  ApiKeyDoc,
   AssignmentDoc,
-  CovariateDoc,
-  CovariateProductDoc,
-  CrossProductDoc,
+  CounterDoc,
+  DefinitionDoc,
   EntityDayTotalDoc,
   EntityTotalDoc,
   EventKeyDoc,
-  ExposureDoc,
-  LogSummaryDoc,
+  LogDoc,
+  ProjectDoc,
   VersionDoc,
-} from "./counterDocs.js";
-import type { ApiKeyDoc, DefinitionDoc, EventBatchDoc, LogDoc, ProjectDoc } from "./documents.js";
+} from "./documents.js";
 import { DEFAULT_COLLECTION_PREFIX } from "./options.js";
 
 /** The store's collections, by the name each gets after the prefix. */
@@ -20,19 +18,14 @@ export const COLLECTION_NAMES = {
   definitions: "definitions",
   versions: "definition_versions",
   assignments: "assignments",
-  exposures: "exposures",
-  eventBatches: "event_batches",
   eventKeys: "event_keys",
   entityTotals: "entity_totals",
   entityDayTotals: "entity_day_totals",
-  aggregates: "aggregates",
-  covariates: "covariates",
-  covariateProducts: "covariate_products",
-  crossProducts: "cross_products",
+  counters: "counters",
   logs: "logs",
-  logSummaries: "log_summaries",
   projects: "projects",
   apiKeys: "api_keys",
+  meta: "meta",
 } as const;
 
 export type CollectionKey = keyof typeof COLLECTION_NAMES;
@@ -43,121 +36,58 @@ export interface IndexSpec {
   name: string;
   key: Record<string, 1 | -1>;
   unique?: true;
-  partialFilterExpression?: Document;
 }
 
 /**
  * Every index the store creates (besides `_id`). The unique ones are what make the contract
  * hold across processes: one winner per key, assignment, idempotency key and log id (the
- * `_id` of logs), one counter document per (experiment, variant, metric).
+ * `_id` of logs), one document per counter, running total and daily total.
  *
  * @example
  * INDEXES.filter((index) => index.unique).map((index) => index.name);
  */
-export const INDEXES: readonly IndexSpec[] = [
-  {
-    collection: "definitions",
-    name: "project_kind_key",
-    key: { projectId: 1, kind: 1, key: 1 },
-    unique: true,
-  },
-  {
-    collection: "definitions",
-    name: "project_kind_id",
-    key: { projectId: 1, kind: 1, id: 1 },
-    unique: true,
-  },
-  {
-    collection: "assignments",
-    name: "project_experiment_entity",
-    key: { projectId: 1, experimentId: 1, entityId: 1 },
-    unique: true,
-  },
-  {
-    collection: "exposures",
-    name: "project_experiment_variant",
-    key: { projectId: 1, experimentId: 1, variantKey: 1 },
-    unique: true,
-  },
-  { collection: "eventKeys", name: "project_key", key: { projectId: 1, key: 1 }, unique: true },
-  {
-    collection: "entityTotals",
-    name: "project_experiment_metric_entity",
-    key: { projectId: 1, experimentId: 1, metricName: 1, entityId: 1 },
-    unique: true,
-  },
-  {
-    collection: "entityDayTotals",
-    name: "project_entity_metric_day",
-    key: { projectId: 1, entityId: 1, metricName: 1, day: 1 },
-    unique: true,
-  },
-  {
-    collection: "aggregates",
-    name: "project_experiment_metric_variant",
-    key: { projectId: 1, experimentId: 1, metricName: 1, variantKey: 1 },
-    unique: true,
-  },
-  {
-    collection: "covariates",
-    name: "project_experiment_covariate_variant",
-    key: { projectId: 1, experimentId: 1, covariate: 1, variantKey: 1 },
-    unique: true,
-  },
-  {
-    collection: "covariateProducts",
-    name: "project_experiment_metric_covariate_variant",
-    key: { projectId: 1, experimentId: 1, metricName: 1, covariate: 1, variantKey: 1 },
-    unique: true,
-  },
-  {
-    collection: "crossProducts",
-    name: "project_experiment_metrics_variant",
-    key: { projectId: 1, experimentId: 1, metricA: 1, metricB: 1, variantKey: 1 },
-    unique: true,
-  },
-  {
-    collection: "logs",
-    name: "project_experiment_id",
-    key: { projectId: 1, experimentId: 1, _id: -1 },
-  },
-  {
-    collection: "logSummaries",
-    name: "project_experiment_variant_metric",
-    key: { projectId: 1, experimentId: 1, variantKey: 1, metricName: 1 },
-    unique: true,
-  },
-  {
-    collection: "projects",
-    name: "organization_created",
-    key: { organizationId: 1, createdAt: 1, _id: 1 },
-  },
-  { collection: "apiKeys", name: "hash", key: { hash: 1 }, unique: true },
-  {
-    collection: "apiKeys",
-    name: "organization_created",
-    key: { organizationId: 1, createdAt: 1, _id: 1 },
-  },
-];
+export const INDEXES: readonly IndexSpec[] = (
+  [
+    // collection, name, fields (`-` before a field: descending), unique
+    ["definitions", "project_kind_key", "projectId kind key", true],
+    ["definitions", "project_kind_id", "projectId kind id", true],
+    ["assignments", "project_experiment_entity", "projectId experimentId entityId", true],
+    ["eventKeys", "project_key", "projectId key", true],
+    [
+      "entityTotals",
+      "project_experiment_metric_entity",
+      "projectId experimentId metricName entityId",
+      true,
+    ],
+    ["entityDayTotals", "project_entity_metric_day", "projectId entityId metricName day", true],
+    ["counters", "project_experiment_counter", "projectId experimentId counter", true],
+    ["logs", "project_experiment_id", "projectId experimentId -_id", false],
+    ["projects", "organization_created", "organizationId createdAt _id", false],
+    ["apiKeys", "hash", "hash", true],
+    ["apiKeys", "organization_created", "organizationId createdAt _id", false],
+  ] as const
+).map(([collection, name, fields, unique]) => ({
+  collection,
+  name,
+  key: Object.fromEntries(
+    fields.split(" ").map((f) => (f.startsWith("-") ? [f.slice(1), -1 as const] : [f, 1 as const])),
+  ),
+  ...(unique ? { unique } : {}),
+}));
 
 /** The store's collections, typed by the documents they hold. */
 export interface Collections {
   definitions: Collection<DefinitionDoc>;
   versions: Collection<VersionDoc>;
   assignments: Collection<AssignmentDoc>;
-  exposures: Collection<ExposureDoc>;
-  eventBatches: Collection<EventBatchDoc>;
   eventKeys: Collection<EventKeyDoc>;
   entityTotals: Collection<EntityTotalDoc>;
   entityDayTotals: Collection<EntityDayTotalDoc>;
-  aggregates: Collection<AggregateDoc>;
-  covariates: Collection<CovariateDoc>;
-  covariateProducts: Collection<CovariateProductDoc>;
-  crossProducts: Collection<CrossProductDoc>;
+  counters: Collection<CounterDoc>;
   logs: Collection<LogDoc>;
-  logSummaries: Collection<LogSummaryDoc>;
   projects: Collection<ProjectDoc>;
   apiKeys: Collection<ApiKeyDoc>;
+  meta: Collection<VersionDoc>;
 }
 
 /** Handles of every collection of a store in `db` (no round trip). */
@@ -186,13 +116,13 @@ export async function ensureIndexes(
   options: { collectionPrefix?: string } = {},
 ): Promise<void> {
   const prefix = options.collectionPrefix ?? DEFAULT_COLLECTION_PREFIX;
-  const byCollection = new Map<CollectionKey, IndexSpec[]>();
-  for (const index of INDEXES) {
-    byCollection.set(index.collection, [...(byCollection.get(index.collection) ?? []), index]);
-  }
+  const collections = new Set(INDEXES.map((index) => index.collection));
   await Promise.all(
-    [...byCollection].map(([collection, indexes]) =>
-      createIndexes(db.collection(`${prefix}${COLLECTION_NAMES[collection]}`), indexes),
+    [...collections].map((collection) =>
+      createIndexes(
+        db.collection(`${prefix}${COLLECTION_NAMES[collection]}`),
+        INDEXES.filter((index) => index.collection === collection),
+      ),
     ),
   );
 }
@@ -208,12 +138,7 @@ async function createIndexes(
 ): Promise<void> {
   try {
     await collection.createIndexes(
-      indexes.map(({ key, name, unique, partialFilterExpression }) => ({
-        key,
-        name,
-        ...(unique ? { unique } : {}),
-        ...(partialFilterExpression ? { partialFilterExpression } : {}),
-      })),
+      indexes.map(({ key, name, unique }) => ({ key, name, ...(unique ? { unique } : {}) })),
     );
   } catch (error) {
     if (!(error instanceof MongoServerError) || attempt >= 3) throw error;

@@ -3,16 +3,14 @@ import {
   checkDefinitionId,
   checkDefinitionRevision,
   type DefinitionKind,
-  type DefinitionOf,
   type DefinitionStore,
   type DefinitionsSnapshot,
   NotFoundError,
   StoreUnavailableError,
 } from "@abkit/core";
-import { type ClientSession, type Collection, ObjectId } from "mongodb";
+import { type ClientSession, ObjectId } from "mongodb";
 import type { Connection, OpenStore } from "./connection.js";
-import type { VersionDoc } from "./counterDocs.js";
-import { type DefinitionDoc, fromDefinitionDoc, toDefinitionDoc } from "./documents.js";
+import { fromDefinitionDoc, toDefinitionDoc } from "./documents.js";
 import { isDuplicateKey, keyPatternOf } from "./errors.js";
 import { inTransaction } from "./transactions.js";
 
@@ -45,11 +43,45 @@ export function definitionMethods({ run }: Connection): DefinitionStore {
         return snapshot;
       }),
 
-    putDefinition: (kind, record, expectedRevision) =>
-      run((open) => putInTransaction(open, kind, record, expectedRevision)),
+    // The contract's checks, in the core's words: revision, then id. A create that hits a
+    // unique index lost to another writer (the key) or reuses an id: `conflict` either way.
+    putDefinition: (kind, record, expected) =>
+      run((open) =>
+        writeAndBump(open, record.projectId, async (session) => {
+          const { definitions } = open.collections;
+          const stored = await storedDoc(open, kind, record.projectId, record.key, session);
+          checkDefinitionRevision(kind, record.key, stored?.revision ?? 0, expected);
+          checkDefinitionId(kind, record.key, stored?.id, record.id);
+          const body = JSON.stringify(record);
+          if (stored) {
+            const update = { $set: { revision: record.revision, body } };
+            await definitions.updateOne({ _id: stored._id }, update, { session });
+            return;
+          }
+          try {
+            await definitions.insertOne(toDefinitionDoc(kind, record, new ObjectId()), { session });
+          } catch (error) {
+            if (!isDuplicateKey(error)) throw error;
+            const idTaken = keyPatternOf(error)?.id !== undefined;
+            throw new ConflictError(
+              idTaken
+                ? `${kind} id "${record.id}" already exists`
+                : `${kind} "${record.key}" already exists`,
+              { kind, ...(idTaken ? { id: record.id } : { key: record.key }) },
+            );
+          }
+        }),
+      ),
 
-    deleteDefinition: (kind, projectId, key, expectedRevision) =>
-      run((open) => deleteInTransaction(open, kind, projectId, key, expectedRevision)),
+    deleteDefinition: (kind, projectId, key, expected) =>
+      run((open) =>
+        writeAndBump(open, projectId, async (session) => {
+          const stored = await storedDoc(open, kind, projectId, key, session);
+          if (!stored) throw new NotFoundError(kind, key);
+          checkDefinitionRevision(kind, key, stored.revision, expected);
+          await open.collections.definitions.deleteOne({ _id: stored._id }, { session });
+        }),
+      ),
   };
 }
 
@@ -59,109 +91,34 @@ async function readVersion(open: OpenStore, projectId: string): Promise<number> 
   return (await open.collections.versions.findOne({ _id: projectId }))?.version ?? 0;
 }
 
-async function putInTransaction<K extends DefinitionKind>(
+// One transaction: `write` (which throws to refuse), then the project's version bump.
+async function writeAndBump(
   open: OpenStore,
-  kind: K,
-  record: DefinitionOf<K>,
-  expected: number,
-): Promise<number> {
-  const { definitions, versions } = open.collections;
-  // Created outside, so the transactions below only ever update it.
-  await versions.updateOne(
-    { _id: record.projectId },
-    { $setOnInsert: { version: 0 } },
-    { upsert: true },
-  );
-  return inTransaction(open, async (session) => {
-    const stored = await current(open, kind, record.projectId, record.key, session);
-    checkWrite(kind, record, stored, expected);
-    if (stored) {
-      await definitions.updateOne(
-        { _id: stored._id },
-        { $set: { revision: record.revision, body: JSON.stringify(record) } },
-        { session },
-      );
-    } else {
-      await insertDefinition(open, toDefinitionDoc(kind, record, new ObjectId()), record, session);
-    }
-    return bumpInSession(versions, record.projectId, session);
-  });
-}
-
-async function deleteInTransaction(
-  open: OpenStore,
-  kind: DefinitionKind,
   projectId: string,
-  key: string,
-  expected: number,
+  write: (session: ClientSession) => Promise<void>,
 ): Promise<number> {
-  const { definitions, versions } = open.collections;
+  const { versions } = open.collections;
+  // Created outside, so the transactions only ever update it.
   await versions.updateOne({ _id: projectId }, { $setOnInsert: { version: 0 } }, { upsert: true });
   return inTransaction(open, async (session) => {
-    const stored = await current(open, kind, projectId, key, session);
-    if (!stored) throw new NotFoundError(kind, key);
-    checkDefinitionRevision(kind, key, stored.revision, expected);
-    await definitions.deleteOne({ _id: stored._id }, { session });
-    return bumpInSession(versions, projectId, session);
+    await write(session);
+    const after = await versions.findOneAndUpdate(
+      { _id: projectId },
+      { $inc: { version: 1 } },
+      { session, returnDocument: "after" },
+    );
+    if (!after) throw new StoreUnavailableError("mongodb", "the version counter vanished");
+    return after.version;
   });
 }
 
-// The version doc exists (created before the transaction): this is a plain update.
-async function bumpInSession(
-  versions: Collection<VersionDoc>,
-  projectId: string,
-  session: ClientSession,
-): Promise<number> {
-  const after = await versions.findOneAndUpdate(
-    { _id: projectId },
-    { $inc: { version: 1 } },
-    { session, returnDocument: "after" },
-  );
-  if (!after) throw new StoreUnavailableError("mongodb", "the version counter vanished");
-  return after.version;
-}
-
-function current(
+function storedDoc(
   open: OpenStore,
   kind: DefinitionKind,
   projectId: string,
   key: string,
   session: ClientSession,
-): Promise<DefinitionDoc | null> {
-  return open.collections.definitions.findOne(
-    { projectId, kind, key },
-    { projection: { body: 0 }, session },
-  );
-}
-
-// The contract's checks, in the core's words: revision, then id.
-function checkWrite(
-  kind: DefinitionKind,
-  record: { key: string; id: string },
-  stored: DefinitionDoc | null,
-  expected: number,
-): void {
-  checkDefinitionRevision(kind, record.key, stored?.revision ?? 0, expected);
-  checkDefinitionId(kind, record.key, stored?.id, record.id);
-}
-
-// A create: a duplicate key means the key (raced by another writer) or the id is taken.
-async function insertDefinition(
-  open: OpenStore,
-  doc: DefinitionDoc,
-  record: { key: string; id: string },
-  session: ClientSession,
-): Promise<void> {
-  try {
-    await open.collections.definitions.insertOne(doc, { session });
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    const idTaken = keyPatternOf(error)?.id !== undefined;
-    throw new ConflictError(
-      idTaken
-        ? `${doc.kind} id "${record.id}" already exists`
-        : `${doc.kind} "${record.key}" already exists`,
-      { kind: doc.kind, ...(idTaken ? { id: record.id } : { key: record.key }) },
-    );
-  }
+) {
+  const filter = { projectId, kind, key };
+  return open.collections.definitions.findOne(filter, { projection: { body: 0 }, session });
 }

@@ -1,14 +1,17 @@
 import {
   type ApiKeyRecord,
+  type AssignmentRecord,
+  type CounterIncrement,
+  type DayTotalIncrement,
   type DefinitionKind,
   type DefinitionOf,
-  type EventRecord,
   type LogRecord,
   ownEntry,
   type Project,
+  type StoredAssignment,
+  type TotalUpdate,
 } from "@abkit/core";
 import type { ObjectId } from "mongodb";
-import { type EventEntry, partnersOf } from "./productPlan.js";
 
 /**
  * The documents the store keeps, and the mapping between them and abkit's records. No
@@ -31,46 +34,48 @@ export interface DefinitionDoc {
   body: string;
 }
 
-/** An applyEvents batch as received, written in the transaction that counts it. */
-export interface EventBatchDoc {
-  _id: ObjectId;
-  projectId: string;
-  events: EventEntry[];
-  /** Indexes of the events counted as duplicates. */
-  deduped: number[];
+/** The per-project definitions version, and the layout version (`_id: "layout"`, in `meta`). */
+export interface VersionDoc {
+  _id: string;
+  version: number;
 }
 
-/** A log: JSON text for the caller's JSON, `{ k, v }` pairs for its metrics. */
-export interface LogDoc {
-  _id: string;
+/** One counter of an experiment, named by core's `counterId`. */
+export type CounterDoc = Omit<CounterIncrement, "delta"> & { value: number };
+
+/** The first (and only) assignment of an entity in an experiment, covariates as pairs. */
+export type AssignmentDoc = Omit<AssignmentRecord, "covariates"> & {
+  covariates?: { name: string; value: number }[];
+};
+
+/** A seen idempotency key (`batchId` only on keys written before layout 2). */
+export interface EventKeyDoc {
   projectId: string;
-  experimentId: string;
-  variantKey: string;
+  key: string;
+  batchId?: string;
+}
+
+/** An entity's running total of one metric in one experiment. */
+export type EntityTotalDoc = TotalUpdate & { projectId: string };
+
+/** Σ values of an entity's accepted events of one metric on one UTC day. */
+export type EntityDayTotalDoc = Omit<DayTotalIncrement, "delta"> & {
+  projectId: string;
+  total: number;
+};
+
+/** A log: JSON text for the caller's JSON, `{ k, v }` pairs for its metrics. */
+export type LogDoc = Omit<LogRecord, "id" | "input" | "output" | "context" | "metrics"> & {
+  _id: string;
   input?: string;
   output?: string;
   context?: string;
   metrics: { k: string; v: number }[];
-  createdAt: string;
-}
+};
 
-export interface ProjectDoc {
-  _id: string;
-  organizationId: string;
-  name: string;
-  createdAt: string;
-}
+export type ProjectDoc = Omit<Project, "id"> & { _id: string };
 
-export interface ApiKeyDoc {
-  _id: string;
-  organizationId: string;
-  projectId: string;
-  name: string;
-  scopes: ApiKeyRecord["scopes"];
-  prefix: string;
-  hash: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
+export type ApiKeyDoc = Omit<ApiKeyRecord, "id"> & { _id: string };
 
 /**
  * A definition record as a document.
@@ -94,117 +99,74 @@ export function fromDefinitionDoc<K extends DefinitionKind>(doc: DefinitionDoc):
 }
 
 /**
+ * An assignment as a document: covariates as `{ name, value }` pairs (names are values).
+ *
+ * @example
+ * toAssignmentDoc(record).covariates; // [{ name: "past_orders", value: 3 }]
+ */
+export function toAssignmentDoc(record: AssignmentRecord): AssignmentDoc {
+  const { projectId, experimentId, entityId, variantKey, assignedAt, covariates } = record;
+  const pairs = Object.entries(covariates ?? {}).map(([name, value]) => ({ name, value }));
+  const doc = { projectId, experimentId, entityId, variantKey, assignedAt };
+  return pairs.length > 0 ? { ...doc, covariates: pairs } : doc;
+}
+
+/** What the planner reads of a stored assignment (covariates as own keys). */
+export function fromAssignmentDoc(doc: AssignmentDoc): StoredAssignment {
+  const covariates: Record<string, number> = {};
+  for (const { name, value } of doc.covariates ?? []) ownEntry(covariates, name, () => value);
+  return { variantKey: doc.variantKey, covariates };
+}
+
+/**
  * A log record as a document (inserted in the transaction that moves its summaries).
  *
  * @example
  * toLogDoc(log).metrics; // [{ k: "latency_ms", v: 812.5 }, ...]
  */
-export function toLogDoc(record: LogRecord): LogDoc {
+export function toLogDoc({ id, input, output, context, metrics, ...record }: LogRecord): LogDoc {
   const doc: LogDoc = {
-    _id: record.id,
-    projectId: record.projectId,
-    experimentId: record.experimentId,
-    variantKey: record.variantKey,
-    metrics: Object.entries(record.metrics).map(([k, v]) => ({ k, v })),
-    createdAt: record.createdAt,
+    _id: id,
+    ...record,
+    metrics: Object.entries(metrics).map(([k, v]) => ({ k, v })),
   };
   // Absent stays absent: the driver would store `undefined` as null.
-  if (record.input !== undefined) doc.input = JSON.stringify(record.input);
-  if (record.output !== undefined) doc.output = JSON.stringify(record.output);
-  if (record.context !== undefined) doc.context = JSON.stringify(record.context);
+  if (input !== undefined) doc.input = JSON.stringify(input);
+  if (output !== undefined) doc.output = JSON.stringify(output);
+  if (context !== undefined) doc.context = JSON.stringify(context);
   return doc;
 }
 
 /** The log record a document holds (a fresh object). */
-export function fromLogDoc(doc: LogDoc): LogRecord {
-  const metrics: Record<string, number> = {};
-  for (const { k, v } of doc.metrics) ownEntry(metrics, k, () => v);
+export function fromLogDoc({ _id, input, output, context, metrics, ...doc }: LogDoc): LogRecord {
+  const record: Record<string, number> = {};
+  for (const { k, v } of metrics) ownEntry(record, k, () => v);
+  const parse = (text: string | undefined): unknown =>
+    text === undefined ? undefined : JSON.parse(text);
   return {
-    id: doc._id,
-    projectId: doc.projectId,
-    experimentId: doc.experimentId,
-    variantKey: doc.variantKey,
-    input: parseJson(doc.input),
-    output: parseJson(doc.output),
-    metrics,
-    context: parseJson(doc.context),
-    createdAt: doc.createdAt,
+    id: _id,
+    ...doc,
+    input: parse(input),
+    output: parse(output),
+    metrics: record,
+    context: parse(context),
   };
 }
 
 /** A project as a document (its id is the `_id`). */
-export function toProjectDoc(project: Project): ProjectDoc {
-  return {
-    _id: project.id,
-    organizationId: project.organizationId,
-    name: project.name,
-    createdAt: project.createdAt,
-  };
+export function toProjectDoc({ id, organizationId, name, createdAt }: Project): ProjectDoc {
+  return { _id: id, organizationId, name, createdAt };
 }
 
-export function fromProjectDoc(doc: ProjectDoc): Project {
-  return {
-    id: doc._id,
-    organizationId: doc.organizationId,
-    name: doc.name,
-    createdAt: doc.createdAt,
-  };
+export function fromProjectDoc({ _id, organizationId, name, createdAt }: ProjectDoc): Project {
+  return { id: _id, organizationId, name, createdAt };
 }
 
 /** An API key record as a document (its id is the `_id`; the hash has a unique index). */
-export function toApiKeyDoc(record: ApiKeyRecord): ApiKeyDoc {
-  const { id, organizationId, projectId, name, scopes, prefix, hash, createdAt, revokedAt } =
-    record;
-  return {
-    _id: id,
-    organizationId,
-    projectId,
-    name,
-    scopes: [...scopes],
-    prefix,
-    hash,
-    createdAt,
-    revokedAt,
-  };
+export function toApiKeyDoc({ id, ...record }: ApiKeyRecord): ApiKeyDoc {
+  return { _id: id, ...record, scopes: [...record.scopes] };
 }
 
-export function fromApiKeyDoc(doc: ApiKeyDoc): ApiKeyRecord {
-  const { _id, organizationId, projectId, name, scopes, prefix, hash, createdAt, revokedAt } = doc;
-  return {
-    id: _id,
-    organizationId,
-    projectId,
-    name,
-    scopes: [...scopes],
-    prefix,
-    hash,
-    createdAt,
-    revokedAt: revokedAt ?? null,
-  };
-}
-
-/**
- * An event record as stored in its batch (a copy with exactly the record's fields); its
- * `crossMetrics` become `partners`, a list, so experiment ids stay values, never field names.
- */
-export function toEventEntry(event: EventRecord): EventEntry {
-  const { id, entityId, metricName, value, idempotencyKey, timestamp, experimentIds } = event;
-  const partners = partnersOf(event);
-  return {
-    id,
-    entityId,
-    metricName,
-    value,
-    idempotencyKey,
-    timestamp,
-    experimentIds: [...experimentIds],
-    ...(partners ? { partners } : {}),
-    ...(event.undeclaredIn ? { undeclaredIn: [...event.undeclaredIn] } : {}),
-  };
-}
-
-// --- Internal helpers ---
-
-function parseJson(text: string | undefined): unknown {
-  return text === undefined ? undefined : JSON.parse(text);
+export function fromApiKeyDoc({ _id, ...doc }: ApiKeyDoc): ApiKeyRecord {
+  return { id: _id, ...doc, scopes: [...doc.scopes], revokedAt: doc.revokedAt ?? null };
 }

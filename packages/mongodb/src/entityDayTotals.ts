@@ -5,7 +5,6 @@ import type { OpenStore } from "./connection.js";
 /**
  * Reads the daily totals of the requested entities in one query and sums, per request,
  * the days `fromDay <= d < toDay` of each requested metric (0 without a document).
- * Requests are checked by the caller.
  *
  * @example
  * await readEntityTotals(open, "default", [{ entityId: "u1", metrics: ["tokens"], fromDay, toDay }]);
@@ -16,25 +15,27 @@ export async function readEntityTotals(
   requests: readonly EntityTotalsRequest[],
 ): Promise<Record<string, number>[]> {
   const wanted = requests.filter((r) => r.metrics.length > 0 && r.fromDay < r.toDay);
+  const $or = wanted.map(({ entityId, metrics, fromDay, toDay }) => ({
+    entityId,
+    metricName: { $in: [...new Set(metrics)] },
+    day: { $gte: fromDay, $lt: toDay },
+  }));
   const docs =
-    wanted.length === 0
+    $or.length === 0
       ? []
       : await open.collections.entityDayTotals
           .find(
-            {
-              projectId,
-              $or: wanted.map(({ entityId, metrics, fromDay, toDay }) => ({
-                entityId,
-                metricName: { $in: [...new Set(metrics)] },
-                day: { $gte: fromDay, $lt: toDay },
-              })),
-            },
+            { projectId, $or },
             { projection: { _id: 0, entityId: 1, metricName: 1, day: 1, total: 1 } },
           )
           .toArray();
   // A document matching several requests is returned once; each request picks its own.
   const byEntity = new Map<string, typeof docs>();
-  for (const doc of docs) byEntity.set(doc.entityId, [...(byEntity.get(doc.entityId) ?? []), doc]);
+  for (const doc of docs) {
+    const list = byEntity.get(doc.entityId) ?? [];
+    list.push(doc);
+    byEntity.set(doc.entityId, list);
+  }
   return requests.map(({ entityId, metrics, fromDay, toDay }) => {
     const sums = new Map<string, number>();
     for (const doc of byEntity.get(entityId) ?? []) {

@@ -23,11 +23,7 @@ const DUPLICATE_KEY_CODES: ReadonlySet<unknown> = new Set([11000, 11001]);
  * codes only, never on message text.
  *
  * @example
- * try {
- *   await collection.insertOne(doc);
- * } catch (error) {
- *   throw toAbkitError(error); // ConflictError for 11000, StoreUnavailableError otherwise
- * }
+ * toAbkitError(duplicateKeyError).code; // "conflict"; a network error: "store_unavailable"
  */
 export function toAbkitError(error: unknown): AbkitError {
   if (isAbkitError(error)) return error;
@@ -46,18 +42,16 @@ export function toAbkitError(error: unknown): AbkitError {
  * carries no write concern error).
  *
  * @example
- * try {
- *   await keys.insertMany(docs, { ordered: false });
- * } catch (error) {
- *   if (!isDuplicateKey(error)) throw error; // the other inserts went through
- * }
+ * if (!isDuplicateKey(error)) throw error;
  */
 export function isDuplicateKey(error: unknown): boolean {
   if (error instanceof MongoBulkWriteError) {
-    const writeErrors = writeErrorsOf(error);
-    if (writeErrors.length === 0) return DUPLICATE_KEY_CODES.has(error.code);
+    // The driver types a bulk error's write errors as one or many.
+    const { writeErrors } = error;
+    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+    if (list.length === 0) return DUPLICATE_KEY_CODES.has(error.code);
     return (
-      writeErrors.every((writeError) => DUPLICATE_KEY_CODES.has(writeError.code)) &&
+      list.every((writeError) => DUPLICATE_KEY_CODES.has(writeError.code)) &&
       error.result?.getWriteConcernError?.() === undefined
     );
   }
@@ -66,13 +60,6 @@ export function isDuplicateKey(error: unknown): boolean {
     !(error instanceof MongoWriteConcernError) &&
     DUPLICATE_KEY_CODES.has(error.code)
   );
-}
-
-/** The write errors of a bulk error as an array (the driver types them as one or many). */
-export function writeErrorsOf(error: MongoBulkWriteError): { index: number; code: number }[] {
-  const { writeErrors } = error;
-  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-  return list.map((writeError) => ({ index: writeError.index, code: writeError.code }));
 }
 
 /** The index a duplicate key hit (`{ projectId: 1, kind: 1, id: 1 }`), when the server says. */

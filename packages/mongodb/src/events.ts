@@ -1,133 +1,72 @@
-import { checkEntityTotalsRequests, type EventStore, emptyAggregates, ownEntry } from "@abkit/core";
-import { getAssignment, recordAssignments } from "./assignments.js";
+import { aggregatesFromCounters, type EventStore, planAssignments } from "@abkit/core";
+import { applyEvents } from "./applyEvents.js";
 import type { Connection } from "./connection.js";
+import { addCounters, readCounters } from "./counters.js";
+import { toAssignmentDoc } from "./documents.js";
 import { readEntityTotals } from "./entityDayTotals.js";
-import { validateEvents } from "./eventPlan.js";
-import { applyEventsInTransaction } from "./eventTransaction.js";
+import { inTransaction } from "./transactions.js";
 
 /**
- * Assignments, event batches and the aggregates they keep. A batch runs in one transaction
- * (eventTransaction.ts): it counts exactly once, and the idempotency keys and the
- * aggregates never drift apart.
+ * Assignments, event batches and the aggregates they keep: each write is one transaction
+ * that applies the core planner's plan (`applyEvents.ts` for batches); aggregates are read
+ * back from their counters in O(variants x metrics).
  */
 export function eventMethods({ run }: Connection): EventStore {
   return {
-    recordAssignments: (assignments) => run((open) => recordAssignments(open, assignments)),
+    // Reads the stored assignments, lets the planner pick the inserts and their counters
+    // (exposures, covariates), writes both. The unique index on (project, experiment,
+    // entity) picks the first writer across processes: one committed after this
+    // transaction's snapshot fails the insert, and the transaction runs again, seeing it.
+    recordAssignments: (records) =>
+      run(async (open) => {
+        if (records.length === 0) return [];
+        const { assignments, counters } = open.collections;
+        // `$in` per field: a call's records share a project and a few experiments.
+        const $in = (field: "projectId" | "experimentId" | "entityId") => ({
+          $in: [...new Set(records.map((record) => record[field]))],
+        });
+        const filter = {
+          projectId: $in("projectId"),
+          experimentId: $in("experimentId"),
+          entityId: $in("entityId"),
+        };
+        return inTransaction(open, async (session) => {
+          const docs = await assignments.find(filter, { session }).toArray();
+          const stored = new Map(
+            docs.map((d) => [key(d.projectId, d.experimentId, d.entityId), d.variantKey]),
+          );
+          const plan = planAssignments(records, (p, e, u) => stored.get(key(p, e, u)));
+          if (plan.inserts.length > 0) {
+            await assignments.insertMany(plan.inserts.map(toAssignmentDoc), { session });
+          }
+          await addCounters(counters, plan.counters, session);
+          return plan.variants;
+        });
+      }),
 
     getAssignment: (projectId, experimentId, entityId) =>
-      run((open) => getAssignment(open, projectId, experimentId, entityId)),
-
-    applyEvents: async (projectId, events) => {
-      // Check every event before the first write: a bad batch writes nothing.
-      validateEvents(events);
-      return run(async (open) =>
-        events.length === 0
-          ? { accepted: 0, deduped: 0 }
-          : applyEventsInTransaction(open, projectId, events),
-      );
-    },
-
-    readEntityTotals: async (projectId, requests) => {
-      // Check every request before the first read.
-      checkEntityTotalsRequests(requests);
-      return run(async (open) =>
-        requests.length === 0 ? [] : readEntityTotals(open, projectId, requests),
-      );
-    },
-
-    // O(variants x metrics): one document per counter. Zero counters (created ahead of a
-    // write that then counted nothing) are not data.
-    readAggregates: (projectId, experimentId) =>
       run(async (open) => {
-        const { exposures, aggregates, covariates, covariateProducts, crossProducts } =
-          open.collections;
-        const scope = { projectId, experimentId };
-        const [exposureDocs, aggregateDocs, covariateDocs, productDocs, crossDocs] =
-          await Promise.all([
-            exposures
-              .find(
-                { projectId, experimentId, count: { $gt: 0 } },
-                { projection: { variantKey: 1, count: 1, days: 1 } },
-              )
-              .toArray(),
-            aggregates
-              .find(
-                { projectId, experimentId, events: { $gt: 0 } },
-                {
-                  projection: {
-                    metricName: 1,
-                    variantKey: 1,
-                    events: 1,
-                    sum: 1,
-                    sumSquares: 1,
-                    entities: 1,
-                  },
-                },
-              )
-              .toArray(),
-            covariates.find({ ...scope, entities: { $gt: 0 } }).toArray(),
-            covariateProducts.find(scope).toArray(),
-            crossProducts.find(scope).toArray(),
-          ]);
-        const result = emptyAggregates();
-        for (const doc of exposureDocs) {
-          ownEntry(result.exposures, doc.variantKey, () => doc.count);
-          for (const [day, count] of Object.entries(doc.days ?? {})) {
-            if (count > 0) {
-              ownEntry(
-                ownEntry(result.exposuresByDay, day, () => ({})),
-                doc.variantKey,
-                () => count,
-              );
-            }
-          }
-        }
-        for (const doc of aggregateDocs) {
-          const { events, sum, sumSquares, entities } = doc;
-          ownEntry(
-            ownEntry(result.metrics, doc.metricName, () => ({})),
-            doc.variantKey,
-            () => ({
-              events,
-              sum,
-              sumSquares,
-              entities,
-            }),
-          );
-        }
-        for (const doc of covariateDocs) {
-          const { entities, sum, sumSquares } = doc;
-          ownEntry(
-            ownEntry(result.covariates, doc.covariate, () => ({})),
-            doc.variantKey,
-            () => ({
-              entities,
-              sum,
-              sumSquares,
-            }),
-          );
-        }
-        // Product counters exist only for batches that moved them.
-        for (const doc of productDocs) {
-          const byCovariate = ownEntry(result.covariateProducts, doc.metricName, () => ({}));
-          ownEntry(
-            ownEntry(byCovariate, doc.covariate, () => ({})),
-            doc.variantKey,
-            () => ({
-              sumXY: doc.sumXY,
-              sumXWithEvent: doc.sumXWithEvent,
-            }),
-          );
-        }
-        for (const doc of crossDocs) {
-          const byB = ownEntry(result.crossProducts, doc.metricA, () => ({}));
-          ownEntry(
-            ownEntry(byB, doc.metricB, () => ({})),
-            doc.variantKey,
-            () => doc.sum,
-          );
-        }
-        return result;
+        const filter = { projectId, experimentId, entityId };
+        const doc = await open.collections.assignments.findOne(filter);
+        return doc?.variantKey ?? null;
       }),
+
+    applyEvents: (projectId, events) => run((open) => applyEvents(open, projectId, events)),
+
+    readEntityTotals: (projectId, requests) =>
+      run((open) => readEntityTotals(open, projectId, requests)),
+
+    readAggregates: (projectId, experimentId) =>
+      run(async (open) =>
+        aggregatesFromCounters(
+          await readCounters(open.collections.counters, projectId, experimentId, "aggregates"),
+        ),
+      ),
   };
+}
+
+// --- Internal helpers ---
+
+function key(projectId: string, experimentId: string, entityId: string): string {
+  return `${projectId}\u0000${experimentId}\u0000${entityId}`;
 }

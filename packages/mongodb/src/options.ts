@@ -54,7 +54,7 @@ const WHAT = "mongodb store options";
  */
 export function resolveOptions(options: MongodbStoreOptions): StoreTarget {
   if (typeof options !== "object" || options === null) {
-    throw ValidationError.field([], "must be { url }, { client } or { db }", WHAT);
+    throw invalid([], "must be { url }, { client } or { db }");
   }
   const collectionPrefix = checkPrefix(options.collectionPrefix ?? DEFAULT_COLLECTION_PREFIX);
   if ("db" in options) {
@@ -68,13 +68,13 @@ export function resolveOptions(options: MongodbStoreOptions): StoreTarget {
   }
   if ("client" in options) {
     if (!(options.client instanceof MongoClient)) {
-      throw ValidationError.field(["client"], "must be a MongoClient", WHAT);
+      throw invalid(["client"], "must be a MongoClient");
     }
     const dbName = checkDbName(options.dbName ?? DEFAULT_DB_NAME, ["dbName"]);
     return { client: options.client, owned: false, dbName, db: undefined, collectionPrefix };
   }
   if (!("url" in options) || typeof options.url !== "string") {
-    throw ValidationError.field([], "must be { url }, { client } or { db }", WHAT);
+    throw invalid([], "must be { url }, { client } or { db }");
   }
   const url = parseMongoUrl(options.url);
   const dbName =
@@ -86,7 +86,7 @@ export function resolveOptions(options: MongodbStoreOptions): StoreTarget {
     client = new MongoClient(options.url, clientOptions(url.params));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw ValidationError.field(["url"], `"${redact(options.url)}" is not usable: ${reason}`, WHAT);
+    throw invalid(["url"], `"${redact(options.url)}" is not usable: ${reason}`);
   }
   return { client, owned: true, dbName, db: undefined, collectionPrefix };
 }
@@ -107,21 +107,16 @@ export function parseMongoUrl(url: string): {
   const match =
     /^mongodb(?:\+srv)?:\/\/(?:[^@/?#]*@)?([^/?#]+)(?:\/([^?#]*))?(?:\?([^#]*))?$/i.exec(url);
   if (!match) {
-    throw ValidationError.field(
+    throw invalid(
       ["url"],
       `"${redact(url)}" is not a mongodb:// or mongodb+srv:// URL with a host`,
-      WHAT,
     );
   }
   let dbName: string | undefined;
   try {
     dbName = match[2] ? decodeURIComponent(match[2]) : undefined;
   } catch {
-    throw ValidationError.field(
-      ["url"],
-      "the database name in the URL path is badly encoded",
-      WHAT,
-    );
+    throw invalid(["url"], "the database name in the URL path is badly encoded");
   }
   const params = new Map<string, string>();
   for (const [name, value] of new URLSearchParams(match[3] ?? ""))
@@ -145,10 +140,9 @@ function checkDbName(name: string, path: PropertyKey[]): string {
     Buffer.byteLength(name) > 63 ||
     /[/\\. "$*<>:|?\0]/.test(name)
   ) {
-    throw ValidationError.field(
+    throw invalid(
       path,
       `"${String(name)}" is not a MongoDB database name (1 to 63 bytes, none of / \\ . " $ * < > : | ? or spaces)`,
-      WHAT,
     );
   }
   return name;
@@ -161,13 +155,16 @@ function checkPrefix(prefix: string): string {
     /[$\0]/.test(prefix) ||
     prefix.startsWith("system.")
   ) {
-    throw ValidationError.field(
+    throw invalid(
       ["collectionPrefix"],
       "must be at most 40 characters, without $ or NUL, and not start with system.",
-      WHAT,
     );
   }
   return prefix;
+}
+
+function invalid(path: PropertyKey[], message: string): ValidationError {
+  return ValidationError.field(path, message, WHAT);
 }
 
 // Never echo a password back in an error message.

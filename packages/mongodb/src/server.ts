@@ -27,13 +27,7 @@ export function topologyOf(hello: Document): Topology {
   );
 }
 
-/**
- * Asks the server what it is, once at open, and refuses a standalone server (see
- * `topologyOf`).
- *
- * @example
- * await checkTopology(client.db("abkit")); // "replicaSet" or "mongos"
- */
+/** Asks the server what it is, once at open, and refuses a standalone server (`topologyOf`). */
 export async function checkTopology(db: Db): Promise<Topology> {
   return topologyOf(await helloOf(db));
 }

@@ -6,19 +6,16 @@ import { isDuplicateKey } from "./errors.js";
 const DUPLICATE_KEY_ATTEMPTS = 5;
 
 /**
- * Runs `work` in one multi-document transaction (replica sets and mongos) with snapshot
- * reads. `session.withTransaction` already retries on `TransientTransactionError` (write
- * conflicts with a concurrent transaction) and on an unknown commit result. A duplicate key
- * is not transient, but when a concurrent transaction committed the same key after this
- * one's snapshot was taken, running again on a new snapshot sees that key and takes the
- * other path (a duplicate event, an existing document): so it is retried a few times too.
- * `work` must let every driver error propagate (never swallow one: the server has aborted
- * the transaction) and may run several times.
+ * Runs `work` in one multi-document transaction with snapshot reads.
+ * `session.withTransaction` retries a `TransientTransactionError` (a write conflict with a
+ * concurrent transaction) and an unknown commit result. A duplicate key is not transient,
+ * but when another transaction committed the same key after this one's snapshot, running
+ * again on a new snapshot sees it and takes the other path (a duplicate event, an existing
+ * assignment): so it is retried a few times too. `work` may run several times and must let
+ * driver errors propagate (the server has aborted the transaction).
  *
  * @example
- * const version = await inTransaction(open, (session) =>
- *   versions.findOneAndUpdate({ _id: projectId }, { $inc: { version: 1 } }, { session }),
- * );
+ * const variants = await inTransaction(open, (session) => insertAssignments(session));
  */
 export async function inTransaction<T>(
   open: OpenStore,

@@ -3,12 +3,13 @@ import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
 import {
   fromApiKeyDoc,
+  fromAssignmentDoc,
   fromDefinitionDoc,
   fromLogDoc,
   fromProjectDoc,
   toApiKeyDoc,
+  toAssignmentDoc,
   toDefinitionDoc,
-  toEventEntry,
   toLogDoc,
   toProjectDoc,
 } from "../src/documents.js";
@@ -145,20 +146,44 @@ describe("document mapping", () => {
     );
   });
 
-  it("stores an event with exactly the record's fields, as a copy", () => {
-    const event = {
-      id: newId("evt"),
-      entityId: "u1",
-      metricName: "thumbs_up",
-      value: 1,
-      idempotencyKey: "order-42",
-      timestamp: "2026-01-02T03:04:05.678Z",
-      experimentIds: ["exp_1"],
-      extra: "not stored",
+  it("keeps an assignment's covariates as { name, value } pairs and reads them back as own keys", () => {
+    const record = {
+      projectId: "p",
+      experimentId: "exp_1",
+      entityId: "u.1",
+      variantKey: "treatment.v2",
+      assignedAt: "2026-01-02T03:04:05.678Z",
+      covariates: JSON.parse('{"past.orders":3,"$spend":12.5,"__proto__":1}') as Record<
+        string,
+        number
+      >,
     };
-    const entry = toEventEntry(event);
-    expect(entry).toEqual({ ...event, extra: undefined });
-    expect("extra" in entry).toBe(false);
-    expect(entry.experimentIds).not.toBe(event.experimentIds);
+    const doc = toAssignmentDoc(record);
+    expect(doc.covariates).toEqual([
+      { name: "past.orders", value: 3 },
+      { name: "$spend", value: 12.5 },
+      { name: "__proto__", value: 1 },
+    ]);
+    expect(fieldNames(doc).filter(unsafe)).toEqual([]);
+    const stored = fromAssignmentDoc(doc);
+    expect(stored).toEqual({ variantKey: "treatment.v2", covariates: record.covariates });
+    expect(Object.hasOwn(stored.covariates ?? {}, "__proto__")).toBe(true);
+    expect(Object.getPrototypeOf(stored.covariates)).toBe(Object.prototype);
+  });
+
+  it("writes no covariates field for an assignment without covariates", () => {
+    const record = {
+      projectId: "p",
+      experimentId: "exp_1",
+      entityId: "u1",
+      variantKey: "A",
+      assignedAt: "2026-01-02T03:04:05.678Z",
+    };
+    for (const covariates of [undefined, {}]) {
+      const doc = toAssignmentDoc({ ...record, covariates });
+      expect(doc).toEqual(record);
+      expect("covariates" in doc).toBe(false);
+      expect(fromAssignmentDoc(doc)).toEqual({ variantKey: "A", covariates: {} });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COLLECTION_NAMES, INDEXES } from "../src/index.js";
+import { LEGACY_COLLECTIONS } from "../src/layout.js";
 
 const unique = (collection: string) =>
   INDEXES.filter((index) => index.collection === collection && index.unique).map((index) =>
@@ -16,19 +17,13 @@ describe("INDEXES", () => {
     // Idempotency keys are unique per project, not store-wide.
     expect(unique("eventKeys")).toEqual([["projectId", "key"]]);
     expect(unique("apiKeys")).toEqual([["hash"]]);
-    // One counter document per (experiment, variant[, metric]): what upserted $inc relies on.
-    expect(unique("exposures")).toEqual([["projectId", "experimentId", "variantKey"]]);
-    expect(unique("aggregates")).toEqual([
-      ["projectId", "experimentId", "metricName", "variantKey"],
-    ]);
+    // One document per counter: what upserted $inc relies on.
+    expect(unique("counters")).toEqual([["projectId", "experimentId", "counter"]]);
     expect(unique("entityTotals")).toEqual([
       ["projectId", "experimentId", "metricName", "entityId"],
     ]);
     // One daily total per (entity, metric, day).
     expect(unique("entityDayTotals")).toEqual([["projectId", "entityId", "metricName", "day"]]);
-    expect(unique("logSummaries")).toEqual([
-      ["projectId", "experimentId", "variantKey", "metricName"],
-    ]);
   });
 
   it("keeps log ids unique through _id and lists logs newest first from one index", () => {
@@ -40,9 +35,32 @@ describe("INDEXES", () => {
     });
   });
 
-  it("keeps no journal: every write is a transaction", () => {
-    expect(Object.keys(COLLECTION_NAMES)).not.toContain("assignmentBatches");
-    expect(INDEXES.filter((index) => index.partialFilterExpression)).toEqual([]);
+  it("keeps no journal and no collection per aggregate family", () => {
+    for (const gone of ["assignmentBatches", "eventBatches", "exposures", "aggregates"]) {
+      expect(Object.keys(COLLECTION_NAMES)).not.toContain(gone);
+    }
+    // The layout-1 collections keep their names for the migration, none a current one.
+    for (const name of Object.values(LEGACY_COLLECTIONS)) {
+      expect(Object.values(COLLECTION_NAMES)).not.toContain(name);
+    }
+  });
+
+  it("keeps the names layout 1 gave the indexes it keeps (a new name for the same key fails)", () => {
+    const names = INDEXES.map((index) => `${index.collection}.${index.name}`);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "definitions.project_kind_key",
+        "definitions.project_kind_id",
+        "assignments.project_experiment_entity",
+        "eventKeys.project_key",
+        "entityTotals.project_experiment_metric_entity",
+        "entityDayTotals.project_entity_metric_day",
+        "logs.project_experiment_id",
+        "projects.organization_created",
+        "apiKeys.hash",
+        "apiKeys.organization_created",
+      ]),
+    );
   });
 
   it("names every index uniquely within its collection, on known collections", () => {

@@ -30,7 +30,7 @@ describe("mongodb store without a server", () => {
     });
   }, 10_000);
 
-  it("checks events before it needs the server", async () => {
+  it("checks events, assignments and entity-total requests before it needs the server", async () => {
     const store = mongodbStore({ url: "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=200" });
     const event = {
       id: "evt_1",
@@ -42,6 +42,21 @@ describe("mongodb store without a server", () => {
       experimentIds: [],
     };
     await expect(store.applyEvents("p", [event])).rejects.toMatchObject({
+      code: "validation_failed",
+    });
+    const assignment = {
+      projectId: "p",
+      experimentId: "exp_1",
+      entityId: "u1",
+      variantKey: "A",
+      assignedAt: "2026-01-02T03:04:05.678Z",
+      covariates: { past_orders: Number.POSITIVE_INFINITY },
+    };
+    await expect(store.recordAssignments([assignment])).rejects.toMatchObject({
+      code: "validation_failed",
+    });
+    const request = { entityId: "u1", metrics: ["m"], fromDay: "2026-01-02", toDay: "2026-01-01" };
+    await expect(store.readEntityTotals("p", [request])).rejects.toMatchObject({
       code: "validation_failed",
     });
     await store.close();
