@@ -1,8 +1,8 @@
-import { NotFoundError } from "../errors/NotFoundError.js";
-import type { Experiment } from "../schema/experiment.js";
-import type { Flag } from "../schema/flag.js";
+import { NotFoundError } from "../../errors/NotFoundError.js";
+import type { Experiment } from "../../schema/experiment.js";
+import type { Flag } from "../../schema/flag.js";
+import type { EngineContext } from "../context.js";
 import type { CompiledExperiment } from "./compile.js";
-import type { EngineContext } from "./context.js";
 
 /**
  * Flags and their experiments named by id or by key, as seed 002's paths name them. Read

@@ -1,8 +1,8 @@
-import type { Attributes } from "../conditions/index.js";
-import type { Experiment } from "../schema/experiment.js";
+import type { Attributes } from "../../conditions/index.js";
+import type { Experiment } from "../../schema/experiment.js";
+import type { EngineContext } from "../context.js";
 import { assignVariant, peekVariant } from "./assignVariant.js";
 import type { CompiledDefinitions } from "./compile.js";
-import type { EngineContext } from "./context.js";
 
 /**
  * True when a running holdout covering `experiment` holds the entity out. Every covering

@@ -1,8 +1,8 @@
 import * as z from "zod";
-import { NotFoundError } from "../errors/NotFoundError.js";
-import { parseInput } from "../schema/parse.js";
+import { NotFoundError } from "../../errors/NotFoundError.js";
+import { parseInput } from "../../schema/parse.js";
+import type { EngineContext } from "../context.js";
 import { buildResults, type ExperimentResults, type ResultsOptions } from "./buildResults.js";
-import type { EngineContext } from "./context.js";
 
 const optionsSchema = z.strictObject({
   alpha: z.number().gt(0).lt(1).default(0.05),

@@ -1,7 +1,7 @@
-import { exposureDay } from "../store/days.js";
-import { MAX_ENTITY_TOTALS_REQUESTS } from "../store/entityTotalsChecks.js";
-import type { AssignmentRecord, EntityTotalsRequest, Store } from "../store.js";
-import type { PreCovariate } from "./compile.js";
+import { exposureDay } from "../../store/days.js";
+import { MAX_ENTITY_TOTALS_REQUESTS } from "../../store/entityTotalsChecks.js";
+import type { AssignmentRecord, EntityTotalsRequest, Store } from "../../store.js";
+import type { PreCovariate } from "../evaluation/compile.js";
 
 /** An assignment as the queue holds it: with the pre-period covariates still to read. */
 export interface QueuedAssignment extends AssignmentRecord {

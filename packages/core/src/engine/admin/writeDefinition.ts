@@ -1,8 +1,8 @@
-import { isAbkitError } from "../errors/AbkitError.js";
-import { ConflictError } from "../errors/ConflictError.js";
-import type { DefinitionKind, DefinitionOf } from "../store.js";
-import type { CompiledDefinitions, DefinitionChange } from "./compile.js";
-import type { EngineContext } from "./context.js";
+import { isAbkitError } from "../../errors/AbkitError.js";
+import { ConflictError } from "../../errors/ConflictError.js";
+import type { DefinitionKind, DefinitionOf } from "../../store.js";
+import type { EngineContext } from "../context.js";
+import type { CompiledDefinitions, DefinitionChange } from "../evaluation/compile.js";
 
 const MAX_ATTEMPTS = 3;
 

@@ -1,5 +1,5 @@
+import type { EngineContext } from "../context.js";
 import { rebalanceBandit } from "./bandit.js";
-import type { EngineContext } from "./context.js";
 
 /**
  * Every `checkMs`, rebalances this project's running bandits whose `intervalMs` has passed

@@ -1,10 +1,10 @@
-import type { Attributes } from "../conditions/index.js";
-import { ValidationError } from "../errors/ValidationError.js";
-import type { JsonValue } from "../schema/common.js";
-import type { Experiment } from "../schema/experiment.js";
-import { checkObject } from "./arguments.js";
+import type { Attributes } from "../../conditions/index.js";
+import { ValidationError } from "../../errors/ValidationError.js";
+import type { JsonValue } from "../../schema/common.js";
+import type { Experiment } from "../../schema/experiment.js";
+import { checkObject } from "../arguments.js";
+import type { EngineContext } from "../context.js";
 import { assignVariant, peekVariant } from "./assignVariant.js";
-import type { EngineContext } from "./context.js";
 import type { EvaluationReason } from "./enroll.js";
 import { heldOut } from "./holdouts.js";
 

@@ -1,7 +1,12 @@
 import * as z from "zod";
-import { descriptionSchema, environmentSchema, keySchema, nameSchema } from "../schema/common.js";
-import { type Experiment, metricSchema } from "../schema/experiment.js";
-import { parseInput } from "../schema/parse.js";
+import {
+  descriptionSchema,
+  environmentSchema,
+  keySchema,
+  nameSchema,
+} from "../../schema/common.js";
+import { type Experiment, metricSchema } from "../../schema/experiment.js";
+import { parseInput } from "../../schema/parse.js";
 import type { ExperimentsApi } from "./experimentsApi.js";
 
 /** What a holdout is made from. */

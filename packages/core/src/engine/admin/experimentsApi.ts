@@ -1,8 +1,8 @@
-import { NotFoundError } from "../errors/NotFoundError.js";
-import { ValidationError } from "../errors/ValidationError.js";
-import { newId } from "../ids.js";
-import { assertFrozenFieldsKept } from "../lifecycle/frozenFields.js";
-import { type LifecycleAction, nextStatus } from "../lifecycle/transitions.js";
+import { NotFoundError } from "../../errors/NotFoundError.js";
+import { ValidationError } from "../../errors/ValidationError.js";
+import { newId } from "../../ids.js";
+import { assertFrozenFieldsKept } from "../../lifecycle/frozenFields.js";
+import { type LifecycleAction, nextStatus } from "../../lifecycle/transitions.js";
 import {
   type BanditRebalance,
   type Experiment,
@@ -12,13 +12,13 @@ import {
   type ExperimentStatus,
   experimentInputSchema,
   experimentPatchSchema,
-} from "../schema/experiment.js";
-import { valueMatchesType } from "../schema/flag.js";
-import { parseInput } from "../schema/parse.js";
-import { namedFields } from "../schema/patch.js";
-import { rebalanceBandit } from "./bandit.js";
-import type { CompiledDefinitions } from "./compile.js";
-import type { EngineContext } from "./context.js";
+} from "../../schema/experiment.js";
+import { valueMatchesType } from "../../schema/flag.js";
+import { parseInput } from "../../schema/parse.js";
+import { namedFields } from "../../schema/patch.js";
+import type { EngineContext } from "../context.js";
+import type { CompiledDefinitions } from "../evaluation/compile.js";
+import { rebalanceBandit } from "../results/bandit.js";
 import {
   keyTakenError,
   listDefinitions,

@@ -1,6 +1,6 @@
-import { isAbkitError } from "../errors/AbkitError.js";
-import { StoreUnavailableError } from "../errors/StoreUnavailableError.js";
-import type { Store } from "../store.js";
+import { isAbkitError } from "../../errors/AbkitError.js";
+import { StoreUnavailableError } from "../../errors/StoreUnavailableError.js";
+import type { Store } from "../../store.js";
 import { Lru } from "./lru.js";
 import { type QueuedAssignment, withPreCovariates } from "./preCovariates.js";
 

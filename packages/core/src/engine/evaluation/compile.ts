@@ -1,9 +1,9 @@
-import type { BucketRange, NamespaceTuple } from "../bucketing/index.js";
-import type { Condition } from "../conditions/index.js";
-import type { Experiment } from "../schema/experiment.js";
-import type { Flag } from "../schema/flag.js";
-import type { Segment } from "../schema/segment.js";
-import type { DefinitionKind, DefinitionOf, DefinitionsSnapshot } from "../store.js";
+import type { BucketRange, NamespaceTuple } from "../../bucketing/index.js";
+import type { Condition } from "../../conditions/index.js";
+import type { Experiment } from "../../schema/experiment.js";
+import type { Flag } from "../../schema/flag.js";
+import type { Segment } from "../../schema/segment.js";
+import type { DefinitionKind, DefinitionOf, DefinitionsSnapshot } from "../../store.js";
 import { compileExperiment } from "./compileExperiment.js";
 import { OverlayMap } from "./overlayMap.js";
 

@@ -1,5 +1,5 @@
-import { NotFoundError } from "../errors/NotFoundError.js";
-import type { EngineContext } from "./context.js";
+import { NotFoundError } from "../../errors/NotFoundError.js";
+import type { EngineContext } from "../context.js";
 
 /** The metric seed 002's conversions count in (what `trackConversion` records by default). */
 const CONVERSION_METRIC = "conversion";

@@ -1,7 +1,7 @@
-import { covariateName, type Metric, type MetricKind } from "../schema/experiment.js";
-import type { CupedSide, RatioSide } from "../stats/types.js";
-import { crossPair } from "../store/aggregates.js";
-import type { ExperimentAggregates, MetricAggregate } from "../store.js";
+import { covariateName, type Metric, type MetricKind } from "../../schema/experiment.js";
+import type { CupedSide, RatioSide } from "../../stats/types.js";
+import { crossPair } from "../../store/aggregates.js";
+import type { ExperimentAggregates, MetricAggregate } from "../../store.js";
 
 /** One variant's statistics of one metric, read off the aggregates. */
 export interface MetricRow {

@@ -1,11 +1,11 @@
 import * as z from "zod";
-import { NotFoundError } from "../errors/NotFoundError.js";
-import { ValidationError } from "../errors/ValidationError.js";
-import { newId } from "../ids.js";
-import { type LogInput, logInputSchema } from "../schema/log.js";
-import { parseInput } from "../schema/parse.js";
-import type { LogPage } from "../store.js";
-import type { EngineContext } from "./context.js";
+import { NotFoundError } from "../../errors/NotFoundError.js";
+import { ValidationError } from "../../errors/ValidationError.js";
+import { newId } from "../../ids.js";
+import { type LogInput, logInputSchema } from "../../schema/log.js";
+import { parseInput } from "../../schema/parse.js";
+import type { LogPage } from "../../store.js";
+import type { EngineContext } from "../context.js";
 
 /** Paging of `logs()`. */
 export interface LogsPageOptions {

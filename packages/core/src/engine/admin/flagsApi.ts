@@ -1,6 +1,6 @@
-import { NotFoundError } from "../errors/NotFoundError.js";
-import { newId } from "../ids.js";
-import type { Experiment } from "../schema/experiment.js";
+import { NotFoundError } from "../../errors/NotFoundError.js";
+import { newId } from "../../ids.js";
+import type { Experiment } from "../../schema/experiment.js";
 import {
   type Flag,
   type FlagInput,
@@ -8,10 +8,10 @@ import {
   type FlagRule,
   flagInputSchema,
   flagPatchSchema,
-} from "../schema/flag.js";
-import { parseInput } from "../schema/parse.js";
-import { namedFields } from "../schema/patch.js";
-import type { EngineContext } from "./context.js";
+} from "../../schema/flag.js";
+import { parseInput } from "../../schema/parse.js";
+import { namedFields } from "../../schema/patch.js";
+import type { EngineContext } from "../context.js";
 import type { ExperimentsApi } from "./experimentsApi.js";
 import {
   keyTakenError,

@@ -1,11 +1,11 @@
-import { AbkitError } from "../errors/AbkitError.js";
-import { NotFoundError } from "../errors/NotFoundError.js";
-import type { BanditRebalance, Experiment } from "../schema/experiment.js";
-import { sampleMean, sampleVariance } from "../stats/moments.js";
-import { chanceToBeBest, type Posterior } from "../stats/thompson.js";
-import type { ExperimentAggregates } from "../store.js";
-import type { EngineContext } from "./context.js";
-import { writeDefinition } from "./writeDefinition.js";
+import { AbkitError } from "../../errors/AbkitError.js";
+import { NotFoundError } from "../../errors/NotFoundError.js";
+import type { BanditRebalance, Experiment } from "../../schema/experiment.js";
+import { sampleMean, sampleVariance } from "../../stats/moments.js";
+import { chanceToBeBest, type Posterior } from "../../stats/thompson.js";
+import type { ExperimentAggregates } from "../../store.js";
+import { writeDefinition } from "../admin/writeDefinition.js";
+import type { EngineContext } from "../context.js";
 
 /** The most reweightings a bandit keeps in its history (the oldest go first). */
 export const BANDIT_HISTORY_LIMIT = 1000;

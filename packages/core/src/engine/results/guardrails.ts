@@ -1,5 +1,5 @@
-import type { Guardrail } from "../schema/experiment.js";
-import type { Interval } from "../stats/types.js";
+import type { Guardrail } from "../../schema/experiment.js";
+import type { Interval } from "../../stats/types.js";
 
 /**
  * What a guardrail's interval says about one treatment:

@@ -1,4 +1,4 @@
-import type { ExperimentAggregates } from "../store.js";
+import type { ExperimentAggregates } from "../../store.js";
 
 /** One UTC day of an experiment's exposures, for an "exposures over time" chart. */
 export interface ExposureDay {

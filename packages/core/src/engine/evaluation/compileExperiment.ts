@@ -1,7 +1,7 @@
-import { getBucketRanges, weightFractions } from "../bucketing/index.js";
-import type { Condition } from "../conditions/index.js";
-import { covariateName, type Experiment } from "../schema/experiment.js";
-import type { Segment } from "../schema/segment.js";
+import { getBucketRanges, weightFractions } from "../../bucketing/index.js";
+import type { Condition } from "../../conditions/index.js";
+import { covariateName, type Experiment } from "../../schema/experiment.js";
+import type { Segment } from "../../schema/segment.js";
 import type { CompiledExperiment, PreCovariate } from "./compile.js";
 
 /**

@@ -1,16 +1,16 @@
-import { ConflictError } from "../errors/ConflictError.js";
-import { NotFoundError } from "../errors/NotFoundError.js";
-import { newId } from "../ids.js";
-import { parseInput } from "../schema/parse.js";
-import { namedFields } from "../schema/patch.js";
+import { ConflictError } from "../../errors/ConflictError.js";
+import { NotFoundError } from "../../errors/NotFoundError.js";
+import { newId } from "../../ids.js";
+import { parseInput } from "../../schema/parse.js";
+import { namedFields } from "../../schema/patch.js";
 import {
   type Segment,
   type SegmentInput,
   type SegmentPatch,
   segmentInputSchema,
   segmentPatchSchema,
-} from "../schema/segment.js";
-import type { EngineContext } from "./context.js";
+} from "../../schema/segment.js";
+import type { EngineContext } from "../context.js";
 import {
   keyTakenError,
   listDefinitions,

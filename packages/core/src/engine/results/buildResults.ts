@@ -4,19 +4,19 @@ import type {
   Guardrail,
   Metric,
   MetricKind,
-} from "../schema/experiment.js";
-import { chanceToBeatControl, chanceToBeatControlNormal } from "../stats/chanceToBeatControl.js";
-import { cupedTest } from "../stats/cuped.js";
-import { benjaminiHochbergAdjust, holmAdjust } from "../stats/multipleTesting.js";
-import { proportionTest } from "../stats/proportionTest.js";
-import { ratioTest } from "../stats/ratioTest.js";
-import { proportionSequentialInterval, sequentialInterval } from "../stats/sequential.js";
-import { sketchQuantile } from "../stats/sketch.js";
-import { type SrmResult, srmTest } from "../stats/srmTest.js";
-import { chanceToBeBest, type Posterior } from "../stats/thompson.js";
-import type { Interval, RelativeEffect, TestResult } from "../stats/types.js";
-import { welchTest } from "../stats/welchTest.js";
-import type { ExperimentAggregates, LogSummaries } from "../store.js";
+} from "../../schema/experiment.js";
+import { chanceToBeatControl, chanceToBeatControlNormal } from "../../stats/chanceToBeatControl.js";
+import { cupedTest } from "../../stats/cuped.js";
+import { benjaminiHochbergAdjust, holmAdjust } from "../../stats/multipleTesting.js";
+import { proportionTest } from "../../stats/proportionTest.js";
+import { ratioTest } from "../../stats/ratioTest.js";
+import { proportionSequentialInterval, sequentialInterval } from "../../stats/sequential.js";
+import { sketchQuantile } from "../../stats/sketch.js";
+import { type SrmResult, srmTest } from "../../stats/srmTest.js";
+import { chanceToBeBest, type Posterior } from "../../stats/thompson.js";
+import type { Interval, RelativeEffect, TestResult } from "../../stats/types.js";
+import { welchTest } from "../../stats/welchTest.js";
+import type { ExperimentAggregates, LogSummaries } from "../../store.js";
 import { banditPosteriors } from "./bandit.js";
 import { type ExposureDay, exposuresOverTime } from "./exposuresOverTime.js";
 import { type GuardrailVerdict, guardrailVerdict } from "./guardrails.js";

@@ -1,11 +1,11 @@
-import { type Attributes, evalCondition } from "../conditions/index.js";
-import { ValidationError } from "../errors/ValidationError.js";
-import type { JsonValue } from "../schema/common.js";
-import type { Flag } from "../schema/flag.js";
-import { checkKey, checkObject } from "./arguments.js";
+import { type Attributes, evalCondition } from "../../conditions/index.js";
+import { ValidationError } from "../../errors/ValidationError.js";
+import type { JsonValue } from "../../schema/common.js";
+import type { Flag } from "../../schema/flag.js";
+import { checkKey, checkObject } from "../arguments.js";
+import type { EngineContext } from "../context.js";
 import { assignVariant } from "./assignVariant.js";
 import type { CompiledDefinitions } from "./compile.js";
-import type { EngineContext } from "./context.js";
 import { heldOut } from "./holdouts.js";
 
 /** What `evaluateFlags` takes (seed 002's flags evaluate body). */

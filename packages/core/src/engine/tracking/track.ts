@@ -1,20 +1,20 @@
 import * as z from "zod";
-import { AbkitError } from "../errors/AbkitError.js";
-import { NotFoundError } from "../errors/NotFoundError.js";
-import { ValidationError } from "../errors/ValidationError.js";
-import { newId } from "../ids.js";
-import { keySchema } from "../schema/common.js";
+import { AbkitError } from "../../errors/AbkitError.js";
+import { NotFoundError } from "../../errors/NotFoundError.js";
+import { ValidationError } from "../../errors/ValidationError.js";
+import { newId } from "../../ids.js";
+import { keySchema } from "../../schema/common.js";
 import {
   type EventInput,
   type EventRecord,
   eventBatchSchema,
   eventValueSchema,
-} from "../schema/event.js";
-import type { Experiment } from "../schema/experiment.js";
-import { parseInput } from "../schema/parse.js";
-import type { ApplyEventsResult } from "../store.js";
-import type { CompiledDefinitions } from "./compile.js";
-import type { EngineContext } from "./context.js";
+} from "../../schema/event.js";
+import type { Experiment } from "../../schema/experiment.js";
+import { parseInput } from "../../schema/parse.js";
+import type { ApplyEventsResult } from "../../store.js";
+import type { EngineContext } from "../context.js";
+import type { CompiledDefinitions } from "../evaluation/compile.js";
 
 /** What `trackConversion` takes (seed 002's track body, camel-cased). */
 export interface ConversionInput {

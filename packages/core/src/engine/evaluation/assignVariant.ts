@@ -1,8 +1,8 @@
-import type { Attributes } from "../conditions/index.js";
-import { MAX_COVARIATE_VALUE } from "../schema/event.js";
-import type { Variant } from "../schema/experiment.js";
+import type { Attributes } from "../../conditions/index.js";
+import { MAX_COVARIATE_VALUE } from "../../schema/event.js";
+import type { Variant } from "../../schema/experiment.js";
+import type { EngineContext } from "../context.js";
 import type { CompiledExperiment } from "./compile.js";
-import type { EngineContext } from "./context.js";
 import { type EvaluationReason, enroll } from "./enroll.js";
 
 /** The variant an entity gets (or null) and why. */

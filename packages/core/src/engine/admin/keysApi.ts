@@ -1,9 +1,9 @@
-import { type CreatedApiKey, createApiKey, revokeApiKey } from "../accounts/apiKeys.js";
-import type { ApiKeyInput, ApiKeyRecord } from "../schema/apiKey.js";
-import { keySchema } from "../schema/common.js";
-import { parseInput } from "../schema/parse.js";
-import { checkObject } from "./arguments.js";
-import type { EngineContext } from "./context.js";
+import { type CreatedApiKey, createApiKey, revokeApiKey } from "../../accounts/apiKeys.js";
+import type { ApiKeyInput, ApiKeyRecord } from "../../schema/apiKey.js";
+import { keySchema } from "../../schema/common.js";
+import { parseInput } from "../../schema/parse.js";
+import { checkObject } from "../arguments.js";
+import type { EngineContext } from "../context.js";
 
 /** What `keys.create` takes: `projectId` defaults to the engine's project. */
 export type KeyCreateInput = Omit<ApiKeyInput, "projectId"> & { projectId?: string };

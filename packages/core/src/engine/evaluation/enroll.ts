@@ -1,5 +1,5 @@
-import { chooseVariation, hash, inNamespace } from "../bucketing/index.js";
-import { type Attributes, evalCondition } from "../conditions/index.js";
+import { chooseVariation, hash, inNamespace } from "../../bucketing/index.js";
+import { type Attributes, evalCondition } from "../../conditions/index.js";
 import type { CompiledExperiment } from "./compile.js";
 
 /** Why an evaluation returned what it did. */
