@@ -34,8 +34,8 @@ import {
 } from "./evaluation/evaluateFlags.js";
 import { type FlagLookup, flagLookup } from "./evaluation/flagLookup.js";
 import { startBanditScheduler } from "./results/banditScheduler.js";
-import type { ExperimentResults, ResultsOptions } from "./results/buildResults.js";
 import { experimentResults } from "./results/results.js";
+import type { ExperimentResults, ResultsOptions } from "./results/resultTypes.js";
 import { AssignmentQueue } from "./tracking/assignmentQueue.js";
 import { countConversions } from "./tracking/conversions.js";
 import { type LogsPageOptions, listLogs, logExecution } from "./tracking/logs.js";

@@ -16,6 +16,10 @@ export type {
 } from "./evaluation/evaluateFlags.js";
 export type { FlagLookup } from "./evaluation/flagLookup.js";
 export { BANDIT_HISTORY_LIMIT, banditWeights } from "./results/bandit.js";
+export { buildResults } from "./results/buildResults.js";
+export type { ExposureDay } from "./results/exposuresOverTime.js";
+export type { GuardrailStatus, GuardrailVerdict } from "./results/guardrails.js";
+export type { MetricRow } from "./results/metricRows.js";
 export type {
   BanditResults,
   Comparison,
@@ -27,10 +31,6 @@ export type {
   MultipleTesting,
   ResultsOptions,
   VariantMetricResult,
-} from "./results/buildResults.js";
-export { buildResults } from "./results/buildResults.js";
-export type { ExposureDay } from "./results/exposuresOverTime.js";
-export type { GuardrailStatus, GuardrailVerdict } from "./results/guardrails.js";
-export type { MetricRow } from "./results/metricRows.js";
+} from "./results/resultTypes.js";
 export type { LogsPageOptions } from "./tracking/logs.js";
 export type { ConversionInput } from "./tracking/track.js";

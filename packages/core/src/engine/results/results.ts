@@ -2,7 +2,8 @@ import * as z from "zod";
 import { NotFoundError } from "../../errors/NotFoundError.js";
 import { parseInput } from "../../schema/parse.js";
 import type { EngineContext } from "../context.js";
-import { buildResults, type ExperimentResults, type ResultsOptions } from "./buildResults.js";
+import { buildResults } from "./buildResults.js";
+import type { ExperimentResults, ResultsOptions } from "./resultTypes.js";
 
 const optionsSchema = z.strictObject({
   alpha: z.number().gt(0).lt(1).default(0.05),
