@@ -1,6 +1,6 @@
-import { authenticateApiKey, createApiKey, hashApiKey, requireScope } from "@abkit/core";
+import { memoryStore } from "@abkit/memory";
 import { describe, expect, it } from "vitest";
-import { memoryStore } from "../../src/index.js";
+import { authenticateApiKey, createApiKey, hashApiKey, requireScope } from "../../src/index.js";
 
 describe("API keys", () => {
   it("shows the plaintext once and stores only its hash and a prefix", async () => {

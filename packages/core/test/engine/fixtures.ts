@@ -1,5 +1,5 @@
-import { createAbkit, type ExperimentInput, type Store } from "@abkit/core";
-import { memoryStore } from "../../src/index.js";
+import { memoryStore } from "@abkit/memory";
+import { createAbkit, type ExperimentInput, type Store } from "../../src/index.js";
 
 /** A two-variant prompt experiment in seed 000's style. */
 export function promptExperiment(overrides: Partial<ExperimentInput> = {}): ExperimentInput {

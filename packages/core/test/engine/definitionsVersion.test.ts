@@ -1,5 +1,5 @@
+import { memoryStore } from "@abkit/memory";
 import { describe, expect, it } from "vitest";
-import { memoryStore } from "../../src/index.js";
 import { newEngine, promptExperiment } from "./fixtures.js";
 
 describe("abkit.definitionsVersion", () => {

@@ -1,6 +1,6 @@
-import { type Abkit, createAbkit } from "@abkit/core";
+import { memoryStore } from "@abkit/memory";
 import { afterEach, describe, expect, it } from "vitest";
-import { memoryStore } from "../../src/index.js";
+import { type Abkit, createAbkit } from "../../src/index.js";
 
 const ENTITIES = 4000;
 let abkit: Abkit;

@@ -1,15 +1,13 @@
-import type { Segment, Store } from "@abkit/core";
+import { memoryStore } from "@abkit/memory";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { compileExperiment } from "../../../core/src/engine/evaluation/compileExperiment.js";
-import { memoryStore } from "../../src/index.js";
+import { compileExperiment } from "../../src/engine/evaluation/compileExperiment.js";
+import type { Segment, Store } from "../../src/index.js";
 import { newEngine, promptExperiment } from "./fixtures.js";
 
 // Counts the per-definition compile work: the engine compiles experiments only here.
-vi.mock("../../../core/src/engine/evaluation/compileExperiment.js", async (importOriginal) => {
+vi.mock("../../src/engine/evaluation/compileExperiment.js", async (importOriginal) => {
   const original =
-    await importOriginal<
-      typeof import("../../../core/src/engine/evaluation/compileExperiment.js")
-    >();
+    await importOriginal<typeof import("../../src/engine/evaluation/compileExperiment.js")>();
   return { ...original, compileExperiment: vi.fn(original.compileExperiment) };
 });
 const compiled = vi.mocked(compileExperiment);

@@ -1,6 +1,6 @@
-import { type Abkit, createAbkit, isAbkitError } from "@abkit/core";
+import { memoryStore } from "@abkit/memory";
 import { beforeEach, describe, expect, it } from "vitest";
-import { memoryStore } from "../../src/index.js";
+import { type Abkit, createAbkit, isAbkitError } from "../../src/index.js";
 import { newEngine, promptExperiment } from "./fixtures.js";
 
 /** Resolves to the error code a call fails with (or "no error"). */

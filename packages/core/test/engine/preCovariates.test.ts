@@ -1,6 +1,6 @@
-import { createAbkit } from "@abkit/core";
+import { memoryStore } from "@abkit/memory";
 import { describe, expect, it } from "vitest";
-import { memoryStore } from "../../src/index.js";
+import { createAbkit } from "../../src/index.js";
 
 const DAY = 86_400_000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString();

@@ -1,6 +1,6 @@
-import { authenticateApiKey, type KeyCreateInput } from "@abkit/core";
+import { memoryStore } from "@abkit/memory";
 import { describe, expect, it } from "vitest";
-import { memoryStore } from "../../src/index.js";
+import { authenticateApiKey, type KeyCreateInput } from "../../src/index.js";
 import { newEngine, promptExperiment } from "./fixtures.js";
 
 // The engine methods the HTTP API uses instead of reaching the store: seed 002's conversion

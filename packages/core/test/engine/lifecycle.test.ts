@@ -1,5 +1,5 @@
-import { AbkitError, InvalidTransitionError, ValidationError } from "@abkit/core";
 import { describe, expect, it } from "vitest";
+import { AbkitError, InvalidTransitionError, ValidationError } from "../../src/index.js";
 import { newEngine, promptExperiment } from "./fixtures.js";
 
 describe("experiment lifecycle", () => {

@@ -1,7 +1,7 @@
-import { type Abkit, createAbkit, type EventInput, type Store } from "@abkit/core";
-import { seededRandom } from "@abkit/store-tests";
+import { memoryStore } from "@abkit/memory";
 import { afterEach, describe, expect, it } from "vitest";
-import { memoryStore } from "../../src/index.js";
+import { type Abkit, createAbkit, type EventInput, type Store } from "../../src/index.js";
+import { seededRandom } from "../support/random.js";
 
 const engines: Abkit[] = [];
 afterEach(async () => {
