@@ -1,3 +1,12 @@
+/**
+ * The engine `createAbkit` assembles, in four parts:
+ * - `evaluation/`: definitions compiled and cached in process, and the decisions read from
+ *   them (evaluate, peek, flags, holdouts);
+ * - `tracking/`: events, conversions and execution logs, and the write-behind of assignments;
+ * - `results/`: aggregates turned into per-metric statistics, and bandit reweighting;
+ * - `admin/`: changes to experiments, flags, segments, holdouts and API keys.
+ * `context.ts` is what the parts share; `arguments.ts` checks what public methods are passed.
+ */
 export type { ExperimentsApi } from "./admin/experimentsApi.js";
 export type { FlagsApi } from "./admin/flagsApi.js";
 export type { HoldoutInput, HoldoutsApi } from "./admin/holdoutsApi.js";
