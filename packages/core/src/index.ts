@@ -35,13 +35,96 @@ export {
 } from "./bucketing/index.js";
 export type { Attributes, Condition, SavedGroups } from "./conditions/index.js";
 export { evalCondition } from "./conditions/index.js";
-export * from "./engine/index.js";
+export type {
+  Abkit,
+  AbkitOptions,
+  BanditResults,
+  Comparison,
+  ConversionInput,
+  CupedComparison,
+  EvaluateFlagsOptions,
+  EvaluateFlagsResult,
+  EvaluateOptions,
+  EvaluateResult,
+  EvaluationReason,
+  ExperimentResults,
+  ExperimentsApi,
+  ExposureDay,
+  FlagEvaluation,
+  FlagLookup,
+  FlagReason,
+  FlagsApi,
+  GuardrailStatus,
+  GuardrailVerdict,
+  GuardrailViolation,
+  HoldoutInput,
+  HoldoutsApi,
+  KeyCreateInput,
+  KeysApi,
+  LogMetricVariant,
+  LogsPageOptions,
+  MetricResult,
+  MetricRow,
+  MultipleTesting,
+  PeekResult,
+  ResultsOptions,
+  SegmentsApi,
+  VariantMetricResult,
+} from "./engine/index.js";
+export {
+  BANDIT_HISTORY_LIMIT,
+  banditWeights,
+  buildResults,
+  createAbkit,
+  holdoutInputSchema,
+} from "./engine/index.js";
 export * from "./errors/index.js";
 export type { IdPrefix } from "./ids.js";
 export { newId } from "./ids.js";
 export * from "./lifecycle/index.js";
 export * from "./schema/index.js";
-export * from "./stats/index.js";
+// The tests a reader of results may call; their building blocks (distributions, special
+// functions, moments, seeded random draws) are at the "@abkit/core/stats" subpath.
+export type {
+  AbsoluteEffect,
+  CupedResult,
+  CupedSide,
+  Interval,
+  MeanSide,
+  Posterior,
+  ProportionSide,
+  RatioResult,
+  RatioSide,
+  RelativeEffect,
+  RelativeInput,
+  RelativeReference,
+  SequentialInterval,
+  SequentialOptions,
+  SketchBuckets,
+  SrmResult,
+  TestOptions,
+  TestResult,
+} from "./stats/index.js";
+export {
+  benjaminiHochbergAdjust,
+  chanceToBeatControl,
+  chanceToBeatControlNormal,
+  chanceToBeBest,
+  cupedTest,
+  holmAdjust,
+  mergeSketches,
+  proportionSequentialInterval,
+  proportionTest,
+  ratioTest,
+  relativeEffect,
+  SKETCH_RELATIVE_ERROR,
+  SRM_THRESHOLD,
+  sequentialInterval,
+  sketchBucket,
+  sketchQuantile,
+  srmTest,
+  welchTest,
+} from "./stats/index.js";
 export {
   aggregateDelta,
   crossPair,

@@ -1,8 +1,8 @@
 import { GrowthBookClient, type Experiment as GrowthBookExperiment } from "@growthbook/growthbook";
 import { describe, expect, it } from "vitest";
 import { percentToFraction, weightFractions } from "../src/bucketing/index.js";
-import { compileDefinitions } from "../src/engine/compile.js";
-import { enroll } from "../src/engine/enroll.js";
+import { compileDefinitions } from "../src/engine/evaluation/compile.js";
+import { enroll } from "../src/engine/evaluation/enroll.js";
 import { type Experiment, experimentInputSchema } from "../src/schema/experiment.js";
 import { seededRandom } from "./support/random.js";
 

@@ -7,9 +7,9 @@ import {
   flagPatchSchema,
   isAbkitError,
   type Store,
-  seededRandom,
   segmentPatchSchema,
 } from "@abkit/core";
+import { seededRandom } from "@abkit/core/stats";
 import { memoryStore } from "@abkit/memory";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

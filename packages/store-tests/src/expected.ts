@@ -1,5 +1,5 @@
 import type { EventRecord, ExperimentAggregates, MetricAggregate } from "@abkit/core";
-import { seededRandom as coreSeededRandom } from "@abkit/core";
+import { seededRandom as coreSeededRandom } from "@abkit/core/stats";
 import { AT_DAY } from "./fixtures.js";
 
 /**

@@ -7,8 +7,8 @@ import {
   type EventInput,
   type ExperimentInput,
   type Store,
-  standardNormal,
 } from "@abkit/core";
+import { standardNormal } from "@abkit/core/stats";
 import { describe, expect, it } from "vitest";
 import { recount, seededRandom } from "./expected.js";
 import { assignment, eventRecord } from "./fixtures.js";

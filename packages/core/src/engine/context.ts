@@ -1,7 +1,7 @@
 import { AbkitError } from "../errors/AbkitError.js";
 import type { Store } from "../store.js";
-import type { AssignmentQueue } from "./assignmentQueue.js";
-import type { DefinitionsCache } from "./definitionsCache.js";
+import type { DefinitionsCache } from "./evaluation/definitionsCache.js";
+import type { AssignmentQueue } from "./tracking/assignmentQueue.js";
 
 /** What every part of a project's engine shares. */
 export interface EngineContext {

@@ -10,36 +10,36 @@ import type { EventInput } from "../schema/event.js";
 import type { LogInput } from "../schema/log.js";
 import { parseInput } from "../schema/parse.js";
 import type { ApplyEventsResult, LogPage, Store } from "../store.js";
+import { type ExperimentsApi, experimentsApi } from "./admin/experimentsApi.js";
+import { type FlagsApi, flagsApi } from "./admin/flagsApi.js";
+import { type HoldoutsApi, holdoutsApi } from "./admin/holdoutsApi.js";
+import { type KeysApi, keysApi } from "./admin/keysApi.js";
+import { type SegmentsApi, segmentsApi } from "./admin/segmentsApi.js";
 import { checkKey, checkOptionalObject, withCheckedArguments } from "./arguments.js";
-import { AssignmentQueue } from "./assignmentQueue.js";
-import { startBanditScheduler } from "./banditScheduler.js";
-import type { ExperimentResults, ResultsOptions } from "./buildResults.js";
 import { closedError, type EngineContext } from "./context.js";
-import { countConversions } from "./conversions.js";
-import { DefinitionsCache } from "./definitionsCache.js";
+import { DefinitionsCache } from "./evaluation/definitionsCache.js";
 import {
   type EvaluateOptions,
   type EvaluateResult,
   evaluateExperiment,
   type PeekResult,
   peekExperiment,
-} from "./evaluate.js";
+} from "./evaluation/evaluate.js";
 import {
   type EvaluateFlagsOptions,
   type EvaluateFlagsResult,
   evaluateFlag,
   evaluateFlags,
   type FlagEvaluation,
-} from "./evaluateFlags.js";
-import { type ExperimentsApi, experimentsApi } from "./experimentsApi.js";
-import { type FlagLookup, flagLookup } from "./flagLookup.js";
-import { type FlagsApi, flagsApi } from "./flagsApi.js";
-import { type HoldoutsApi, holdoutsApi } from "./holdoutsApi.js";
-import { type KeysApi, keysApi } from "./keysApi.js";
-import { type LogsPageOptions, listLogs, logExecution } from "./logs.js";
-import { experimentResults } from "./results.js";
-import { type SegmentsApi, segmentsApi } from "./segmentsApi.js";
-import { type ConversionInput, trackConversion, trackEvents } from "./track.js";
+} from "./evaluation/evaluateFlags.js";
+import { type FlagLookup, flagLookup } from "./evaluation/flagLookup.js";
+import { startBanditScheduler } from "./results/banditScheduler.js";
+import { experimentResults } from "./results/results.js";
+import type { ExperimentResults, ResultsOptions } from "./results/resultTypes.js";
+import { AssignmentQueue } from "./tracking/assignmentQueue.js";
+import { countConversions } from "./tracking/conversions.js";
+import { type LogsPageOptions, listLogs, logExecution } from "./tracking/logs.js";
+import { type ConversionInput, trackConversion, trackEvents } from "./tracking/track.js";
 
 /** Options of `createAbkit`. */
 export interface AbkitOptions {

@@ -1,4 +1,34 @@
-export { BANDIT_HISTORY_LIMIT, banditWeights } from "./bandit.js";
+/**
+ * The engine `createAbkit` assembles, in four parts:
+ * - `evaluation/`: definitions compiled and cached in process, and the decisions read from
+ *   them (evaluate, peek, flags, holdouts);
+ * - `tracking/`: events, conversions and execution logs, and the write-behind of assignments;
+ * - `results/`: aggregates turned into per-metric statistics, and bandit reweighting;
+ * - `admin/`: changes to experiments, flags, segments, holdouts and API keys.
+ * `context.ts` is what the parts share; `arguments.ts` checks what public methods are passed.
+ */
+export type { ExperimentsApi } from "./admin/experimentsApi.js";
+export type { FlagsApi } from "./admin/flagsApi.js";
+export type { HoldoutInput, HoldoutsApi } from "./admin/holdoutsApi.js";
+export { holdoutInputSchema } from "./admin/holdoutsApi.js";
+export type { KeyCreateInput, KeysApi } from "./admin/keysApi.js";
+export type { SegmentsApi } from "./admin/segmentsApi.js";
+export type { Abkit, AbkitOptions } from "./createAbkit.js";
+export { createAbkit } from "./createAbkit.js";
+export type { EvaluationReason } from "./evaluation/enroll.js";
+export type { EvaluateOptions, EvaluateResult, PeekResult } from "./evaluation/evaluate.js";
+export type {
+  EvaluateFlagsOptions,
+  EvaluateFlagsResult,
+  FlagEvaluation,
+  FlagReason,
+} from "./evaluation/evaluateFlags.js";
+export type { FlagLookup } from "./evaluation/flagLookup.js";
+export { BANDIT_HISTORY_LIMIT, banditWeights } from "./results/bandit.js";
+export { buildResults } from "./results/buildResults.js";
+export type { ExposureDay } from "./results/exposuresOverTime.js";
+export type { GuardrailStatus, GuardrailVerdict } from "./results/guardrails.js";
+export type { MetricRow } from "./results/metricRows.js";
 export type {
   BanditResults,
   Comparison,
@@ -10,27 +40,6 @@ export type {
   MultipleTesting,
   ResultsOptions,
   VariantMetricResult,
-} from "./buildResults.js";
-export { buildResults } from "./buildResults.js";
-export type { Abkit, AbkitOptions } from "./createAbkit.js";
-export { createAbkit } from "./createAbkit.js";
-export type { EvaluationReason } from "./enroll.js";
-export type { EvaluateOptions, EvaluateResult, PeekResult } from "./evaluate.js";
-export type {
-  EvaluateFlagsOptions,
-  EvaluateFlagsResult,
-  FlagEvaluation,
-  FlagReason,
-} from "./evaluateFlags.js";
-export type { ExperimentsApi } from "./experimentsApi.js";
-export type { ExposureDay } from "./exposuresOverTime.js";
-export type { FlagLookup } from "./flagLookup.js";
-export type { FlagsApi } from "./flagsApi.js";
-export type { GuardrailStatus, GuardrailVerdict } from "./guardrails.js";
-export type { HoldoutInput, HoldoutsApi } from "./holdoutsApi.js";
-export { holdoutInputSchema } from "./holdoutsApi.js";
-export type { KeyCreateInput, KeysApi } from "./keysApi.js";
-export type { LogsPageOptions } from "./logs.js";
-export type { MetricRow } from "./metricRows.js";
-export type { SegmentsApi } from "./segmentsApi.js";
-export type { ConversionInput } from "./track.js";
+} from "./results/resultTypes.js";
+export type { LogsPageOptions } from "./tracking/logs.js";
+export type { ConversionInput } from "./tracking/track.js";

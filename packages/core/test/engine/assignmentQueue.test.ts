@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { AssignmentQueue } from "../../src/engine/assignmentQueue.js";
-import type { QueuedAssignment } from "../../src/engine/preCovariates.js";
+import { AssignmentQueue } from "../../src/engine/tracking/assignmentQueue.js";
+import type { QueuedAssignment } from "../../src/engine/tracking/preCovariates.js";
 import { isAbkitError } from "../../src/errors/AbkitError.js";
 import { StoreUnavailableError } from "../../src/errors/StoreUnavailableError.js";
 import {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { exposuresOverTime, MAX_EXPOSURE_DAYS } from "../../src/engine/exposuresOverTime.js";
+import {
+  exposuresOverTime,
+  MAX_EXPOSURE_DAYS,
+} from "../../src/engine/results/exposuresOverTime.js";
 
 describe("exposuresOverTime", () => {
   it("fills the days without exposures with zeros, so the series has no gaps", () => {

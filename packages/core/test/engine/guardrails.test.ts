@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildResults } from "../../src/engine/buildResults.js";
-import { guardrailVerdict } from "../../src/engine/guardrails.js";
+import { buildResults } from "../../src/engine/results/buildResults.js";
+import { guardrailVerdict } from "../../src/engine/results/guardrails.js";
 import { type Experiment, experimentInputSchema, guardrailSchema } from "../../src/schema/index.js";
 import { proportionTest } from "../../src/stats/index.js";
 import { emptyAggregates } from "../../src/store/aggregates.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildResults } from "../../src/engine/buildResults.js";
+import { buildResults } from "../../src/engine/results/buildResults.js";
 import { covariateName, type Experiment } from "../../src/schema/experiment.js";
 import { benjaminiHochbergAdjust, welchTest } from "../../src/stats/index.js";
 import { emptyAggregates } from "../../src/store/aggregates.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OverlayMap } from "../../src/engine/overlayMap.js";
+import { OverlayMap } from "../../src/engine/evaluation/overlayMap.js";
 import { seededRandom } from "../../src/stats/random.js";
 
 describe("OverlayMap", () => {

@@ -1,0 +1,144 @@
+import type { Experiment } from "../../schema/experiment.js";
+import { sketchQuantile } from "../../stats/sketch.js";
+import { srmTest } from "../../stats/srmTest.js";
+import { chanceToBeBest, type Posterior } from "../../stats/thompson.js";
+import type { ExperimentAggregates, LogSummaries } from "../../store.js";
+import { banditPosteriors } from "./bandit.js";
+import { adjustPValues, metricVariants, withoutFixedSampleClaims } from "./comparisons.js";
+import { exposuresOverTime } from "./exposuresOverTime.js";
+import { metricRows } from "./metricRows.js";
+import type {
+  BanditResults,
+  ExperimentResults,
+  GuardrailViolation,
+  LogMetricVariant,
+  MetricResult,
+  MultipleTesting,
+} from "./resultTypes.js";
+
+/** Turns an experiment's aggregates into results; costs O(variants × metrics). */
+export function buildResults(
+  experiment: Experiment,
+  aggregates: ExperimentAggregates,
+  logSummaries: LogSummaries,
+  alpha: number,
+  correction: MultipleTesting = {},
+): ExperimentResults {
+  const method = correction.method ?? "holm";
+  const across = correction.across ?? "variants";
+  const control = experiment.control ?? experiment.variants[0]?.key ?? "";
+  const ordered = [
+    ...experiment.variants.filter((variant) => variant.key === control),
+    ...experiment.variants.filter((variant) => variant.key !== control),
+  ];
+  const users = (key: string) => aggregates.exposures[key] ?? 0;
+  const declared = new Set(experiment.metrics.map((metric) => metric.name));
+  const metrics = [
+    ...experiment.metrics.map((metric) => ({ ...metric, declared: true })),
+    ...Object.keys(aggregates.metrics)
+      .filter((name) => !declared.has(name))
+      .sort()
+      .map((name) => ({ name, kind: "count" as const, primary: false, declared: false })),
+  ];
+  const variantUsers = ordered.map((variant) => ({ key: variant.key, users: users(variant.key) }));
+  const results: MetricResult[] = metrics.map((metric) => ({
+    ...metric,
+    variants: metricVariants(metric, metricRows(metric, variantUsers, aggregates), alpha),
+  }));
+  adjustPValues(results, method, across);
+  if (experiment.bandit) withoutFixedSampleClaims(results);
+  return {
+    experimentKey: experiment.key,
+    experimentId: experiment.id,
+    status: experiment.status,
+    control,
+    alpha,
+    variants: ordered.map((variant) => ({
+      key: variant.key,
+      weight: variant.weight,
+      users: users(variant.key),
+    })),
+    srm: experiment.bandit
+      ? null
+      : srmTest(
+          ordered.map((variant) => users(variant.key)),
+          ordered.map((variant) => variant.weight),
+        ),
+    bandit: experiment.bandit ? banditResults(experiment, aggregates) : null,
+    exposuresOverTime: exposuresOverTime(
+      ordered.map((variant) => variant.key),
+      aggregates.exposuresByDay,
+    ),
+    metrics: results,
+    guardrailViolations: guardrailViolations(results),
+    correction: { method, across },
+    logMetrics: logMetrics(
+      ordered.map((variant) => variant.key),
+      logSummaries,
+    ),
+  };
+}
+
+// --- Internal helpers ---
+
+function banditResults(experiment: Experiment, aggregates: ExperimentAggregates): BanditResults {
+  const posteriors = banditPosteriors(experiment, aggregates);
+  const chances = chanceToBeBest(posteriors);
+  const live = experiment.banditState?.weights;
+  return {
+    floor: experiment.bandit?.floor ?? 0,
+    intervalMs: experiment.bandit?.intervalMs ?? null,
+    arms: experiment.variants.map((variant, index) => ({
+      variantKey: variant.key,
+      weight: live?.[variant.key] ?? variant.weight,
+      chanceToBeBest: chances[index] ?? 0,
+      posterior: posteriors[index] as Posterior,
+    })),
+    history: experiment.banditState?.history ?? [],
+  };
+}
+
+function guardrailViolations(metrics: MetricResult[]): GuardrailViolation[] {
+  return metrics.flatMap((metric) =>
+    metric.variants.flatMap((variant) => {
+      const verdict = variant.comparison?.guardrail;
+      if (verdict?.status !== "harm") return [];
+      return [
+        {
+          metric: metric.name,
+          variantKey: variant.variantKey,
+          harm: verdict.harm,
+          tolerance: verdict.tolerance,
+          toleranceScale: verdict.toleranceScale,
+          absolute: variant.comparison?.absolute ?? null,
+          relative: variant.comparison?.relative ?? null,
+        },
+      ];
+    }),
+  );
+}
+
+function logMetrics(variantKeys: string[], summaries: LogSummaries) {
+  const names = new Set<string>();
+  for (const metrics of Object.values(summaries))
+    for (const name of Object.keys(metrics)) names.add(name);
+  return [...names].sort().map((name) => ({
+    name,
+    variants: variantKeys.map((variantKey): LogMetricVariant => {
+      const summary = Object.hasOwn(summaries, variantKey)
+        ? summaries[variantKey]?.[name]
+        : undefined;
+      if (!summary || summary.count === 0) {
+        return { variantKey, count: 0, mean: null, p50: null, p95: null, p99: null };
+      }
+      return {
+        variantKey,
+        count: summary.count,
+        mean: summary.sum / summary.count,
+        p50: sketchQuantile(summary.buckets, 0.5),
+        p95: sketchQuantile(summary.buckets, 0.95),
+        p99: sketchQuantile(summary.buckets, 0.99),
+      };
+    }),
+  }));
+}
