@@ -12,14 +12,11 @@ export function accountMethods(state: MemoryState): AccountStore {
     },
 
     async getProject(projectId) {
-      const project = state.accounts.get(projectId);
-      return project ? copy(project) : null;
+      return copy(state.accounts.get(projectId) ?? null);
     },
 
     async listProjects(organizationId) {
-      return [...state.accounts.values()]
-        .filter((project) => project.organizationId === organizationId)
-        .map(copy);
+      return ofOrganization(state.accounts, organizationId);
     },
 
     async createApiKey(record) {
@@ -31,15 +28,11 @@ export function accountMethods(state: MemoryState): AccountStore {
     },
 
     async findApiKeyByHash(hash) {
-      const id = state.apiKeyIdsByHash.get(hash);
-      const record = id === undefined ? undefined : state.apiKeys.get(id);
-      return record ? copy(record) : null;
+      return copy(state.apiKeys.get(state.apiKeyIdsByHash.get(hash) ?? "") ?? null);
     },
 
     async listApiKeys(organizationId) {
-      return [...state.apiKeys.values()]
-        .filter((record) => record.organizationId === organizationId)
-        .map(copy);
+      return ofOrganization(state.apiKeys, organizationId);
     },
 
     async revokeApiKey(id, revokedAt) {
@@ -49,4 +42,9 @@ export function accountMethods(state: MemoryState): AccountStore {
       return true;
     },
   };
+}
+
+// Maps keep insertion order: records come out oldest first, as copies.
+function ofOrganization<T extends { organizationId: string }>(records: Map<string, T>, id: string) {
+  return [...records.values()].filter((record) => record.organizationId === id).map(copy);
 }

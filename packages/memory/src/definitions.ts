@@ -31,11 +31,9 @@ export function definitionMethods(state: MemoryState): DefinitionStore {
       const current = records.get(record.key);
       checkDefinitionRevision(kind, record.key, current?.revision ?? 0, expectedRevision);
       checkDefinitionId(kind, record.key, current?.id, record.id);
-      if (!current && [...records.values()].some((other) => other.id === record.id)) {
-        throw new ConflictError(`${kind} id "${record.id}" already exists`, {
-          kind,
-          id: record.id,
-        });
+      const { id } = record;
+      if (!current && [...records.values()].some((other) => other.id === id)) {
+        throw new ConflictError(`${kind} id "${id}" already exists`, { kind, id });
       }
       records.set(record.key, copy(record));
       project.version += 1;

@@ -12,13 +12,11 @@ import { addCounters, copy, countersOf, type MemoryState } from "./state.js";
 
 /** Assignments and event batches: each call reads its state, plans in core, applies the plan. */
 export function eventMethods(state: MemoryState): EventStore {
+  const assignmentOf = (projectId: string, experimentId: string, entityId: string) =>
+    state.assignments.get(key(projectId, experimentId, entityId));
   return {
     async recordAssignments(assignments) {
-      const plan = planAssignments(
-        assignments,
-        (projectId, experimentId, entityId) =>
-          state.assignments.get(key(projectId, experimentId, entityId))?.variantKey,
-      );
+      const plan = planAssignments(assignments, (...ids) => assignmentOf(...ids)?.variantKey);
       for (const { projectId, experimentId, entityId, variantKey, covariates } of plan.inserts) {
         state.assignments.set(key(projectId, experimentId, entityId), {
           variantKey,
@@ -30,14 +28,13 @@ export function eventMethods(state: MemoryState): EventStore {
     },
 
     async getAssignment(projectId, experimentId, entityId) {
-      return state.assignments.get(key(projectId, experimentId, entityId))?.variantKey ?? null;
+      return assignmentOf(projectId, experimentId, entityId)?.variantKey ?? null;
     },
 
     async applyEvents(projectId, events) {
       const plan = planEvents(projectId, events, {
         seen: (idempotencyKey) => state.seenKeys.has(key(projectId, idempotencyKey)),
-        assignment: (experimentId, entityId) =>
-          state.assignments.get(key(projectId, experimentId, entityId)),
+        assignment: (experimentId, entityId) => assignmentOf(projectId, experimentId, entityId),
         total: (experimentId, metric, entityId) =>
           state.entityTotals.get(key(projectId, experimentId, metric, entityId)),
         aggregatedMetrics: (experimentId) =>
@@ -47,11 +44,9 @@ export function eventMethods(state: MemoryState): EventStore {
       for (const event of plan.acceptedEvents) {
         if (event.idempotencyKey !== null) remember(state, key(projectId, event.idempotencyKey));
       }
-      for (const { experimentId, metricName, entityId, events: n, sum } of plan.totals) {
-        state.entityTotals.set(key(projectId, experimentId, metricName, entityId), {
-          events: n,
-          sum,
-        });
+      for (const t of plan.totals) {
+        const total = { events: t.events, sum: t.sum };
+        state.entityTotals.set(key(projectId, t.experimentId, t.metricName, t.entityId), total);
       }
       addCounters(state, plan.counters);
       addDayTotals(state, projectId, plan.dayTotals);
@@ -60,14 +55,12 @@ export function eventMethods(state: MemoryState): EventStore {
 
     async readEntityTotals(projectId, requests) {
       return requests.map(({ entityId, metrics, fromDay, toDay }) => {
-        const days = dayRange(fromDay, toDay);
         const totals: Record<string, number> = {};
         for (const metric of metrics) {
           const id = key(projectId, entityId, metric);
-          const sum = days.reduce(
-            (s, day) => s + (state.entityDayTotals.get(day)?.get(id) ?? 0),
-            0,
-          );
+          let sum = 0;
+          for (const day of dayRange(fromDay, toDay))
+            sum += state.entityDayTotals.get(day)?.get(id) ?? 0;
           ownEntry(totals, metric, () => sum);
         }
         return totals;
@@ -86,12 +79,8 @@ function key(...parts: string[]): string {
   return parts.join("\u0000");
 }
 
-// Dedup remembers the newest keys: past the bound, the oldest is forgotten (a Set iterates
-// in insertion order).
-function remember(state: MemoryState, seenKey: string): void {
-  state.seenKeys.add(seenKey);
-  if (state.seenKeys.size > state.maxIdempotencyKeys) {
-    const oldest = state.seenKeys.values().next().value;
-    if (oldest !== undefined) state.seenKeys.delete(oldest);
-  }
+// Dedup remembers the newest keys: past the bound, the oldest (first in a Set) is forgotten.
+function remember({ seenKeys, maxIdempotencyKeys }: MemoryState, seenKey: string): void {
+  seenKeys.add(seenKey);
+  if (seenKeys.size > maxIdempotencyKeys) seenKeys.delete(seenKeys.values().next().value!);
 }

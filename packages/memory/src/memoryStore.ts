@@ -19,10 +19,8 @@ export interface MemoryStoreOptions {
  * A `Store` kept in this process's memory: complete and exact, the reference other stores
  * are compared with. State lives as long as the object and is shared by every engine
  * given the same store; nothing survives a restart, and other processes cannot see it.
- *
- * Events are not kept, only what dedup, covariates and results read: memory grows with
- * definitions, assignments, per-entity totals and logs, not with events, and the dedup
- * keys and per-day totals are bounded (`maxIdempotencyKeys`; 367 days of day totals).
+ * Events are not kept (see docs/stores.md): memory grows with definitions, assignments,
+ * per-entity totals and logs; dedup keys and day totals are bounded.
  *
  * @example
  * import { createAbkit } from "@abkit/core";

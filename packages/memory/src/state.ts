@@ -1,5 +1,6 @@
 import type {
   ApiKeyRecord,
+  CounterIncrement,
   DefinitionKind,
   DefinitionKinds,
   LogRecord,
@@ -21,11 +22,9 @@ export interface MemoryState {
   entityTotals: Map<string, RunningTotal>;
   /**
    * UTC day -> `project NUL entity NUL metric` -> Σ values of accepted events that day, for
-   * pre-period covariates: kept for the `DAY_TOTALS_KEPT` days up to `newestDay`.
+   * pre-period covariates: kept for the `DAY_TOTALS_KEPT` days up to the newest.
    */
   entityDayTotals: Map<string, Map<string, number>>;
-  /** The latest UTC day of an accepted event. */
-  newestDay: string | null;
   /** `project NUL experiment` -> counter id -> value (aggregates and log summaries). */
   counters: Map<string, Map<string, number>>;
   /** The id of every log appended, in any project or experiment: log ids are unique. */
@@ -51,7 +50,6 @@ export function createState(maxIdempotencyKeys: number): MemoryState {
     seenKeys: new Set(),
     entityTotals: new Map(),
     entityDayTotals: new Map(),
-    newestDay: null,
     counters: new Map(),
     logIds: new Set(),
     accounts: new Map(),
@@ -75,15 +73,7 @@ export function countersOf(state: MemoryState, projectId: string, experimentId: 
 }
 
 /** Adds a plan's counter increments. */
-export function addCounters(
-  state: MemoryState,
-  increments: readonly {
-    projectId: string;
-    experimentId: string;
-    counter: string;
-    delta: number;
-  }[],
-): void {
+export function addCounters(state: MemoryState, increments: readonly CounterIncrement[]): void {
   for (const { projectId, experimentId, counter, delta } of increments) {
     const counters = entry(state.counters, `${projectId}\u0000${experimentId}`, () => new Map());
     counters.set(counter, (counters.get(counter) ?? 0) + delta);
