@@ -1,7 +1,4 @@
 import {
-  checkAssignmentRecords,
-  checkEntityTotalsRequests,
-  checkEventRecords,
   dayRange,
   declaredIn,
   type EventStore,
@@ -22,8 +19,6 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
   return {
     recordAssignments: (assignments) =>
       run(async () => {
-        // Check every record before the first script: a bad call writes nothing.
-        checkAssignmentRecords(assignments);
         // One script per (project, experiment): its keys share a slot.
         const groups = new Map<string, number[]>();
         assignments.forEach((record, index) => {
@@ -70,7 +65,6 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
 
     applyEvents: (projectId, events) =>
       run(async () => {
-        checkEventRecords(events);
         if (events.length === 0) return { accepted: 0, deduped: 0 };
         const k = keys.project(projectId);
         const experiments = [...new Set(events.flatMap((event) => event.experimentIds))];
@@ -117,8 +111,6 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
 
     readEntityTotals: (projectId, requests) =>
       run(async () => {
-        // Check every request before the first read.
-        checkEntityTotalsRequests(requests);
         const k = keys.project(projectId);
         // One MULTI: every request sees the same applied batches.
         const multi = client.multi();
