@@ -1,20 +1,20 @@
 import { StoreUnavailableError } from "@abkit/core";
 import type { Redis } from "ioredis";
-import { toAbkitError } from "./errors.js";
 import { type Keys, keysFor } from "./keys.js";
 import { type RunScript, registerScripts } from "./scripts.js";
 
-/** The client, key names, scripts and the guard every store method runs through. */
+/** The client, key names, scripts and the wait for readiness every store method runs through. */
 export interface Connection {
   client: Redis;
   keys: Keys;
   script: RunScript;
   /**
    * Runs `work` once the client is ready: rejects with `store_unavailable` when the server
-   * cannot be reached or does not answer within the timeout, or after `close()`.
+   * cannot be reached or does not answer within the timeout.
    */
   run<T>(work: () => Promise<T>): Promise<T>;
-  close(): Promise<void>;
+  /** Disconnects the client if the store opened it (a client passed in stays the caller's). */
+  close(): void;
 }
 
 export function createConnection(options: {
@@ -24,7 +24,6 @@ export function createConnection(options: {
   timeoutMs: number;
 }): Connection {
   const { client, ownsClient, timeoutMs } = options;
-  let closed = false;
   let lastError: Error | null = null;
   // ioredis selects the URL's database on connect, but only reports a failed SELECT as an
   // "error" event and goes on in database 0: check it once per connection before any work.
@@ -45,21 +44,14 @@ export function createConnection(options: {
     keys: keysFor(options.prefix),
     script,
     async run(work) {
-      if (closed) throw new StoreUnavailableError("redis", "the store is closed");
-      try {
-        if (client.status !== "ready") await whenReady(client, timeoutMs, () => lastError);
-        if (database !== 0) {
-          selected ??= selectDatabase(client, database, timeoutMs);
-          await selected;
-        }
-        return await withTimeout(work(), timeoutMs);
-      } catch (error) {
-        throw toAbkitError(error);
+      if (client.status !== "ready") await whenReady(client, timeoutMs, () => lastError);
+      if (database !== 0) {
+        selected ??= selectDatabase(client, database, timeoutMs);
+        await selected;
       }
+      return withTimeout(work(), timeoutMs);
     },
-    async close() {
-      if (closed) return;
-      closed = true;
+    close() {
       if (ownsClient) client.disconnect();
     },
   };

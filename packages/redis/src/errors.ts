@@ -55,9 +55,11 @@ export interface ScriptContext {
   detail?: unknown;
 }
 
-/** Turns a client or server failure into `store_unavailable`; abkit errors pass through. */
+/**
+ * Turns a client or server failure into `store_unavailable`: the store's `toError`, so
+ * `defineStore` maps every method's failures here (abkit errors pass through before).
+ */
 export function toAbkitError(error: unknown): AbkitError {
-  if (isAbkitError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new StoreUnavailableError("redis", message, error);
 }

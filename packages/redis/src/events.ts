@@ -1,18 +1,16 @@
 import {
-  checkAssignmentRecords,
-  checkEntityTotalsRequests,
-  checkEventRecords,
+  aggregatesFromCounters,
   dayRange,
   declaredIn,
   type EventStore,
   exposureDay,
-  type MetricAggregate,
   ownEntry,
 } from "@abkit/core";
 import type { Connection } from "./connection.js";
+import { aggregateCounters } from "./counters.js";
 import { replyOf } from "./definitions.js";
 import { scriptError } from "./errors.js";
-import { encodeCovariates, encodePartners, readProducts } from "./products.js";
+import { encodeCovariates, encodePartners } from "./products.js";
 
 const SEPARATOR = "\u0000";
 const MAX_HMGET_FIELDS = 4096;
@@ -22,8 +20,6 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
   return {
     recordAssignments: (assignments) =>
       run(async () => {
-        // Check every record before the first script: a bad call writes nothing.
-        checkAssignmentRecords(assignments);
         // One script per (project, experiment): its keys share a slot.
         const groups = new Map<string, number[]>();
         assignments.forEach((record, index) => {
@@ -70,7 +66,6 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
 
     applyEvents: (projectId, events) =>
       run(async () => {
-        checkEventRecords(events);
         if (events.length === 0) return { accepted: 0, deduped: 0 };
         const k = keys.project(projectId);
         const experiments = [...new Set(events.flatMap((event) => event.experimentIds))];
@@ -117,8 +112,6 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
 
     readEntityTotals: (projectId, requests) =>
       run(async () => {
-        // Check every request before the first read.
-        checkEntityTotalsRequests(requests);
         const k = keys.project(projectId);
         // One MULTI: every request sees the same applied batches.
         const multi = client.multi();
@@ -168,49 +161,16 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
           .hgetall(k.covariates(experimentId))
           .hgetall(k.products(experimentId))
           .exec();
-        const exposures: Record<string, number> = {};
-        for (const [variant, count] of Object.entries(
-          replyOf<Record<string, string>>(replies, 0) ?? {},
-        )) {
-          ownEntry(exposures, variant, () => Number(count));
-        }
-        // Fields are `day NUL variant`; a day never holds NUL, so the first one splits them.
-        const exposuresByDay: Record<string, Record<string, number>> = {};
-        for (const [field, count] of Object.entries(
-          replyOf<Record<string, string>>(replies, 2) ?? {},
-        )) {
-          const cut = field.indexOf(SEPARATOR);
-          const day = ownEntry(exposuresByDay, field.slice(0, cut), () => ({}));
-          ownEntry(day, field.slice(cut + 1), () => Number(count));
-        }
-        const metrics: Record<string, Record<string, MetricAggregate>> = {};
-        for (const [field, value] of Object.entries(
-          replyOf<Record<string, string>>(replies, 1) ?? {},
-        )) {
-          const [metric = "", variant = "", stat = ""] = field.split(SEPARATOR);
-          const aggregate = ownEntry(
-            ownEntry(metrics, metric, () => ({})),
-            variant,
-            () => ({
-              events: 0,
-              sum: 0,
-              sumSquares: 0,
-              entities: 0,
-            }),
-          );
-          if (stat === "events" || stat === "sum" || stat === "sumSquares" || stat === "entities") {
-            aggregate[stat] = Number(value);
-          }
-        }
-        return {
-          exposures,
-          exposuresByDay,
-          metrics,
-          ...readProducts(
-            replyOf<Record<string, string>>(replies, 3) ?? {},
-            replyOf<Record<string, string>>(replies, 4) ?? {},
-          ),
-        };
+        const hash = (index: number) => replyOf<Record<string, string>>(replies, index) ?? {};
+        return aggregatesFromCounters(
+          aggregateCounters({
+            exposures: hash(0),
+            metrics: hash(1),
+            exposuresByDay: hash(2),
+            covariates: hash(3),
+            products: hash(4),
+          }),
+        );
       }),
   };
 }

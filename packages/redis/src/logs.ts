@@ -1,11 +1,6 @@
-import {
-  type LogRecord,
-  type LogStore,
-  type LogSummaries,
-  ownEntry,
-  sketchBucket,
-} from "@abkit/core";
+import { type LogRecord, type LogStore, logSummariesFromCounters, sketchBucket } from "@abkit/core";
 import type { Connection } from "./connection.js";
+import { logCounters } from "./counters.js";
 import { scriptError } from "./errors.js";
 
 /** Logs: bodies in a hash, ids in a per-experiment sorted set (by id), summaries in a hash. */
@@ -51,25 +46,8 @@ export function logMethods({ client, keys, script, run }: Connection): LogStore 
 
     readLogSummaries: (projectId, experimentId) =>
       run(async () => {
-        const fields = await client.hgetall(keys.project(projectId).logSummaries(experimentId));
-        const summaries: LogSummaries = {};
-        for (const [field, value] of Object.entries(fields)) {
-          const [variant = "", metric = "", stat = ""] = field.split("\u0000");
-          const summary = ownEntry(
-            ownEntry(summaries, variant, () => ({})),
-            metric,
-            () => ({
-              count: 0,
-              sum: 0,
-              buckets: {},
-            }),
-          );
-          if (stat === "count") summary.count = Number(value);
-          else if (stat === "sum") summary.sum = Number(value);
-          else if (stat.startsWith("b:"))
-            ownEntry(summary.buckets, stat.slice(2), () => Number(value));
-        }
-        return summaries;
+        const hash = await client.hgetall(keys.project(projectId).logSummaries(experimentId));
+        return logSummariesFromCounters(logCounters(hash));
       }),
   };
 }

@@ -1,15 +1,9 @@
-import {
-  crossPair,
-  crossPartners,
-  type EventRecord,
-  type ExperimentAggregates,
-  ownEntry,
-} from "@abkit/core";
+import { crossPair, crossPartners, type EventRecord } from "@abkit/core";
 
 /**
- * How the CUPED and ratio-metric data cross the script boundary: covariates and partner
- * lists encoded for the Lua scripts, and the hashes they write decoded for readAggregates.
- * Names are slugs (checked by the core helpers), so NUL and \x01 never occur in them.
+ * How the CUPED and ratio-metric data go into the scripts: covariates and partner lists
+ * encoded as arguments (`counters.ts` reads back what the scripts write). Names are slugs
+ * (checked by the core helpers), so NUL and \x01 never occur in them.
  */
 
 const NUL = "\u0000";
@@ -44,56 +38,4 @@ export function encodePartners(event: EventRecord): string {
         .join(NUL),
     )
     .join(LIST);
-}
-
-/**
- * Decodes the covariates hash (`name NUL variant NUL stat`) and the products hash
- * (`x NUL metric NUL covariate NUL variant NUL stat`, `c NUL A1 NUL A2 NUL variant`).
- */
-export function readProducts(
-  covariateFields: Record<string, string>,
-  productFields: Record<string, string>,
-): Pick<ExperimentAggregates, "covariates" | "covariateProducts" | "crossProducts"> {
-  const result: ReturnType<typeof readProducts> = {
-    covariates: {},
-    covariateProducts: {},
-    crossProducts: {},
-  };
-  for (const [field, value] of Object.entries(covariateFields)) {
-    const [name = "", variant = "", stat = ""] = field.split(NUL);
-    const aggregate = ownEntry(
-      ownEntry(result.covariates, name, () => ({})),
-      variant,
-      () => ({
-        entities: 0,
-        sum: 0,
-        sumSquares: 0,
-      }),
-    );
-    if (stat === "entities" || stat === "sum" || stat === "sumSquares")
-      aggregate[stat] = Number(value);
-  }
-  for (const [field, value] of Object.entries(productFields)) {
-    const [kind, first = "", second = "", third = "", stat = ""] = field.split(NUL);
-    if (kind === "x") {
-      const byCovariate = ownEntry(result.covariateProducts, first, () => ({}));
-      const product = ownEntry(
-        ownEntry(byCovariate, second, () => ({})),
-        third,
-        () => ({
-          sumXY: 0,
-          sumXWithEvent: 0,
-        }),
-      );
-      if (stat === "sumXY" || stat === "sumXWithEvent") product[stat] = Number(value);
-    } else if (kind === "c") {
-      const byA2 = ownEntry(result.crossProducts, first, () => ({}));
-      ownEntry(
-        ownEntry(byA2, second, () => ({})),
-        third,
-        () => Number(value),
-      );
-    }
-  }
-  return result;
 }

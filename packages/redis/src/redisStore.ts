@@ -1,9 +1,10 @@
-import { parseInput, parseStoreUrl, type Store, ValidationError } from "@abkit/core";
+import { defineStore, parseInput, parseStoreUrl, type Store, ValidationError } from "@abkit/core";
 import { Redis } from "ioredis";
 import * as z from "zod";
 import { accountMethods } from "./accounts.js";
 import { createConnection } from "./connection.js";
 import { definitionMethods } from "./definitions.js";
+import { toAbkitError } from "./errors.js";
 import { eventMethods } from "./events.js";
 import { logMethods } from "./logs.js";
 
@@ -41,15 +42,18 @@ export function redisStore(options: RedisStoreOptions): Store {
   const owned = !("client" in options);
   const client = "client" in options ? options.client : openClient(options.url, timeoutMs);
   const connection = createConnection({ client, ownsClient: owned, prefix, timeoutMs });
-  return {
+  return defineStore({
     name: "redis",
     capabilities: { crossProcess: true, durable: true },
-    ...definitionMethods(connection),
-    ...eventMethods(connection),
-    ...logMethods(connection),
-    ...accountMethods(connection),
+    methods: {
+      ...definitionMethods(connection),
+      ...eventMethods(connection),
+      ...logMethods(connection),
+      ...accountMethods(connection),
+    },
     close: () => connection.close(),
-  };
+    toError: toAbkitError,
+  });
 }
 
 // --- Internal helpers ---

@@ -16,6 +16,7 @@ import { isolationContract } from "./isolation.js";
 import { largeBatchesContract } from "./largeBatches.js";
 import { logsContract } from "./logs.js";
 import { methodsContract } from "./methods.js";
+import { plannerContract } from "./planner.js";
 import {
   CONTRACT_GROUPS,
   type ContractGroup,
@@ -40,6 +41,9 @@ export { isolationContract } from "./isolation.js";
 export { largeBatchesContract } from "./largeBatches.js";
 export { logsContract } from "./logs.js";
 export { methodsContract } from "./methods.js";
+export { plannerContract } from "./planner.js";
+export type { PlannerModel } from "./plannerModel.js";
+export { plannerModel } from "./plannerModel.js";
 export type { ChildStoreSpec, ContractGroup, StoreContractOptions, StoreHarness } from "./types.js";
 export { CONTRACT_GROUPS } from "./types.js";
 
@@ -55,6 +59,7 @@ const GROUPS: Record<ContractGroup, (harness: StoreHarness) => void> = {
   largeBatches: largeBatchesContract,
   crossProcess: crossProcessContract,
   bounds: boundsContract,
+  planner: plannerContract,
 };
 
 /**

@@ -12,7 +12,8 @@ export type ContractGroup =
   | "faults"
   | "largeBatches"
   | "crossProcess"
-  | "bounds";
+  | "bounds"
+  | "planner";
 
 /** Every group, in the order `runStoreContract` registers them. */
 export const CONTRACT_GROUPS: readonly ContractGroup[] = [
@@ -27,6 +28,7 @@ export const CONTRACT_GROUPS: readonly ContractGroup[] = [
   "largeBatches",
   "crossProcess",
   "bounds",
+  "planner",
 ];
 
 /**

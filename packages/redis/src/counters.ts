@@ -1,0 +1,62 @@
+/**
+ * The scripts' hashes read as the core's counters (`counterId` in @abkit/core), so that
+ * `aggregatesFromCounters` and `logSummariesFromCounters` build the results. Hash fields
+ * join their parts with NUL, which names and days never hold; counter ids join them with
+ * `/`, which they never hold either.
+ */
+
+const NUL = "\u0000";
+
+/** The hashes `readAggregates` reads, as the scripts write them. */
+export interface AggregateHashes {
+  /** variant -> count */
+  exposures: Record<string, string>;
+  /** `day NUL variant` -> count */
+  exposuresByDay: Record<string, string>;
+  /** `metric NUL variant NUL stat` -> number */
+  metrics: Record<string, string>;
+  /** `covariate NUL variant NUL stat` -> number */
+  covariates: Record<string, string>;
+  /** `x NUL metric NUL covariate NUL variant NUL stat`, `c NUL A NUL B NUL variant` -> number */
+  products: Record<string, string>;
+}
+
+/**
+ * An experiment's aggregate hashes as counter entries.
+ *
+ * @example
+ * aggregateCounters({ ...empty, exposures: { A: "3" } }); // [["exposures/A", 3]]
+ */
+export function aggregateCounters(hashes: AggregateHashes): [string, number][] {
+  const counters: [string, number][] = [];
+  const add = (family: string, hash: Record<string, string>) => {
+    for (const [field, value] of Object.entries(hash)) {
+      counters.push([`${family}/${field.replaceAll(NUL, "/")}`, Number(value)]);
+    }
+  };
+  add("exposures", hashes.exposures);
+  add("exposuresByDay", hashes.exposuresByDay);
+  add("metric", hashes.metrics);
+  add("covariate", hashes.covariates);
+  for (const [field, value] of Object.entries(hashes.products)) {
+    const [kind, ...parts] = field.split(NUL);
+    const family = kind === "x" ? "covariateProduct" : kind === "c" ? "crossProduct" : null;
+    if (family !== null) counters.push([`${family}/${parts.join("/")}`, Number(value)]);
+  }
+  return counters;
+}
+
+/**
+ * An experiment's log summaries hash (`variant NUL metric NUL count|sum|b:<bucket>`) as
+ * counter entries.
+ *
+ * @example
+ * logCounters({ "A\0latency\0b:p241": "2" }); // [["log/A/latency/bucket/p241", 2]]
+ */
+export function logCounters(hash: Record<string, string>): [string, number][] {
+  return Object.entries(hash).map(([field, value]) => {
+    const [variant, metric, stat = ""] = field.split(NUL);
+    const counter = stat.startsWith("b:") ? `bucket/${stat.slice(2)}` : stat;
+    return [`log/${variant}/${metric}/${counter}`, Number(value)];
+  });
+}
