@@ -47,6 +47,7 @@ export type {
   EvaluateOptions,
   EvaluateResult,
   EvaluationReason,
+  EventDay,
   ExperimentResults,
   ExperimentsApi,
   ExposureDay,

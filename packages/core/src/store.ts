@@ -237,6 +237,12 @@ export interface ExperimentAggregates {
    * ratio metrics; kept from events' `crossMetrics`. `{}` when none.
    */
   crossProducts: Record<string, Record<string, Record<string, number>>>;
+  /**
+   * metric -> UTC day of the event's `timestamp` -> variant -> events counted in the metric's
+   * aggregates that day (an event whose time has no day counts in `metrics` only). `{}` when
+   * none; data written before a store kept it counts from the upgrade on.
+   */
+  eventsByDay: Record<string, Record<string, Record<string, number>>>;
 }
 
 /** One log metric of one variant: how many logs carried it, their sum, and its sketch. */

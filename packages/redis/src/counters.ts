@@ -17,9 +17,19 @@ export interface AggregateHashes {
   metrics: Record<string, string>;
   /** `covariate NUL variant NUL stat` -> number */
   covariates: Record<string, string>;
-  /** `x NUL metric NUL covariate NUL variant NUL stat`, `c NUL A NUL B NUL variant` -> number */
+  /**
+   * `x NUL metric NUL covariate NUL variant NUL stat`, `c NUL A NUL B NUL variant`,
+   * `d NUL metric NUL day NUL variant` -> number
+   */
   products: Record<string, string>;
 }
+
+/** The products hash's field kinds as counter families (own keys only). */
+const PRODUCT_FAMILIES: Record<string, string | undefined> = Object.assign(Object.create(null), {
+  x: "covariateProduct",
+  c: "crossProduct",
+  d: "eventsByDay",
+});
 
 /**
  * An experiment's aggregate hashes as counter entries.
@@ -40,8 +50,8 @@ export function aggregateCounters(hashes: AggregateHashes): [string, number][] {
   add("covariate", hashes.covariates);
   for (const [field, value] of Object.entries(hashes.products)) {
     const [kind, ...parts] = field.split(NUL);
-    const family = kind === "x" ? "covariateProduct" : kind === "c" ? "crossProduct" : null;
-    if (family !== null) counters.push([`${family}/${parts.join("/")}`, Number(value)]);
+    const family = PRODUCT_FAMILIES[kind ?? ""];
+    if (family !== undefined) counters.push([`${family}/${parts.join("/")}`, Number(value)]);
   }
   return counters;
 }

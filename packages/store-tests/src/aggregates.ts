@@ -118,11 +118,13 @@ export function aggregateCases(ctx: StoreUnderTest): void {
     read.exposures.A = 100;
     read.exposuresByDay[AT_DAY]!.A = 100;
     read.metrics.output_tokens!.A!.sum = 100;
+    read.eventsByDay.output_tokens![AT_DAY]!.A = 100;
     expect(await ctx.store.readAggregates(P, exp)).toEqual({
       exposures: { A: 1 },
       exposuresByDay: { [AT_DAY]: { A: 1 } },
       metrics: { output_tokens: { A: { events: 1, sum: 2, sumSquares: 4, entities: 1 } } },
       ...NO_PRODUCTS,
+      eventsByDay: { output_tokens: { [AT_DAY]: { A: 1 } } },
     });
   });
 }

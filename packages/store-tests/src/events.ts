@@ -140,6 +140,7 @@ export function eventsContract(harness: StoreHarness): void {
         exposuresByDay: { [AT_DAY]: { A: 1 } },
         metrics: { clicks: { A: one } },
         ...NO_PRODUCTS,
+        eventsByDay: { clicks: { [AT_DAY]: { A: 1 } } },
       });
       expect((await ctx.store.readAggregates(P, exp2)).metrics).toEqual({ clicks: { X: one } });
       expect(await ctx.store.readAggregates(P, exp3)).toEqual({

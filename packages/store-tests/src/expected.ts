@@ -24,8 +24,9 @@ export function firstOfEachKey(sent: readonly EventRecord[]): EventRecord[] {
 /**
  * The aggregates of `experimentId` from scratch: exposures are the variants of `assigned`
  * (entity -> variant), all made on `day` (the day of the fixtures' `AT` by default), and
- * each accepted event naming the experiment counts for its entity's variant. Per entity u
- * with total t_u: `sum = Σ t_u`, `sumSquares = Σ t_u²`.
+ * each accepted event naming the experiment counts for its entity's variant, and on the UTC
+ * day of its time in `eventsByDay`. Per entity u with total t_u: `sum = Σ t_u`,
+ * `sumSquares = Σ t_u²`.
  */
 export function recount(
   experimentId: string,
@@ -39,9 +40,15 @@ export function recount(
 
   // metric -> variant -> entity -> { events, total }
   const totals = new Map<string, Map<string, Map<string, { events: number; total: number }>>>();
+  const eventsByDay: ExperimentAggregates["eventsByDay"] = {};
   for (const event of accepted) {
     const variant = assigned.get(event.entityId);
     if (variant === undefined || !event.experimentIds.includes(experimentId)) continue;
+    const time = Date.parse(event.timestamp);
+    if (Number.isFinite(time)) {
+      const days = (eventsByDay[event.metricName] ??= {});
+      countExposureDay(days, new Date(time).toISOString().slice(0, 10), variant);
+    }
     const byVariant = getOrSet(totals, event.metricName, () => new Map());
     const byEntity = getOrSet(byVariant, variant, () => new Map());
     const entity = getOrSet(byEntity, event.entityId, () => ({ events: 0, total: 0 }));
@@ -71,11 +78,12 @@ export function recount(
     covariates: {},
     covariateProducts: {},
     crossProducts: {},
+    eventsByDay,
   };
 }
 
 /**
- * Adds one exposure of `variant` on `day` to an `exposuresByDay` map being built.
+ * Adds one exposure (or event) of `variant` on `day` to a by-day map being built.
  *
  * @example
  * const byDay = {};

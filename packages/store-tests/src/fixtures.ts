@@ -20,8 +20,13 @@ import {
 export const AT = "2026-01-02T03:04:05.678Z";
 /** The UTC day of `AT`: the `exposuresByDay` key of every assignment made by `assignment()`. */
 export const AT_DAY = "2026-01-02";
-/** The CUPED and ratio-metric maps of `readAggregates` when no covariate or partner is set. */
-export const NO_PRODUCTS = { covariates: {}, covariateProducts: {}, crossProducts: {} } as const;
+/** The maps of `readAggregates` beyond exposures and metrics, when no covariate, partner or event is there. */
+export const NO_PRODUCTS = {
+  covariates: {},
+  covariateProducts: {},
+  crossProducts: {},
+  eventsByDay: {},
+} as const;
 
 /**
  * An experiment record with every field set, nested JSON configs and unicode text.

@@ -85,6 +85,7 @@ export function isolationContract(harness: StoreHarness): void {
         exposuresByDay: { [AT_DAY]: { control: 1 } },
         metrics: { output_tokens: { control: { events: 1, sum: 3, sumSquares: 9, entities: 1 } } },
         ...NO_PRODUCTS,
+        eventsByDay: { output_tokens: { [AT_DAY]: { control: 1 } } },
       });
       expect(await ctx.store.getAssignment(A, exp, "u1")).toBe("control");
     });

@@ -67,6 +67,11 @@ describe("plannerModel", () => {
         cost: { x: { A: { sumXY: 8, sumXWithEvent: 2 } } },
       },
       crossProducts: { cost: { tokens: { A: 12 } } },
+      // u2's event has no day: it counts in the metric only.
+      eventsByDay: {
+        tokens: { "2026-03-01": { A: 1 } },
+        cost: { "2026-03-02": { A: 1 } },
+      },
     };
     expect(model.readAggregates(P, E)).toEqual(expected);
     const totals = (entityId: string, fromDay: string, toDay: string) =>

@@ -44,6 +44,9 @@ export const counterId = {
   ) => `covariateProduct/${metric}/${covariate}/${variant}/${field}`,
   crossProduct: (metricA: string, metricB: string, variant: string) =>
     `crossProduct/${metricA}/${metricB}/${variant}`,
+  /** A metric's counted events of one variant on one UTC day (of the event's time). */
+  eventsByDay: (metric: string, day: string, variant: string) =>
+    `eventsByDay/${metric}/${day}/${variant}`,
   /** A log metric's count or sum in one variant (see `LogMetricSummary`). */
   log: (variant: string, metric: string, field: "count" | "sum") =>
     `log/${variant}/${metric}/${field}`,
@@ -88,6 +91,11 @@ export function aggregatesFromCounters(
         if (parts.length === 5 && PRODUCT_FIELDS.has(parts[4]!)) {
           const variants = byKey(byKey(out.covariateProducts, parts[1]!), parts[2]!);
           setField(ownEntry(variants, parts[3]!, zeroProduct), parts[4]!, value);
+        }
+        break;
+      case "eventsByDay":
+        if (parts.length === 4) {
+          setOwn(byKey(byKey(out.eventsByDay, parts[1]!), parts[2]!), parts[3]!, value);
         }
         break;
       case "crossProduct":

@@ -162,6 +162,7 @@ export function planEvents(
         (total.sum + value) ** 2 - total.sum ** 2,
       );
       add(counterId.metric(metricName, variantKey, "entities"), first ? 1 : 0);
+      if (day !== null) add(counterId.eventsByDay(metricName, day, variantKey), 1);
       for (const [covariate, x] of Object.entries(assignment.covariates ?? {})) {
         add(counterId.covariateProduct(metricName, covariate, variantKey, "sumXY"), x * value);
         add(

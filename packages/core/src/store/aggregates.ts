@@ -80,5 +80,6 @@ export function emptyAggregates(): ExperimentAggregates {
     covariates: {},
     covariateProducts: {},
     crossProducts: {},
+    eventsByDay: {},
   };
 }

@@ -40,6 +40,8 @@ describe("aggregatesFromCounters", () => {
       [counterId.covariateProduct("clicks", "age", "A", "sumXY"), 150],
       [counterId.covariateProduct("clicks", "age", "A", "sumXWithEvent"), 60],
       [counterId.crossProduct("orders", "revenue", "B"), 42],
+      [counterId.eventsByDay("clicks", "2026-03-01", "A"), 3],
+      [counterId.eventsByDay("clicks", "2026-03-02", "A"), 4],
     ]);
     expect(aggregates).toEqual({
       exposures: { A: 10, B: 12 },
@@ -48,6 +50,7 @@ describe("aggregatesFromCounters", () => {
       covariates: { age: { B: { entities: 3, sum: 90, sumSquares: 2900 } } },
       covariateProducts: { clicks: { age: { A: { sumXY: 150, sumXWithEvent: 60 } } } },
       crossProducts: { orders: { revenue: { B: 42 } } },
+      eventsByDay: { clicks: { "2026-03-01": { A: 3 }, "2026-03-02": { A: 4 } } },
     } satisfies ExperimentAggregates);
   });
 
@@ -59,6 +62,7 @@ describe("aggregatesFromCounters", () => {
       covariates: {},
       covariateProducts: {},
       crossProducts: {},
+      eventsByDay: {},
     });
   });
 
@@ -127,6 +131,7 @@ describe("aggregatesFromCounters", () => {
       [counterId.covariate("toString", "constructor", "entities"), 1],
       [counterId.covariateProduct("constructor", "valueOf", "toString", "sumXY"), 8],
       [counterId.crossProduct("constructor", "toString", "valueOf"), 9],
+      [counterId.eventsByDay("toString", "2026-03-01", "constructor"), 5],
     ]);
     expect(Object.hasOwn(aggregates.exposures, "constructor")).toBe(true);
     expect(aggregates).toEqual({
@@ -139,6 +144,7 @@ describe("aggregatesFromCounters", () => {
       covariates: { toString: { constructor: { entities: 1, sum: 0, sumSquares: 0 } } },
       covariateProducts: { constructor: { valueOf: { toString: { sumXY: 8, sumXWithEvent: 0 } } } },
       crossProducts: { constructor: { toString: { valueOf: 9 } } },
+      eventsByDay: { toString: { "2026-03-01": { constructor: 5 } } },
     });
     // Nothing leaked onto the shared prototype, and the maps hold only what was read.
     expect(Object.keys(aggregates.metrics).sort()).toEqual(["constructor", "hasOwnProperty"]);

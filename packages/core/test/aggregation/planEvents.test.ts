@@ -15,6 +15,7 @@ describe("planEvents: one event", () => {
       "metric/clicks/B/sum": 3,
       "metric/clicks/B/sumSquares": 9,
       "metric/clicks/B/entities": 1,
+      "eventsByDay/clicks/2026-03-01/B": 1,
     });
     expect(plan.counters.every((c) => c.projectId === PROJECT)).toBe(true);
     expect(plan.totals).toEqual([
@@ -35,6 +36,7 @@ describe("planEvents: one event", () => {
       "metric/clicks/A/sum": 3,
       "metric/clicks/A/sumSquares": 64 - 25,
       "metric/clicks/A/entities": 0,
+      "eventsByDay/clicks/2026-03-01/A": 1,
     });
     expect(plan.totals).toEqual([
       { experimentId: "e1", metricName: "clicks", entityId: "u1", events: 3, sum: 8 },
@@ -112,6 +114,7 @@ describe("planEvents: a batch", () => {
       "metric/clicks/A/sum": 4.5,
       "metric/clicks/A/sumSquares": 5.5 ** 2 + 1,
       "metric/clicks/A/entities": 2,
+      "eventsByDay/clicks/2026-03-01/A": 4,
     });
     expect(plan.totals).toEqual([
       { experimentId: "e1", metricName: "clicks", entityId: "u1", events: 3, sum: 5.5 },
@@ -176,5 +179,24 @@ describe("planEvents: covariate products", () => {
     expect(Object.keys(countersIn(plan, "e1")).some((id) => id.startsWith("covariate"))).toBe(
       false,
     );
+  });
+});
+
+describe("planEvents: events by day", () => {
+  it("counts a counted event on the UTC day of its time, per metric and variant; an undated one on no day", () => {
+    const state = new MapState().assign("e1", "u1", "A").assign("e1", "u2", "B");
+    const batch = [
+      event({ value: 2, timestamp: "2026-03-01T23:30:00-02:00" }),
+      event({ entityId: "u2", value: 4, timestamp: "2026-03-01T12:00:00Z" }),
+      event({ value: 1, timestamp: "not a time" }),
+      event({ entityId: "u3", value: 1 }), // no assignment: counts on no variant
+    ];
+    const counters = countersIn(planEvents(PROJECT, batch, state), "e1");
+    const byDay = Object.entries(counters).filter(([id]) => id.startsWith("eventsByDay/"));
+    expect(Object.fromEntries(byDay)).toEqual({
+      "eventsByDay/clicks/2026-03-02/A": 1,
+      "eventsByDay/clicks/2026-03-01/B": 1,
+    });
+    expect(counters["metric/clicks/A/events"]).toBe(2);
   });
 });

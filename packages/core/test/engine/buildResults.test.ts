@@ -142,6 +142,30 @@ describe("buildResults", () => {
     );
   });
 
+  it("reports each metric's counted events over time, control first; none for a ratio", () => {
+    const withDays = {
+      ...aggregates,
+      eventsByDay: { spend: { "2026-01-02": { A: 40, B: 30 }, "2026-01-03": { B: 40 } } },
+    };
+    const ratio = { name: "per_spend", kind: "ratio" as const, primary: false };
+    const built = buildResults(
+      experiment({
+        control: "B",
+        metrics: [...experiment().metrics, { ...ratio, numerator: "clicks", denominator: "spend" }],
+      }),
+      withDays,
+      {},
+      0.05,
+    );
+    const spend = built.metrics.find((metric) => metric.name === "spend")!;
+    expect(spend.eventsOverTime).toEqual([
+      { date: "2026-01-02", events: { B: 30, A: 40, C: 0 }, cumulative: { B: 30, A: 40, C: 0 } },
+      { date: "2026-01-03", events: { B: 40, A: 0, C: 0 }, cumulative: { B: 70, A: 40, C: 0 } },
+    ]);
+    expect(built.metrics.find((metric) => metric.name === "thumbs_up")!.eventsOverTime).toEqual([]);
+    expect(built.metrics.find((metric) => metric.name === "per_spend")!.eventsOverTime).toEqual([]);
+  });
+
   it("summarizes log metrics per variant from their sketches", () => {
     const buckets = { [sketchBucket(100)]: 50, [sketchBucket(1000)]: 50 };
     const withLogs = buildResults(

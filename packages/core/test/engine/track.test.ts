@@ -228,4 +228,24 @@ describe("results", () => {
     await expect(abkit.results("nope")).rejects.toMatchObject({ code: "not_found" });
     await expect(abkit.results(key, { alpha: 1.5 })).rejects.toThrow("alpha");
   });
+
+  it("shows each metric's tracked events per UTC day of their time, per variant", async () => {
+    const { abkit } = await runningExperiment();
+    const { variantKey } = await abkit.evaluate({ experimentKey: key, entityId: "u1" });
+    await abkit.track([
+      { entityId: "u1", metricName: "thumbs_up", timestamp: "2026-03-01T23:00:00-03:00" },
+      { entityId: "u1", metricName: "thumbs_up", timestamp: "2026-03-02T10:00:00Z" },
+      { entityId: "u1", metricName: "thumbs_up", timestamp: "2026-03-04T10:00:00Z" },
+    ]);
+    const metric = (await abkit.results(key)).metrics.find((m) => m.name === "thumbs_up")!;
+    const other = variantKey === "control" ? "treatment" : "control";
+    expect(
+      metric.eventsOverTime.map((day) => [day.date, day.events[variantKey!], day.events[other]]),
+    ).toEqual([
+      ["2026-03-02", 2, 0],
+      ["2026-03-03", 0, 0],
+      ["2026-03-04", 1, 0],
+    ]);
+    expect(metric.eventsOverTime.at(-1)!.cumulative[variantKey!]).toBe(3);
+  });
 });

@@ -263,6 +263,7 @@ function storeOver(options: Options = {}) {
         covariates: {},
         covariateProducts: {},
         crossProducts: {},
+        eventsByDay: {},
       }),
     appendLog: (...args) => answer("appendLog", args, undefined),
     listLogs: (...args) => answer("listLogs", args, { logs: [], nextCursor: null }),

@@ -1,6 +1,6 @@
 --[[
   Applies a batch of events: dedup, per-entity daily totals, per-entity running totals,
-  per-variant aggregates, and the covariate and cross products. Every input is checked before the first write, so a bad
+  per-variant aggregates, counted events per day, and the covariate and cross products. Every input is checked before the first write, so a bad
   batch changes nothing (Redis has no rollback).
 
   Input:
@@ -82,6 +82,10 @@ for e = 0, count - 1 do
         redis.call("HINCRBY", aggregates, aggregate .. "events", 1)
         addTo(aggregates, aggregate .. "sum", value)
         addTo(aggregates, aggregate .. "sumSquares", (total + value) * (total + value) - total * total)
+        -- Counted events per UTC day of the event's time (none without a day).
+        if day ~= "" then
+          redis.call("HINCRBY", products, "d\0" .. metric .. "\0" .. day .. "\0" .. variant, 1)
+        end
         if events == 1 then
           redis.call("HINCRBY", aggregates, aggregate .. "entities", 1)
           -- A metric new to the experiment is some entity's first event of it.

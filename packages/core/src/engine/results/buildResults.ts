@@ -5,8 +5,8 @@ import { chanceToBeBest, type Posterior } from "../../stats/thompson.js";
 import type { ExperimentAggregates, LogSummaries } from "../../store.js";
 import { banditPosteriors } from "./bandit.js";
 import { adjustPValues, metricVariants, withoutFixedSampleClaims } from "./comparisons.js";
-import { exposuresOverTime } from "./exposuresOverTime.js";
 import { metricRows } from "./metricRows.js";
+import { eventsOverTime, exposuresOverTime } from "./overTime.js";
 import type {
   BanditResults,
   ExperimentResults,
@@ -41,9 +41,14 @@ export function buildResults(
       .map((name) => ({ name, kind: "count" as const, primary: false, declared: false })),
   ];
   const variantUsers = ordered.map((variant) => ({ key: variant.key, users: users(variant.key) }));
+  const variantKeys = ordered.map((variant) => variant.key);
   const results: MetricResult[] = metrics.map((metric) => ({
     ...metric,
     variants: metricVariants(metric, metricRows(metric, variantUsers, aggregates), alpha),
+    eventsOverTime:
+      metric.kind === "ratio" || !Object.hasOwn(aggregates.eventsByDay, metric.name)
+        ? []
+        : eventsOverTime(variantKeys, aggregates.eventsByDay[metric.name]!),
   }));
   adjustPValues(results, method, across);
   if (experiment.bandit) withoutFixedSampleClaims(results);

@@ -8,9 +8,9 @@ import type {
 import type { SrmResult } from "../../stats/srmTest.js";
 import type { Posterior } from "../../stats/thompson.js";
 import type { Interval, RelativeEffect } from "../../stats/types.js";
-import type { ExposureDay } from "./exposuresOverTime.js";
 import type { GuardrailVerdict } from "./guardrails.js";
 import type { MetricRow } from "./metricRows.js";
+import type { EventDay, ExposureDay } from "./overTime.js";
 
 /** The shapes `results()` returns and the options it takes; `buildResults` fills them in. */
 
@@ -64,6 +64,11 @@ export interface MetricResult {
   /** False for a metric events carry but the experiment does not list (read as `count`). */
   declared: boolean;
   variants: VariantMetricResult[];
+  /**
+   * The metric's counted events per UTC day of their time, by variant (see `EventDay`);
+   * `[]` for a ratio metric (its two metrics have their own) or without dated events.
+   */
+  eventsOverTime: EventDay[];
 }
 
 /** One log metric (latency, tokens...) of one variant. */

@@ -1,4 +1,8 @@
-import type { ExperimentAggregates } from "../../store.js";
+// Daily series for "over time" charts: exposures per experiment, counted events per metric,
+// both from per-day counters (UTC day -> variant -> count).
+
+/** UTC day (`YYYY-MM-DD`) -> variant -> count. */
+type ByDay = Record<string, Record<string, number>>;
 
 /** One UTC day of an experiment's exposures, for an "exposures over time" chart. */
 export interface ExposureDay {
@@ -10,11 +14,18 @@ export interface ExposureDay {
   cumulative: Record<string, number>;
 }
 
+/** One UTC day of a metric's counted events, for an "events over time" chart. */
+export interface EventDay {
+  /** The UTC day of the events' time, `YYYY-MM-DD`. */
+  date: string;
+  /** variant -> events of the metric counted that day. */
+  events: Record<string, number>;
+  /** variant -> events counted from the first day through this one. */
+  cumulative: Record<string, number>;
+}
+
 /**
- * Daily exposures of `variantKeys`, ascending, one entry per UTC day from the first to the
- * last day with an exposure: days without any are filled with zeros, so a chart has no
- * gaps. Every variant key is in both maps (0 where none). Empty without exposures. At most
- * the last `MAX_EXPOSURE_DAYS` days are listed; `cumulative` still counts the earlier ones.
+ * Daily exposures of `variantKeys` (see `dailySeries`).
  *
  * @example
  * exposuresOverTime(["A", "B"], { "2026-01-01": { A: 2 }, "2026-01-03": { B: 1 } });
@@ -22,10 +33,39 @@ export interface ExposureDay {
  * //  { date: "2026-01-02", exposures: { A: 0, B: 0 }, cumulative: { A: 2, B: 0 } },
  * //  { date: "2026-01-03", exposures: { A: 0, B: 1 }, cumulative: { A: 2, B: 1 } }]
  */
-export function exposuresOverTime(
+export function exposuresOverTime(variantKeys: readonly string[], byDay: ByDay): ExposureDay[] {
+  return dailySeries(variantKeys, byDay).map(({ date, counts, cumulative }) => ({
+    date,
+    exposures: counts,
+    cumulative,
+  }));
+}
+
+/**
+ * Daily counted events of one metric for `variantKeys` (see `dailySeries`).
+ *
+ * @example
+ * eventsOverTime(["A"], { "2026-01-01": { A: 3 } });
+ * // [{ date: "2026-01-01", events: { A: 3 }, cumulative: { A: 3 } }]
+ */
+export function eventsOverTime(variantKeys: readonly string[], byDay: ByDay): EventDay[] {
+  return dailySeries(variantKeys, byDay).map(({ date, counts, cumulative }) => ({
+    date,
+    events: counts,
+    cumulative,
+  }));
+}
+
+/**
+ * Daily counts of `variantKeys`, ascending, one entry per UTC day from the first to the
+ * last day with a count: days without any are filled with zeros, so a chart has no
+ * gaps. Every variant key is in both maps (0 where none). Empty without counts. At most
+ * the last `MAX_EXPOSURE_DAYS` days are listed; `cumulative` still counts the earlier ones.
+ */
+function dailySeries(
   variantKeys: readonly string[],
-  byDay: ExperimentAggregates["exposuresByDay"],
-): ExposureDay[] {
+  byDay: ByDay,
+): { date: string; counts: Record<string, number>; cumulative: Record<string, number> }[] {
   const days = Object.keys(byDay)
     .filter((day) => variantKeys.some((key) => countOf(byDay, day, key) > 0))
     .map(dayStart)
@@ -43,7 +83,7 @@ export function exposuresOverTime(
       running.set(key, (running.get(key) ?? 0) + countOf(byDay, date, key));
     }
   }
-  const series: ExposureDay[] = [];
+  const series: ReturnType<typeof dailySeries> = [];
   for (let time = from; time <= last; time += DAY_MS) {
     const date = new Date(time).toISOString().slice(0, 10);
     const counts = variantKeys.map((key) => countOf(byDay, date, key));
@@ -53,14 +93,14 @@ export function exposuresOverTime(
     // fromEntries defines own properties: no variant key can reach the prototype.
     series.push({
       date,
-      exposures: Object.fromEntries(variantKeys.map((key, i) => [key, counts[i]!])),
+      counts: Object.fromEntries(variantKeys.map((key, i) => [key, counts[i]!])),
       cumulative: Object.fromEntries(variantKeys.map((key) => [key, running.get(key) ?? 0])),
     });
   }
   return series;
 }
 
-/** The most days `exposuresOverTime` lists: about ten years. */
+/** The most days a daily series lists: about ten years. */
 export const MAX_EXPOSURE_DAYS = 3660;
 
 // --- Internal helpers ---
@@ -77,7 +117,7 @@ function dayStart(day: string): number | null {
 }
 
 // Own properties only: a variant named `constructor` must not read the prototype's.
-function countOf(byDay: ExperimentAggregates["exposuresByDay"], day: string, key: string): number {
+function countOf(byDay: ByDay, day: string, key: string): number {
   const variants = Object.hasOwn(byDay, day) ? byDay[day] : undefined;
   const count = variants && Object.hasOwn(variants, key) ? variants[key] : undefined;
   return typeof count === "number" && count > 0 ? count : 0;

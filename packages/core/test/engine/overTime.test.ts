@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+  eventsOverTime,
   exposuresOverTime,
   MAX_EXPOSURE_DAYS,
-} from "../../src/engine/results/exposuresOverTime.js";
+} from "../../src/engine/results/overTime.js";
 
 describe("exposuresOverTime", () => {
   it("fills the days without exposures with zeros, so the series has no gaps", () => {
@@ -100,5 +101,16 @@ describe("exposuresOverTime", () => {
       exposures: { A: 1 },
       cumulative: { A: 4 },
     });
+  });
+});
+
+describe("eventsOverTime", () => {
+  it("is the same gap-free daily series, with events in place of exposures", () => {
+    expect(eventsOverTime(["A", "B"], { "2026-03-03": { B: 2 }, "2026-03-01": { A: 5 } })).toEqual([
+      { date: "2026-03-01", events: { A: 5, B: 0 }, cumulative: { A: 5, B: 0 } },
+      { date: "2026-03-02", events: { A: 0, B: 0 }, cumulative: { A: 5, B: 0 } },
+      { date: "2026-03-03", events: { A: 0, B: 2 }, cumulative: { A: 5, B: 2 } },
+    ]);
+    expect(eventsOverTime(["A"], {})).toEqual([]);
   });
 });
