@@ -1,4 +1,11 @@
-import { type AbkitError, isAbkitError, StoreUnavailableError, ValidationError } from "@abkit/core";
+import {
+  type AbkitError,
+  ConflictError,
+  isAbkitError,
+  StoreUnavailableError,
+  ValidationError,
+} from "@abkit/core";
+import type Database from "better-sqlite3";
 
 /**
  * SQLite refusing the data itself (NaN stored as NULL in a NOT NULL column, a value too big
@@ -13,10 +20,10 @@ const REFUSED_DATA = new Set([
 ]);
 
 /**
- * Turns whatever a SQLite call threw into an abkit error, in one place. Data SQLite refuses
- * becomes `validation_failed` (with the driver's error as its cause, not in its message);
- * busy and locked databases (a write lock held past the busy timeout) and I/O failures become
- * `store_unavailable`; abkit errors pass through unchanged.
+ * Turns what a SQLite call threw into an abkit error, in one place (the store's `toError`).
+ * Data SQLite refuses becomes `validation_failed` (with the driver's error as its cause, not
+ * in its message); busy and locked databases (a write lock held past the busy timeout) and
+ * I/O failures become `store_unavailable`; abkit errors pass through unchanged.
  */
 export function toAbkitError(error: unknown): AbkitError {
   if (isAbkitError(error)) return error;
@@ -44,8 +51,21 @@ export function toAbkitError(error: unknown): AbkitError {
   );
 }
 
-/** True when SQLite refused a write for a UNIQUE or PRIMARY KEY constraint. */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+/**
+ * Runs an insert whose row must be new: a UNIQUE or PRIMARY KEY violation becomes a
+ * `conflict` naming `what` ("project \"p1\"") with `details`.
+ */
+export function insertUnique(
+  insert: Database.Statement,
+  row: unknown[],
+  what: string,
+  details: Record<string, unknown>,
+): void {
+  try {
+    insert.run(...row);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== "SQLITE_CONSTRAINT_UNIQUE" && code !== "SQLITE_CONSTRAINT_PRIMARYKEY") throw error;
+    throw new ConflictError(`${what} already exists`, details);
+  }
 }

@@ -227,6 +227,59 @@ export const MIGRATIONS: readonly Migration[] = [
       GROUP BY project_id, entity_id, metric_name, day;
     `);
   },
+  // 6: every aggregate and log summary becomes a counter (project, experiment, counter id)
+  // -> number, the flat map the core's planner moves; the ids are `counterId`'s formats. The
+  // tables they come from are dropped.
+  `
+  CREATE TABLE counters (
+    project_id TEXT NOT NULL,
+    experiment_id TEXT NOT NULL,
+    counter TEXT NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (project_id, experiment_id, counter)
+  ) WITHOUT ROWID;
+  INSERT INTO counters (project_id, experiment_id, counter, value)
+  SELECT project_id, experiment_id, 'exposures/' || variant_key, count FROM exposures
+  UNION ALL SELECT project_id, experiment_id,
+    'exposuresByDay/' || day || '/' || variant_key, count FROM exposures_by_day
+  UNION ALL SELECT project_id, experiment_id,
+    'metric/' || metric_name || '/' || variant_key || '/events', events FROM aggregates
+  UNION ALL SELECT project_id, experiment_id,
+    'metric/' || metric_name || '/' || variant_key || '/sum', sum FROM aggregates
+  UNION ALL SELECT project_id, experiment_id,
+    'metric/' || metric_name || '/' || variant_key || '/sumSquares', sum_squares FROM aggregates
+  UNION ALL SELECT project_id, experiment_id,
+    'metric/' || metric_name || '/' || variant_key || '/entities', entities FROM aggregates
+  UNION ALL SELECT project_id, experiment_id,
+    'covariate/' || covariate || '/' || variant_key || '/entities', entities FROM covariates
+  UNION ALL SELECT project_id, experiment_id,
+    'covariate/' || covariate || '/' || variant_key || '/sum', sum FROM covariates
+  UNION ALL SELECT project_id, experiment_id,
+    'covariate/' || covariate || '/' || variant_key || '/sumSquares', sum_squares FROM covariates
+  UNION ALL SELECT project_id, experiment_id,
+    'covariateProduct/' || metric_name || '/' || covariate || '/' || variant_key || '/sumXY',
+    sum_xy FROM covariate_products
+  UNION ALL SELECT project_id, experiment_id,
+    'covariateProduct/' || metric_name || '/' || covariate || '/' || variant_key || '/sumXWithEvent',
+    sum_x_with_event FROM covariate_products
+  UNION ALL SELECT project_id, experiment_id,
+    'crossProduct/' || metric_a || '/' || metric_b || '/' || variant_key, sum FROM cross_products
+  UNION ALL SELECT project_id, experiment_id,
+    'log/' || variant_key || '/' || metric_name || '/count', count FROM log_metrics
+  UNION ALL SELECT project_id, experiment_id,
+    'log/' || variant_key || '/' || metric_name || '/sum', sum FROM log_metrics
+  UNION ALL SELECT project_id, experiment_id,
+    'log/' || variant_key || '/' || metric_name || '/bucket/' || bucket, count
+    FROM log_metric_buckets;
+  DROP TABLE exposures;
+  DROP TABLE exposures_by_day;
+  DROP TABLE aggregates;
+  DROP TABLE covariates;
+  DROP TABLE covariate_products;
+  DROP TABLE cross_products;
+  DROP TABLE log_metrics;
+  DROP TABLE log_metric_buckets;
+  `,
 ];
 
 /** One schema step: SQL to run, or a function for steps that need code (backfills). */
