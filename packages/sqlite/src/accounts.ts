@@ -18,7 +18,7 @@ export function accountMethods(db: Database.Database): AccountStore {
   const insertKey = db.prepare(
     "INSERT INTO api_keys (id, organization_id, hash, revoked_at, body) VALUES (?, ?, ?, ?, ?)",
   );
-  const selectKeyByHash = db.prepare<[string], KeyRow>(
+  const selectKey = db.prepare<[string], KeyRow>(
     "SELECT body, revoked_at FROM api_keys WHERE hash = ?",
   );
   const selectKeys = db.prepare<[string], KeyRow>(
@@ -31,14 +31,8 @@ export function accountMethods(db: Database.Database): AccountStore {
   return {
     createProject: async (project) => {
       const { id, organizationId } = project;
-      insertUnique(
-        insertProject,
-        [id, organizationId, JSON.stringify(project)],
-        `project "${id}"`,
-        {
-          id,
-        },
-      );
+      const row = [id, organizationId, JSON.stringify(project)];
+      insertUnique(insertProject, row, `project "${id}"`, { id });
     },
     getProject: async (projectId) => {
       const body = selectProject.get(projectId);
@@ -53,7 +47,7 @@ export function accountMethods(db: Database.Database): AccountStore {
       insertUnique(insertKey, row, `API key "${id}"`, { id });
     },
     findApiKeyByHash: async (hash) => {
-      const row = selectKeyByHash.get(hash);
+      const row = selectKey.get(hash);
       return row ? keyFromRow(row) : null;
     },
     listApiKeys: async (organizationId) => selectKeys.all(organizationId).map(keyFromRow),
@@ -63,10 +57,7 @@ export function accountMethods(db: Database.Database): AccountStore {
 
 // --- Internal helpers ---
 
-interface KeyRow {
-  body: string;
-  revoked_at: string | null;
-}
+type KeyRow = { body: string; revoked_at: string | null };
 
 // Revocation lives in its own column (it changes); the rest of the record never does.
 function keyFromRow(row: KeyRow): ApiKeyRecord {

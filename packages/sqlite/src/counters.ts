@@ -2,73 +2,48 @@ import {
   aggregatedMetrics,
   aggregatesFromCounters,
   type CounterIncrement,
-  type ExperimentAggregates,
-  type LogSummaries,
   logSummariesFromCounters,
 } from "@abkit/core";
 import type Database from "better-sqlite3";
 
-/**
- * The `counters` table: (project, experiment, counter id) -> number, where the core's plans
- * put every aggregate and log summary. Ids are `counterId`'s; a family's ids share a prefix,
- * so one range of the primary key reads it.
- */
-export interface Counters {
-  /** Adds a plan's increments; call it inside the transaction that applies the plan. */
-  add(increments: readonly CounterIncrement[]): void;
-  aggregates(projectId: string, experimentId: string): ExperimentAggregates;
-  logSummaries(projectId: string, experimentId: string): LogSummaries;
-  /** The metrics the experiment keeps aggregates of (for the undeclared-metric cap). */
-  metrics(projectId: string, experimentId: string): Set<string>;
-}
+/** The `counters` table's reads and writes (see `countersTable`). */
+export type Counters = ReturnType<typeof countersTable>;
 
-export function countersTable(db: Database.Database): Counters {
+/**
+ * The `counters` table, (project, experiment, counter id) -> number: every aggregate and log
+ * summary the core's plans move. A family's ids share a prefix, so a range of the primary
+ * key reads it: log summaries are `log/...`, aggregates every other counter.
+ */
+export function countersTable(db: Database.Database) {
   const add = db.prepare(
     `INSERT INTO counters (project_id, experiment_id, counter, value) VALUES (?, ?, ?, ?)
      ON CONFLICT DO UPDATE SET value = value + excluded.value`,
   );
-  type Range = [projectId: string, experimentId: string, from: string, to: string];
-  const inRange = db
-    .prepare<Range, [string, number]>(
-      `SELECT counter, value FROM counters
-       WHERE project_id = ? AND experiment_id = ? AND counter >= ? AND counter < ?`,
-    )
-    .raw();
-  const outsideRange = db
-    .prepare<Range, [string, number]>(
-      `SELECT counter, value FROM counters
-       WHERE project_id = ? AND experiment_id = ? AND (counter < ? OR counter >= ?)`,
-    )
-    .raw();
-  const metricIds = db
-    .prepare<Range, string>(
-      `SELECT counter FROM counters
-       WHERE project_id = ? AND experiment_id = ? AND counter >= ? AND counter < ?`,
-    )
-    .pluck();
-  const [logFrom, logTo] = prefixRange("log");
-  const [metricFrom, metricTo] = prefixRange("metric");
+  const select = (range: string) =>
+    db
+      .prepare<[string, string, string, string], [string, number]>(
+        `SELECT counter, value FROM counters WHERE project_id = ? AND experiment_id = ? AND ${range}`,
+      )
+      .raw();
+  const inRange = select("counter >= ? AND counter < ?");
+  const outsideRange = select("(counter < ? OR counter >= ?)");
+  // A family's ids run from `<family>/` up to `<family>0`: "0" is the character after "/".
+  const logs = ["log/", "log0"] as const;
+  const metrics = ["metric/", "metric0"] as const;
 
   return {
-    add(increments) {
+    /** Adds a plan's increments; call it in the transaction that applies the plan. */
+    add(increments: readonly CounterIncrement[]): void {
       for (const { projectId, experimentId, counter, delta } of increments) {
         add.run(projectId, experimentId, counter, delta);
       }
     },
-    // Log summaries are counters too: aggregates are every counter but theirs.
-    aggregates: (projectId, experimentId) =>
-      aggregatesFromCounters(outsideRange.all(projectId, experimentId, logFrom, logTo)),
-    logSummaries: (projectId, experimentId) =>
-      logSummariesFromCounters(inRange.all(projectId, experimentId, logFrom, logTo)),
-    metrics: (projectId, experimentId) =>
-      aggregatedMetrics(metricIds.all(projectId, experimentId, metricFrom, metricTo)),
+    aggregates: (projectId: string, experimentId: string) =>
+      aggregatesFromCounters(outsideRange.all(projectId, experimentId, ...logs)),
+    logSummaries: (projectId: string, experimentId: string) =>
+      logSummariesFromCounters(inRange.all(projectId, experimentId, ...logs)),
+    /** The metrics the experiment keeps aggregates of (for the undeclared-metric cap). */
+    metrics: (projectId: string, experimentId: string) =>
+      aggregatedMetrics(inRange.all(projectId, experimentId, ...metrics).map(([id]) => id)),
   };
-}
-
-// --- Internal helpers ---
-
-// The ids of a family (`<family>/...`) sort from `<family>/` up to, not including,
-// `<family>0`: "0" is the character right after "/".
-function prefixRange(family: string): [string, string] {
-  return [`${family}/`, `${family}0`];
 }

@@ -22,17 +22,16 @@ export function definitionMethods(db: Database.Database): DefinitionStore {
        ON CONFLICT (project_id) DO UPDATE SET version = version + 1 RETURNING version`,
     )
     .pluck();
-  const selectBodies = db.prepare<[string], { kind: DefinitionKind; body: string }>(
+  const selectBodies = db.prepare<[string], { kind: string; body: string }>(
     "SELECT kind, body FROM definitions WHERE project_id = ? ORDER BY id",
   );
   const selectStored = db.prepare<[string, string, string], { revision: number; id: string }>(
     "SELECT revision, id FROM definitions WHERE project_id = ? AND kind = ? AND key = ?",
   );
-  const insert = db.prepare(
-    "INSERT INTO definitions (project_id, kind, key, id, revision, body) VALUES (?, ?, ?, ?, ?, ?)",
-  );
-  const update = db.prepare(
-    "UPDATE definitions SET revision = ?, body = ? WHERE project_id = ? AND kind = ? AND key = ?",
+  // The key's row is replaced; another key's id is a unique violation (definitions_by_id).
+  const put = db.prepare(
+    `INSERT INTO definitions (project_id, kind, key, id, revision, body) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (project_id, kind, key) DO UPDATE SET revision = excluded.revision, body = excluded.body`,
   );
   const remove = db.prepare(
     "DELETE FROM definitions WHERE project_id = ? AND kind = ? AND key = ?",
@@ -43,20 +42,17 @@ export function definitionMethods(db: Database.Database): DefinitionStore {
     definitionsVersion: async (projectId) => versionOf(projectId),
 
     // One read transaction: the bodies and the version come from the same snapshot.
-    loadDefinitions: reader(db, (projectId: string) => {
-      const snapshot: DefinitionsSnapshot = {
-        version: versionOf(projectId),
-        experiments: [],
-        flags: [],
-        segments: [],
+    loadDefinitions: reader(db, (projectId: string): DefinitionsSnapshot => {
+      const rows = selectBodies.all(projectId);
+      const bodies = <K extends DefinitionKind>(kind: K): DefinitionOf<K>[] =>
+        rows.filter((row) => row.kind === kind).map((row) => JSON.parse(row.body));
+      const version = versionOf(projectId);
+      return {
+        version,
+        experiments: bodies("experiment"),
+        flags: bodies("flag"),
+        segments: bodies("segment"),
       };
-      const lists: Record<DefinitionKind, unknown[]> = {
-        experiment: snapshot.experiments,
-        flag: snapshot.flags,
-        segment: snapshot.segments,
-      };
-      for (const row of selectBodies.all(projectId)) lists[row.kind].push(JSON.parse(row.body));
-      return snapshot;
     }),
 
     putDefinition: writer(
@@ -67,13 +63,8 @@ export function definitionMethods(db: Database.Database): DefinitionStore {
         const actual = stored?.revision ?? 0;
         checkDefinitionRevision(kind, key, actual, expectedRevision);
         checkDefinitionId(kind, key, stored?.id, id);
-        const body = JSON.stringify(record);
-        if (actual === 0) {
-          const row = [projectId, kind, key, id, revision, body];
-          insertUnique(insert, row, `${kind} id "${id}"`, { kind, id });
-        } else {
-          update.run(revision, body, projectId, kind, key);
-        }
+        const row = [projectId, kind, key, id, revision, JSON.stringify(record)];
+        insertUnique(put, row, `${kind} id "${id}"`, { kind, id });
         return bumpVersion.get(projectId)!;
       },
     ),

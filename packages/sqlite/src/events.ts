@@ -7,42 +7,37 @@ import {
   planAssignments,
   planEvents,
   type RunningTotal,
-  type StoredAssignment,
 } from "@abkit/core";
 import type Database from "better-sqlite3";
 import type { Counters } from "./counters.js";
 import { reader, writer } from "./transactions.js";
 
 /**
- * Assignments and event batches. Each call is one transaction that reads what the core's
- * planner asks for, plans, and writes the plan, so dedup, running totals and counters move
- * together or not at all, also when a process dies mid-batch.
+ * Assignments and event batches. Each write is one transaction that reads what the core's
+ * planner asks, plans, and writes the plan: dedup, running totals and counters move together
+ * or not at all, also when a process dies mid-batch.
  */
 export function eventMethods(db: Database.Database, counters: Counters): EventStore {
   const insertAssignment = db.prepare(
     `INSERT INTO assignments (project_id, experiment_id, entity_id, variant_key, assigned_at)
-     VALUES (?, ?, ?, ?, ?)`,
+     VALUES (@projectId, @experimentId, @entityId, @variantKey, @assignedAt)`,
   );
   const insertCovariate = db.prepare(
     `INSERT INTO assignment_covariates (project_id, experiment_id, entity_id, covariate, value)
-     VALUES (?, ?, ?, ?, ?)`,
+     VALUES (@projectId, @experimentId, @entityId, ?, ?)`,
   );
   type Entity = [projectId: string, experimentId: string, entityId: string];
+  const entity = "project_id = ? AND experiment_id = ? AND entity_id = ?";
   const selectVariant = db
-    .prepare<Entity, string>(
-      "SELECT variant_key FROM assignments WHERE project_id = ? AND experiment_id = ? AND entity_id = ?",
-    )
+    .prepare<Entity, string>(`SELECT variant_key FROM assignments WHERE ${entity}`)
     .pluck();
-  const selectAssignment = db.prepare<
-    Entity,
-    { variant_key: string; covariate: string | null; value: number | null }
-  >(
-    `SELECT a.variant_key, c.covariate, c.value FROM assignments a
-     LEFT JOIN assignment_covariates c USING (project_id, experiment_id, entity_id)
-     WHERE a.project_id = ? AND a.experiment_id = ? AND a.entity_id = ?`,
-  );
+  const selectCovariates = db
+    .prepare<Entity, [string, number]>(
+      `SELECT covariate, value FROM assignment_covariates WHERE ${entity}`,
+    )
+    .raw();
   const selectKey = db
-    .prepare<[string, string], number>(
+    .prepare<[string, string], 1>(
       "SELECT 1 FROM events WHERE project_id = ? AND idempotency_key = ?",
     )
     .pluck();
@@ -55,45 +50,30 @@ export function eventMethods(db: Database.Database, counters: Counters): EventSt
     `SELECT events, sum FROM entity_totals
      WHERE project_id = ? AND experiment_id = ? AND metric_name = ? AND entity_id = ?`,
   );
+  // The plan gives each moved total's new value.
   const putTotal = db.prepare(
     `INSERT INTO entity_totals (project_id, experiment_id, metric_name, entity_id, events, sum)
-     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET events = excluded.events, sum = excluded.sum`,
+     VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT DO UPDATE SET events = excluded.events, sum = excluded.sum`,
   );
   const addDayTotal = db.prepare(
     `INSERT INTO entity_day_totals (project_id, entity_id, metric_name, day, total)
      VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET total = total + excluded.total`,
   );
-  const selectDayTotals = db.prepare<
-    [string, string, string, string],
-    { metric_name: string; total: number }
-  >(
-    `SELECT metric_name, sum(total) AS total FROM entity_day_totals
-     WHERE project_id = ? AND entity_id = ? AND day >= ? AND day < ? GROUP BY metric_name`,
-  );
-
-  const assignmentOf = (...entity: Entity): StoredAssignment | undefined => {
-    const rows = selectAssignment.all(...entity);
-    if (rows.length === 0) return undefined;
-    const covariates: Record<string, number> = {};
-    for (const { covariate, value } of rows) {
-      if (covariate !== null && value !== null) ownEntry(covariates, covariate, () => value);
-    }
-    return { variantKey: rows[0]!.variant_key, covariates };
-  };
+  const selectDayTotals = db
+    .prepare<[string, string, string, string], [string, number]>(
+      `SELECT metric_name, sum(total) FROM entity_day_totals
+       WHERE project_id = ? AND entity_id = ? AND day >= ? AND day < ? GROUP BY metric_name`,
+    )
+    .raw();
 
   return {
     recordAssignments: writer(db, (records: AssignmentRecord[]) => {
       const plan = planAssignments(records, (...entity) => selectVariant.get(...entity));
-      for (const { projectId, experimentId, entityId, ...record } of plan.inserts) {
-        insertAssignment.run(
-          projectId,
-          experimentId,
-          entityId,
-          record.variantKey,
-          record.assignedAt,
-        );
-        for (const [name, x] of Object.entries(record.covariates ?? {})) {
-          insertCovariate.run(projectId, experimentId, entityId, name, x);
+      for (const record of plan.inserts) {
+        insertAssignment.run(record);
+        for (const covariate of Object.entries(record.covariates ?? {})) {
+          insertCovariate.run(...covariate, record);
         }
       }
       counters.add(plan.counters);
@@ -105,24 +85,21 @@ export function eventMethods(db: Database.Database, counters: Counters): EventSt
     applyEvents: writer(db, (projectId: string, events: EventRecord[]) => {
       const plan = planEvents(projectId, events, {
         seen: (key) => selectKey.get(projectId, key) !== undefined,
-        assignment: (experimentId, entityId) => assignmentOf(projectId, experimentId, entityId),
+        assignment(experimentId, entityId) {
+          const variantKey = selectVariant.get(projectId, experimentId, entityId);
+          if (variantKey === undefined) return undefined;
+          const covariates = selectCovariates.all(projectId, experimentId, entityId);
+          return { variantKey, covariates: Object.fromEntries(covariates) };
+        },
         total: (experimentId, metric, entityId) =>
           selectTotal.get(projectId, experimentId, metric, entityId),
         aggregatedMetrics: (experimentId) => counters.metrics(projectId, experimentId),
       });
+      // Positional parameters: binding by name costs this hot path ~0.1 µs per parameter.
       for (const event of plan.acceptedEvents) {
-        const { id, entityId, metricName, value, idempotencyKey, timestamp } = event;
+        const { id, entityId, metricName, value, idempotencyKey: key, timestamp: at } = event;
         const experimentIds = JSON.stringify(event.experimentIds);
-        insertEvent.run(
-          id,
-          projectId,
-          entityId,
-          metricName,
-          value,
-          idempotencyKey,
-          timestamp,
-          experimentIds,
-        );
+        insertEvent.run(id, projectId, entityId, metricName, value, key, at, experimentIds);
       }
       for (const { experimentId, metricName, entityId, events: n, sum } of plan.totals) {
         putTotal.run(projectId, experimentId, metricName, entityId, n, sum);
@@ -137,10 +114,7 @@ export function eventMethods(db: Database.Database, counters: Counters): EventSt
     // One read transaction: every request sees the same committed batches.
     readEntityTotals: reader(db, (projectId: string, requests: EntityTotalsRequest[]) =>
       requests.map(({ entityId, metrics, fromDay, toDay }) => {
-        const sums = new Map<string, number>();
-        for (const row of selectDayTotals.all(projectId, entityId, fromDay, toDay)) {
-          sums.set(row.metric_name, row.total);
-        }
+        const sums = new Map(selectDayTotals.all(projectId, entityId, fromDay, toDay));
         const totals: Record<string, number> = {};
         for (const metric of metrics) ownEntry(totals, metric, () => sums.get(metric) ?? 0);
         return totals;

@@ -1,6 +1,5 @@
-import { AbkitError, exposureDay, type LogRecord } from "@abkit/core";
+import { AbkitError, exposureDay, type LogRecord, sketchBucket } from "@abkit/core";
 import type Database from "better-sqlite3";
-import { logSummaryWriter } from "./logSummaries.js";
 
 /**
  * The schema, one entry per version: entry i moves a file from version i to i + 1. Entries
@@ -271,14 +270,9 @@ export const MIGRATIONS: readonly Migration[] = [
   UNION ALL SELECT project_id, experiment_id,
     'log/' || variant_key || '/' || metric_name || '/bucket/' || bucket, count
     FROM log_metric_buckets;
-  DROP TABLE exposures;
-  DROP TABLE exposures_by_day;
-  DROP TABLE aggregates;
-  DROP TABLE covariates;
-  DROP TABLE covariate_products;
-  DROP TABLE cross_products;
-  DROP TABLE log_metrics;
-  DROP TABLE log_metric_buckets;
+  DROP TABLE exposures; DROP TABLE exposures_by_day; DROP TABLE aggregates; DROP TABLE covariates;
+  DROP TABLE covariate_products; DROP TABLE cross_products;
+  DROP TABLE log_metrics; DROP TABLE log_metric_buckets;
   `,
 ];
 
@@ -321,4 +315,23 @@ function checkNotNewer(version: number, path: string): void {
       { details: { store: "sqlite", path, version, supported: SCHEMA_VERSION } },
     );
   }
+}
+
+// Schema 2's backfill: adds a log's metrics to the `log_metrics` and `log_metric_buckets`
+// tables of versions 2 to 5 (version 6 folds them into `counters`).
+function logSummaryWriter(db: Database.Database): (record: LogRecord) => void {
+  const upsertMetric = db.prepare(
+    `INSERT INTO log_metrics (project_id, experiment_id, variant_key, metric_name, count, sum)
+     VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT DO UPDATE SET count = count + 1, sum = sum + excluded.sum`,
+  );
+  const upsertBucket = db.prepare(
+    `INSERT INTO log_metric_buckets (project_id, experiment_id, variant_key, metric_name, bucket, count)
+     VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET count = count + 1`,
+  );
+  return ({ projectId, experimentId, variantKey, metrics }) => {
+    for (const [metric, value] of Object.entries(metrics)) {
+      upsertMetric.run(projectId, experimentId, variantKey, metric, value);
+      upsertBucket.run(projectId, experimentId, variantKey, metric, sketchBucket(value));
+    }
+  };
 }
