@@ -72,8 +72,8 @@ export function eventMethods(db: Database.Database, counters: Counters): EventSt
       const plan = planAssignments(records, (...entity) => selectVariant.get(...entity));
       for (const record of plan.inserts) {
         insertAssignment.run(record);
-        for (const covariate of Object.entries(record.covariates ?? {})) {
-          insertCovariate.run(...covariate, record);
+        for (const [name, value] of Object.entries(record.covariates ?? {})) {
+          insertCovariate.run(name, value, record);
         }
       }
       counters.add(plan.counters);

@@ -287,34 +287,25 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  * a new file at once migrate it exactly once. A file newer than this code is refused.
  */
 export function migrate(db: Database.Database, path: string): void {
-  checkNotNewer(readVersion(db), path);
-  if (readVersion(db) === SCHEMA_VERSION) return;
+  const version = () => {
+    const found = db.pragma("user_version", { simple: true }) as number;
+    if (found <= SCHEMA_VERSION) return found;
+    throw new AbkitError(
+      "store_version_unsupported",
+      `sqlite store: ${path} has schema version ${found}, but this @abkit/sqlite knows versions up to ${SCHEMA_VERSION}; upgrade @abkit/sqlite to open it`,
+      { details: { store: "sqlite", path, version: found, supported: SCHEMA_VERSION } },
+    );
+  };
+  if (version() === SCHEMA_VERSION) return;
   db.transaction(() => {
     // Read again under the write lock: another process may have migrated meanwhile.
-    const from = readVersion(db);
-    checkNotNewer(from, path);
-    for (let version = from; version < SCHEMA_VERSION; version++) {
-      const migration = MIGRATIONS[version];
+    for (let from = version(); from < SCHEMA_VERSION; from++) {
+      const migration = MIGRATIONS[from]!;
       if (typeof migration === "string") db.exec(migration);
-      else migration?.(db);
+      else migration(db);
     }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
-}
-
-/** The schema version a file is at (0 for a new file). */
-export function readVersion(db: Database.Database): number {
-  return db.pragma("user_version", { simple: true }) as number;
-}
-
-function checkNotNewer(version: number, path: string): void {
-  if (version > SCHEMA_VERSION) {
-    throw new AbkitError(
-      "store_version_unsupported",
-      `sqlite store: ${path} has schema version ${version}, but this @abkit/sqlite knows versions up to ${SCHEMA_VERSION}; upgrade @abkit/sqlite to open it`,
-      { details: { store: "sqlite", path, version, supported: SCHEMA_VERSION } },
-    );
-  }
 }
 
 // Schema 2's backfill: adds a log's metrics to the `log_metrics` and `log_metric_buckets`
