@@ -36,6 +36,11 @@ export function eventMethods(db: Database.Database, counters: Counters): EventSt
       `SELECT covariate, value FROM assignment_covariates WHERE ${entity}`,
     )
     .raw();
+  const selectAnyCovariate = db
+    .prepare<[string, string], 1>(
+      "SELECT 1 FROM assignment_covariates WHERE project_id = ? AND experiment_id = ? LIMIT 1",
+    )
+    .pluck();
   const selectKey = db
     .prepare<[string, string], 1>(
       "SELECT 1 FROM events WHERE project_id = ? AND idempotency_key = ?",
@@ -83,11 +88,18 @@ export function eventMethods(db: Database.Database, counters: Counters): EventSt
     getAssignment: async (...entity) => selectVariant.get(...entity) ?? null,
 
     applyEvents: writer(db, (projectId: string, events: EventRecord[]) => {
+      // Most experiments keep no covariates: ask once per batch, not once per event.
+      const keepsCovariates = new Map<string, boolean>();
       const plan = planEvents(projectId, events, {
         seen: (key) => selectKey.get(projectId, key) !== undefined,
         assignment(experimentId, entityId) {
           const variantKey = selectVariant.get(projectId, experimentId, entityId);
           if (variantKey === undefined) return undefined;
+          if (!keepsCovariates.has(experimentId)) {
+            const any = selectAnyCovariate.get(projectId, experimentId) !== undefined;
+            keepsCovariates.set(experimentId, any);
+          }
+          if (!keepsCovariates.get(experimentId)) return { variantKey };
           const covariates = selectCovariates.all(projectId, experimentId, entityId);
           return { variantKey, covariates: Object.fromEntries(covariates) };
         },
