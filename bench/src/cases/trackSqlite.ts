@@ -65,7 +65,9 @@ main(async () => {
     const ms = performance.now() - start;
     const value = ((BATCHES * SIZE) / ms) * 1000;
     if (db) {
-      const row = db.prepare("SELECT sum(events) AS n FROM aggregates").get() as { n: number };
+      const row = db
+        .prepare("SELECT sum(value) AS n FROM counters WHERE counter GLOB 'metric/*/events'")
+        .get() as { n: number };
       db.close();
       emit({ name: `track/sqlite/${mode}`, unit: "events/s", value, extra: { counted: row.n } });
     } else {

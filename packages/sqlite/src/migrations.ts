@@ -1,6 +1,5 @@
-import { AbkitError, exposureDay, type LogRecord } from "@abkit/core";
+import { AbkitError, exposureDay, type LogRecord, sketchBucket } from "@abkit/core";
 import type Database from "better-sqlite3";
-import { logSummaryWriter } from "./logSummaries.js";
 
 /**
  * The schema, one entry per version: entry i moves a file from version i to i + 1. Entries
@@ -227,6 +226,54 @@ export const MIGRATIONS: readonly Migration[] = [
       GROUP BY project_id, entity_id, metric_name, day;
     `);
   },
+  // 6: every aggregate and log summary becomes a counter (project, experiment, counter id)
+  // -> number, the flat map the core's planner moves; the ids are `counterId`'s formats. The
+  // tables they come from are dropped.
+  `
+  CREATE TABLE counters (
+    project_id TEXT NOT NULL,
+    experiment_id TEXT NOT NULL,
+    counter TEXT NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (project_id, experiment_id, counter)
+  ) WITHOUT ROWID;
+  INSERT INTO counters (project_id, experiment_id, counter, value)
+  SELECT project_id, experiment_id, 'exposures/' || variant_key, count FROM exposures
+  UNION ALL SELECT project_id, experiment_id,
+    'exposuresByDay/' || day || '/' || variant_key, count FROM exposures_by_day
+  UNION ALL SELECT project_id, experiment_id,
+    'metric/' || metric_name || '/' || variant_key || '/events', events FROM aggregates
+  UNION ALL SELECT project_id, experiment_id,
+    'metric/' || metric_name || '/' || variant_key || '/sum', sum FROM aggregates
+  UNION ALL SELECT project_id, experiment_id,
+    'metric/' || metric_name || '/' || variant_key || '/sumSquares', sum_squares FROM aggregates
+  UNION ALL SELECT project_id, experiment_id,
+    'metric/' || metric_name || '/' || variant_key || '/entities', entities FROM aggregates
+  UNION ALL SELECT project_id, experiment_id,
+    'covariate/' || covariate || '/' || variant_key || '/entities', entities FROM covariates
+  UNION ALL SELECT project_id, experiment_id,
+    'covariate/' || covariate || '/' || variant_key || '/sum', sum FROM covariates
+  UNION ALL SELECT project_id, experiment_id,
+    'covariate/' || covariate || '/' || variant_key || '/sumSquares', sum_squares FROM covariates
+  UNION ALL SELECT project_id, experiment_id,
+    'covariateProduct/' || metric_name || '/' || covariate || '/' || variant_key || '/sumXY',
+    sum_xy FROM covariate_products
+  UNION ALL SELECT project_id, experiment_id,
+    'covariateProduct/' || metric_name || '/' || covariate || '/' || variant_key || '/sumXWithEvent',
+    sum_x_with_event FROM covariate_products
+  UNION ALL SELECT project_id, experiment_id,
+    'crossProduct/' || metric_a || '/' || metric_b || '/' || variant_key, sum FROM cross_products
+  UNION ALL SELECT project_id, experiment_id,
+    'log/' || variant_key || '/' || metric_name || '/count', count FROM log_metrics
+  UNION ALL SELECT project_id, experiment_id,
+    'log/' || variant_key || '/' || metric_name || '/sum', sum FROM log_metrics
+  UNION ALL SELECT project_id, experiment_id,
+    'log/' || variant_key || '/' || metric_name || '/bucket/' || bucket, count
+    FROM log_metric_buckets;
+  DROP TABLE exposures; DROP TABLE exposures_by_day; DROP TABLE aggregates; DROP TABLE covariates;
+  DROP TABLE covariate_products; DROP TABLE cross_products;
+  DROP TABLE log_metrics; DROP TABLE log_metric_buckets;
+  `,
 ];
 
 /** One schema step: SQL to run, or a function for steps that need code (backfills). */
@@ -240,32 +287,42 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  * a new file at once migrate it exactly once. A file newer than this code is refused.
  */
 export function migrate(db: Database.Database, path: string): void {
-  checkNotNewer(readVersion(db), path);
-  if (readVersion(db) === SCHEMA_VERSION) return;
+  const version = () => {
+    const found = db.pragma("user_version", { simple: true }) as number;
+    if (found <= SCHEMA_VERSION) return found;
+    throw new AbkitError(
+      "store_version_unsupported",
+      `sqlite store: ${path} has schema version ${found}, but this @abkit/sqlite knows versions up to ${SCHEMA_VERSION}; upgrade @abkit/sqlite to open it`,
+      { details: { store: "sqlite", path, version: found, supported: SCHEMA_VERSION } },
+    );
+  };
+  if (version() === SCHEMA_VERSION) return;
   db.transaction(() => {
     // Read again under the write lock: another process may have migrated meanwhile.
-    const from = readVersion(db);
-    checkNotNewer(from, path);
-    for (let version = from; version < SCHEMA_VERSION; version++) {
-      const migration = MIGRATIONS[version];
+    for (let from = version(); from < SCHEMA_VERSION; from++) {
+      const migration = MIGRATIONS[from]!;
       if (typeof migration === "string") db.exec(migration);
-      else migration?.(db);
+      else migration(db);
     }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }
 
-/** The schema version a file is at (0 for a new file). */
-export function readVersion(db: Database.Database): number {
-  return db.pragma("user_version", { simple: true }) as number;
-}
-
-function checkNotNewer(version: number, path: string): void {
-  if (version > SCHEMA_VERSION) {
-    throw new AbkitError(
-      "store_version_unsupported",
-      `sqlite store: ${path} has schema version ${version}, but this @abkit/sqlite knows versions up to ${SCHEMA_VERSION}; upgrade @abkit/sqlite to open it`,
-      { details: { store: "sqlite", path, version, supported: SCHEMA_VERSION } },
-    );
-  }
+// Schema 2's backfill: adds a log's metrics to the `log_metrics` and `log_metric_buckets`
+// tables of versions 2 to 5 (version 6 folds them into `counters`).
+function logSummaryWriter(db: Database.Database): (record: LogRecord) => void {
+  const upsertMetric = db.prepare(
+    `INSERT INTO log_metrics (project_id, experiment_id, variant_key, metric_name, count, sum)
+     VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT DO UPDATE SET count = count + 1, sum = sum + excluded.sum`,
+  );
+  const upsertBucket = db.prepare(
+    `INSERT INTO log_metric_buckets (project_id, experiment_id, variant_key, metric_name, bucket, count)
+     VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET count = count + 1`,
+  );
+  return ({ projectId, experimentId, variantKey, metrics }) => {
+    for (const [metric, value] of Object.entries(metrics)) {
+      upsertMetric.run(projectId, experimentId, variantKey, metric, value);
+      upsertBucket.run(projectId, experimentId, variantKey, metric, sketchBucket(value));
+    }
+  };
 }

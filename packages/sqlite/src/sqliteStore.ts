@@ -1,11 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { parseInput, parseStoreUrl, type Store, ValidationError } from "@abkit/core";
+import { defineStore, parseInput, parseStoreUrl, type Store, ValidationError } from "@abkit/core";
 import Database from "better-sqlite3";
 import * as z from "zod";
 import { accountMethods } from "./accounts.js";
-import { createConnection } from "./connection.js";
+import { countersTable } from "./counters.js";
 import { definitionMethods } from "./definitions.js";
+import { toAbkitError } from "./errors.js";
 import { eventMethods } from "./events.js";
 import { logMethods } from "./logs.js";
 import { migrate } from "./migrations.js";
@@ -58,16 +59,21 @@ export function sqliteStore(options: SqliteStoreOptions): Store {
     if (owned) db.close();
     throw error;
   }
-  const connection = createConnection(db, owned);
-  return {
+  const counters = countersTable(db);
+  return defineStore({
     name: "sqlite",
     capabilities: { crossProcess: path !== ":memory:", durable: path !== ":memory:" },
-    ...definitionMethods(connection),
-    ...eventMethods(connection),
-    ...logMethods(connection),
-    ...accountMethods(connection),
-    close: async () => connection.close(),
-  };
+    methods: {
+      ...definitionMethods(db),
+      ...eventMethods(db, counters),
+      ...logMethods(db, counters),
+      ...accountMethods(db),
+    },
+    close: () => {
+      if (owned) db.close();
+    },
+    toError: toAbkitError,
+  });
 }
 
 // --- Internal helpers ---

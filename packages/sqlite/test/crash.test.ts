@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { aggregatesFromCounters } from "@abkit/core";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { sqliteStore } from "../src/index.js";
@@ -96,13 +97,38 @@ type AggregateRow = {
   entities: number;
 };
 
+/** The metric aggregates the store kept, read from its counters, in the recount's order. */
 function readAggregates(db: Database.Database): AggregateRow[] {
-  return db
-    .prepare(
-      `SELECT experiment_id, metric_name, variant_key, events, sum, sum_squares, entities
-       FROM aggregates ORDER BY experiment_id, metric_name, variant_key`,
-    )
-    .all() as AggregateRow[];
+  const byExperiment = new Map<string, [string, number][]>();
+  const counters = db
+    .prepare<[], [string, string, number]>("SELECT experiment_id, counter, value FROM counters")
+    .raw()
+    .all();
+  for (const [experimentId, counter, value] of counters) {
+    byExperiment.set(experimentId, [...(byExperiment.get(experimentId) ?? []), [counter, value]]);
+  }
+  const rows: AggregateRow[] = [];
+  for (const [experimentId, entries] of [...byExperiment].sort(byKey)) {
+    const { metrics } = aggregatesFromCounters(entries);
+    for (const metric of Object.keys(metrics).sort()) {
+      for (const [variant, aggregate] of Object.entries(metrics[metric]!).sort(byKey)) {
+        rows.push({
+          experiment_id: experimentId,
+          metric_name: metric,
+          variant_key: variant,
+          events: aggregate.events,
+          sum: aggregate.sum,
+          sum_squares: aggregate.sumSquares,
+          entities: aggregate.entities,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+function byKey([a]: [string, unknown], [b]: [string, unknown]): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The aggregates recomputed from the raw events and assignments, independently of the store. */

@@ -1,0 +1,102 @@
+import { join } from "node:path";
+import { sketchBucket } from "@abkit/core";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { SCHEMA_VERSION, sqliteStore } from "../src/index.js";
+import { AGGREGATES_AT_5, LOG_SUMMARIES_AT_5, writeSchema5File } from "./fixtures/schema5.js";
+import { useTempDir } from "./fixtures/tempDir.js";
+
+const tempDir = useTempDir();
+
+describe("schema 6: aggregates and log summaries become counters", () => {
+  it("opens a version-5 file and reads back exactly what version 5 read, then drops the old tables", async () => {
+    const path = join(tempDir(), "v5.db");
+    writeSchema5File(path);
+    const store = sqliteStore({ path });
+    for (const [projectId, experiments] of Object.entries(AGGREGATES_AT_5)) {
+      for (const [experimentId, aggregates] of Object.entries(experiments)) {
+        expect(await store.readAggregates(projectId, experimentId)).toStrictEqual(aggregates);
+      }
+    }
+    for (const [projectId, experiments] of Object.entries(LOG_SUMMARIES_AT_5)) {
+      for (const [experimentId, summaries] of Object.entries(experiments)) {
+        expect(await store.readLogSummaries(projectId, experimentId)).toStrictEqual(summaries);
+      }
+    }
+    await store.close();
+
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    expect(tables).toContain("counters");
+    for (const folded of ["exposures", "aggregates", "covariate_products", "log_metric_buckets"]) {
+      expect(tables).not.toContain(folded);
+    }
+    db.close();
+  });
+
+  it("counts new writes on top of the backfilled counters and the totals kept beside them", async () => {
+    const path = join(tempDir(), "v5.db");
+    writeSchema5File(path);
+    const store = sqliteStore({ path });
+    const event = {
+      entityId: "u1",
+      metricName: "tokens",
+      value: 2,
+      timestamp: "2026-01-03T10:00:00.000Z",
+      experimentIds: ["exp_a"],
+    };
+    // k1 was stored before the upgrade: still a repeat.
+    expect(
+      await store.applyEvents("default", [
+        { ...event, id: "evt_2", idempotencyKey: "k1" },
+        { ...event, id: "evt_3", idempotencyKey: "k2" },
+      ]),
+    ).toEqual({ accepted: 1, deduped: 1 });
+    await store.recordAssignments([
+      {
+        projectId: "default",
+        experimentId: "exp_a",
+        entityId: "u4",
+        variantKey: "control",
+        assignedAt: "2026-01-01T12:00:00.000Z",
+      },
+    ]);
+    await store.appendLog({
+      id: "log_1",
+      projectId: "default",
+      experimentId: "exp_a",
+      variantKey: "control",
+      input: null,
+      output: null,
+      metrics: { latency_ms: 123.4 },
+      context: null,
+      createdAt: "2026-01-03T10:00:00.000Z",
+    });
+
+    const before = AGGREGATES_AT_5.default.exp_a;
+    const after = await store.readAggregates("default", "exp_a");
+    expect(after.exposures).toEqual({ ...before.exposures, control: 3 });
+    expect(after.exposuresByDay["2026-01-01"]).toEqual({ control: 3 });
+    // u1's stored total was 3 (2 events): the sum of squares moves by 5² - 3², entities not at all.
+    const tokens = before.metrics.tokens.control;
+    expect(after.metrics.tokens?.control).toEqual({
+      events: tokens.events + 1,
+      sum: tokens.sum + 2,
+      sumSquares: tokens.sumSquares + 16,
+      entities: tokens.entities,
+    });
+    // u1's kept covariate (2.5) times the value; not u1's first event of the metric.
+    expect(after.covariateProducts.tokens?.["pre:tokens"]?.control).toEqual({
+      sumXY: 0.75 + 5,
+      sumXWithEvent: 2.5,
+    });
+    const latency = (await store.readLogSummaries("default", "exp_a")).control?.latency_ms;
+    expect(latency).toEqual({
+      count: 3,
+      sum: 246.8 + 123.4,
+      buckets: { [sketchBucket(123.4)]: 3 },
+    });
+    await store.close();
+  });
+});
