@@ -141,6 +141,7 @@ describe("sqliteStore", () => {
       covariates: {},
       covariateProducts: {},
       crossProducts: {},
+      eventsByDay: {},
     });
     expect((await store.readAggregates("default", "exp_2")).exposuresByDay).toEqual({
       "2026-01-02": { A: 1 },
