@@ -1,19 +1,25 @@
-// Collects a plan's counter increments, one per (project, experiment, counter), in the order
-// first touched: a batch moves each counter with one write, whatever its size.
+// Collects a plan's counter increments, one per (project, experiment, counter): a batch moves
+// each counter with one write, whatever its size.
 import type { CounterIncrement } from "./counters.js";
 
 /** Sums increments to the same counter; `list()` returns one increment per counter. */
 export class Increments {
-  readonly #byId = new Map<string, CounterIncrement>();
+  // project NUL experiment -> counter id -> increment: short keys on the hot path.
+  readonly #byExperiment = new Map<string, Map<string, CounterIncrement>>();
 
   add(projectId: string, experimentId: string, counter: string, delta: number): void {
-    const id = `${projectId}\u0000${experimentId}\u0000${counter}`;
-    const existing = this.#byId.get(id);
+    const scope = `${projectId}\u0000${experimentId}`;
+    let byCounter = this.#byExperiment.get(scope);
+    if (!byCounter) {
+      byCounter = new Map();
+      this.#byExperiment.set(scope, byCounter);
+    }
+    const existing = byCounter.get(counter);
     if (existing) existing.delta += delta;
-    else this.#byId.set(id, { projectId, experimentId, counter, delta });
+    else byCounter.set(counter, { projectId, experimentId, counter, delta });
   }
 
   list(): CounterIncrement[] {
-    return [...this.#byId.values()];
+    return [...this.#byExperiment.values()].flatMap((byCounter) => [...byCounter.values()]);
   }
 }

@@ -7,6 +7,7 @@ import type { EventRecord } from "../schema/event.js";
 import { MAX_AGGREGATED_METRICS } from "../schema/event.js";
 import { crossPair, crossPartners, declaredIn } from "../store/aggregates.js";
 import { exposureDay } from "../store/days.js";
+import type { MetricAggregate } from "../store.js";
 import { type CounterIncrement, counterId } from "./counters.js";
 import { Increments } from "./increments.js";
 
@@ -99,8 +100,36 @@ export function planEvents(
   const moved = new Set<TotalUpdate>();
   const metricsByExperiment = new Map<string, Set<string>>();
   const counters = new Increments();
+  const cells = new Map<string, MetricCell>();
   const dayTotals = new Map<string, DayTotalIncrement>();
   const acceptedEvents: EventRecord[] = [];
+  // One batch usually shares one time (track stamps it): parse each distinct time once.
+  let lastTime: string | undefined;
+  let lastDay: string | null = null;
+  const dayOf = (timestamp: string) => {
+    if (timestamp !== lastTime) [lastTime, lastDay] = [timestamp, exposureDay(timestamp)];
+    return lastDay;
+  };
+  // A variant's aggregate of a metric moves once per event: summed here, written as counters
+  // at the end, so a batch costs one map lookup per event, not one per counter.
+  const cellOf = (experimentId: string, metricName: string, variantKey: string) => {
+    const id = `${experimentId}\u0000${metricName}\u0000${variantKey}`;
+    let cell = cells.get(id);
+    if (!cell) {
+      cell = {
+        experimentId,
+        metricName,
+        variantKey,
+        events: 0,
+        sum: 0,
+        sumSquares: 0,
+        entities: 0,
+        days: new Map(),
+      };
+      cells.set(id, cell);
+    }
+    return cell;
+  };
 
   const totalOf = (experimentId: string, metricName: string, entityId: string) => {
     const id = `${experimentId}\u0000${metricName}\u0000${entityId}`;
@@ -139,7 +168,7 @@ export function planEvents(
     }
     acceptedEvents.push(event);
     const { entityId, metricName, value } = event;
-    const day = exposureDay(event.timestamp);
+    const day = dayOf(event.timestamp);
     if (day !== null) {
       const id = `${entityId}\u0000${metricName}\u0000${day}`;
       const dayTotal = dayTotals.get(id);
@@ -149,21 +178,19 @@ export function planEvents(
     for (const experimentId of event.experimentIds) {
       const assignment = state.assignment(experimentId, entityId);
       if (assignment === undefined || !admitted(event, experimentId)) continue;
-      const { variantKey } = assignment;
+      const { variantKey, covariates } = assignment;
       const add = (counter: string, delta: number) =>
         counters.add(projectId, experimentId, counter, delta);
       const total = totalOf(experimentId, metricName, entityId);
       const first = total.events === 0;
+      const cell = cellOf(experimentId, metricName, variantKey);
       // Per-entity running totals make the sum of squares exact: Σ t² moves by (t+v)² - t².
-      add(counterId.metric(metricName, variantKey, "events"), 1);
-      add(counterId.metric(metricName, variantKey, "sum"), value);
-      add(
-        counterId.metric(metricName, variantKey, "sumSquares"),
-        (total.sum + value) ** 2 - total.sum ** 2,
-      );
-      add(counterId.metric(metricName, variantKey, "entities"), first ? 1 : 0);
-      if (day !== null) add(counterId.eventsByDay(metricName, day, variantKey), 1);
-      for (const [covariate, x] of Object.entries(assignment.covariates ?? {})) {
+      cell.events += 1;
+      cell.sum += value;
+      cell.sumSquares += (total.sum + value) ** 2 - total.sum ** 2;
+      if (first) cell.entities += 1;
+      if (day !== null) cell.days.set(day, (cell.days.get(day) ?? 0) + 1);
+      for (const [covariate, x] of covariates ? Object.entries(covariates) : []) {
         add(counterId.covariateProduct(metricName, covariate, variantKey, "sumXY"), x * value);
         add(
           counterId.covariateProduct(metricName, covariate, variantKey, "sumXWithEvent"),
@@ -180,6 +207,20 @@ export function planEvents(
       moved.add(total);
     }
   }
+  for (const {
+    experimentId,
+    metricName: metric,
+    variantKey: variant,
+    days,
+    ...sums
+  } of cells.values()) {
+    for (const field of METRIC_FIELDS) {
+      counters.add(projectId, experimentId, counterId.metric(metric, variant, field), sums[field]);
+    }
+    for (const [day, n] of days) {
+      counters.add(projectId, experimentId, counterId.eventsByDay(metric, day, variant), n);
+    }
+  }
   return {
     accepted: acceptedEvents.length,
     deduped: events.length - acceptedEvents.length,
@@ -190,6 +231,16 @@ export function planEvents(
     dayTotals: [...dayTotals.values()],
   };
 }
+
+/** What a batch adds to one variant's aggregate of one metric, and to its events by day. */
+interface MetricCell extends MetricAggregate {
+  experimentId: string;
+  metricName: string;
+  variantKey: string;
+  days: Map<string, number>;
+}
+
+const METRIC_FIELDS = ["events", "sum", "sumSquares", "entities"] as const;
 
 /**
  * Everything `planEvents` may ask of the state for this batch, for stores that read in bulk

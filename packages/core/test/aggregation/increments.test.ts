@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Increments } from "../../src/aggregation/increments.js";
 
 describe("Increments", () => {
-  it("sums deltas per (project, experiment, counter), in the order first touched", () => {
+  it("sums deltas per (project, experiment, counter), by experiment in the order first touched", () => {
     const increments = new Increments();
     increments.add("p1", "e1", "exposures/A", 1);
     increments.add("p1", "e2", "exposures/A", 1);
@@ -12,9 +12,9 @@ describe("Increments", () => {
     increments.add("p1", "e1", "exposures/B", -1);
     expect(increments.list()).toEqual([
       { projectId: "p1", experimentId: "e1", counter: "exposures/A", delta: 3 },
+      { projectId: "p1", experimentId: "e1", counter: "exposures/B", delta: 0 },
       { projectId: "p1", experimentId: "e2", counter: "exposures/A", delta: 1 },
       { projectId: "p2", experimentId: "e1", counter: "exposures/A", delta: 1 },
-      { projectId: "p1", experimentId: "e1", counter: "exposures/B", delta: 0 },
     ]);
   });
 
