@@ -46,8 +46,9 @@ export function recount(
     if (variant === undefined || !event.experimentIds.includes(experimentId)) continue;
     const time = Date.parse(event.timestamp);
     if (Number.isFinite(time)) {
-      const days = (eventsByDay[event.metricName] ??= {});
-      countExposureDay(days, new Date(time).toISOString().slice(0, 10), variant);
+      if (!Object.hasOwn(eventsByDay, event.metricName)) eventsByDay[event.metricName] = {};
+      const day = new Date(time).toISOString().slice(0, 10);
+      countExposureDay(eventsByDay[event.metricName]!, day, variant);
     }
     const byVariant = getOrSet(totals, event.metricName, () => new Map());
     const byEntity = getOrSet(byVariant, variant, () => new Map());
