@@ -122,10 +122,10 @@ export const MIGRATIONS: readonly Migration[] = [
   ) WITHOUT ROWID;
   `,
   // 3: exposures per UTC day of the assignment, backfilled from the assignments a version-2
-  // file already holds. The day comes from the same exposureDay() that later writes use, so
-  // backfilled and new counts bucket a time alike; times that do not parse stay undated.
-  (db) => {
-    db.exec(`
+  // file already holds (dated as in `withDayFunction`).
+  withDayFunction(
+    "abkit_exposure_day",
+    `
       CREATE TABLE exposures_by_day (
         project_id TEXT NOT NULL,
         experiment_id TEXT NOT NULL,
@@ -134,19 +134,14 @@ export const MIGRATIONS: readonly Migration[] = [
         count INTEGER NOT NULL,
         PRIMARY KEY (project_id, experiment_id, day, variant_key)
       ) WITHOUT ROWID;
-    `);
-    db.function("abkit_exposure_day", { deterministic: true }, (assignedAt) =>
-      typeof assignedAt === "string" ? exposureDay(assignedAt) : null,
-    );
-    db.exec(`
       INSERT INTO exposures_by_day (project_id, experiment_id, day, variant_key, count)
       SELECT project_id, experiment_id, day, variant_key, count(*) FROM (
         SELECT project_id, experiment_id, variant_key, abkit_exposure_day(assigned_at) AS day
         FROM assignments
       ) WHERE day IS NOT NULL
       GROUP BY project_id, experiment_id, day, variant_key;
-    `);
-  },
+    `,
+  ),
   // 4: covariates kept with new assignments and the CUPED / ratio-metric sums. Existing data
   // has none of them, so nothing is backfilled.
   `
@@ -189,10 +184,10 @@ export const MIGRATIONS: readonly Migration[] = [
   ) WITHOUT ROWID;
   `,
   // 5: per-entity daily metric totals (for pre-exposure covariates), backfilled from the
-  // accepted events a version-4 file already holds, dated by the same exposureDay() that
-  // later writes use; events whose time does not parse stay undated, as they do later.
-  (db) => {
-    db.exec(`
+  // accepted events a version-4 file already holds (dated as in `withDayFunction`).
+  withDayFunction(
+    "abkit_event_day",
+    `
       CREATE TABLE entity_day_totals (
         project_id TEXT NOT NULL,
         entity_id TEXT NOT NULL,
@@ -201,19 +196,14 @@ export const MIGRATIONS: readonly Migration[] = [
         total REAL NOT NULL,
         PRIMARY KEY (project_id, entity_id, metric_name, day)
       ) WITHOUT ROWID;
-    `);
-    db.function("abkit_event_day", { deterministic: true }, (timestamp) =>
-      typeof timestamp === "string" ? exposureDay(timestamp) : null,
-    );
-    db.exec(`
       INSERT INTO entity_day_totals (project_id, entity_id, metric_name, day, total)
       SELECT project_id, entity_id, metric_name, day, sum(value) FROM (
         SELECT project_id, entity_id, metric_name, value, abkit_event_day(timestamp) AS day
         FROM events
       ) WHERE day IS NOT NULL
       GROUP BY project_id, entity_id, metric_name, day;
-    `);
-  },
+    `,
+  ),
   // 6: every aggregate and log summary becomes a counter (project, experiment, counter id)
   // -> number, the flat map the core's planner moves; the ids are `counterId`'s formats.
   // Aggregates are copied from their tables, which are dropped. Log summaries are rebuilt
@@ -300,4 +290,17 @@ export function migrate(db: Database.Database, path: string): void {
     }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
+}
+
+/**
+ * A step whose SQL dates rows with `name(time)`: the same exposureDay() that later writes use,
+ * so backfilled and new rows bucket a time alike; a time that does not parse stays undated.
+ */
+function withDayFunction(name: string, sql: string): Migration {
+  return (db) => {
+    db.function(name, { deterministic: true }, (time) =>
+      typeof time === "string" ? exposureDay(time) : null,
+    );
+    db.exec(sql);
+  };
 }
