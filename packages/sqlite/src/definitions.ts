@@ -45,9 +45,8 @@ export function definitionMethods(db: Database.Database): DefinitionStore {
       const rows = selectBodies.all(projectId);
       const bodies = <K extends DefinitionKind>(kind: K): DefinitionOf<K>[] =>
         rows.filter((row) => row.kind === kind).map((row) => JSON.parse(row.body));
-      const version = versionOf(projectId);
       return {
-        version,
+        version: versionOf(projectId),
         experiments: bodies("experiment"),
         flags: bodies("flag"),
         segments: bodies("segment"),

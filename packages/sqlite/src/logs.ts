@@ -20,9 +20,8 @@ export function logMethods(db: Database.Database, counters: Counters): LogStore 
     // The log and its summaries' counters commit together.
     appendLog: writer(db, (record) => {
       const { id, projectId, experimentId } = record;
-      insertUnique(insert, [id, projectId, experimentId, JSON.stringify(record)], `log "${id}"`, {
-        id,
-      });
+      const row = [id, projectId, experimentId, JSON.stringify(record)];
+      insertUnique(insert, row, `log "${id}"`, { id });
       counters.add(planLog(record));
     }),
 
