@@ -4,7 +4,6 @@ import {
   type DefinitionKind,
   type DefinitionOf,
   type DefinitionStore,
-  type DefinitionsSnapshot,
   NotFoundError,
 } from "@abkit/core";
 import type Database from "better-sqlite3";
@@ -42,42 +41,35 @@ export function definitionMethods(db: Database.Database): DefinitionStore {
     definitionsVersion: async (projectId) => versionOf(projectId),
 
     // One read transaction: the bodies and the version come from the same snapshot.
-    loadDefinitions: reader(db, (projectId: string): DefinitionsSnapshot => {
+    loadDefinitions: reader(db, (projectId) => {
       const rows = selectBodies.all(projectId);
       const bodies = <K extends DefinitionKind>(kind: K): DefinitionOf<K>[] =>
         rows.filter((row) => row.kind === kind).map((row) => JSON.parse(row.body));
-      const version = versionOf(projectId);
       return {
-        version,
+        version: versionOf(projectId),
         experiments: bodies("experiment"),
         flags: bodies("flag"),
         segments: bodies("segment"),
       };
     }),
 
-    putDefinition: writer(
-      db,
-      (kind: DefinitionKind, record: DefinitionOf<DefinitionKind>, expectedRevision: number) => {
-        const { projectId, key, id, revision } = record;
-        const stored = selectStored.get(projectId, kind, key);
-        const actual = stored?.revision ?? 0;
-        checkDefinitionRevision(kind, key, actual, expectedRevision);
-        checkDefinitionId(kind, key, stored?.id, id);
-        const row = [projectId, kind, key, id, revision, JSON.stringify(record)];
-        insertUnique(put, row, `${kind} id "${id}"`, { kind, id });
-        return bumpVersion.get(projectId)!;
-      },
-    ),
+    putDefinition: writer(db, (kind, record, expectedRevision) => {
+      const { projectId, key, id, revision } = record;
+      const stored = selectStored.get(projectId, kind, key);
+      const actual = stored?.revision ?? 0;
+      checkDefinitionRevision(kind, key, actual, expectedRevision);
+      checkDefinitionId(kind, key, stored?.id, id);
+      const row = [projectId, kind, key, id, revision, JSON.stringify(record)];
+      insertUnique(put, row, `${kind} id "${id}"`, { kind, id });
+      return bumpVersion.get(projectId)!;
+    }),
 
-    deleteDefinition: writer(
-      db,
-      (kind: DefinitionKind, projectId: string, key: string, expectedRevision: number) => {
-        const actual = selectStored.get(projectId, kind, key)?.revision;
-        if (actual === undefined) throw new NotFoundError(kind, key);
-        checkDefinitionRevision(kind, key, actual, expectedRevision);
-        remove.run(projectId, kind, key);
-        return bumpVersion.get(projectId)!;
-      },
-    ),
+    deleteDefinition: writer(db, (kind, projectId, key, expectedRevision) => {
+      const actual = selectStored.get(projectId, kind, key)?.revision;
+      if (actual === undefined) throw new NotFoundError(kind, key);
+      checkDefinitionRevision(kind, key, actual, expectedRevision);
+      remove.run(projectId, kind, key);
+      return bumpVersion.get(projectId)!;
+    }),
   };
 }

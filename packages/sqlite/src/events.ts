@@ -1,7 +1,4 @@
 import {
-  type AssignmentRecord,
-  type EntityTotalsRequest,
-  type EventRecord,
   type EventStore,
   ownEntry,
   planAssignments,
@@ -73,7 +70,7 @@ export function eventMethods(db: Database.Database, counters: Counters): EventSt
     .raw();
 
   return {
-    recordAssignments: writer(db, (records: AssignmentRecord[]) => {
+    recordAssignments: writer(db, (records) => {
       const plan = planAssignments(records, (...entity) => selectVariant.get(...entity));
       for (const record of plan.inserts) {
         insertAssignment.run(record);
@@ -87,7 +84,7 @@ export function eventMethods(db: Database.Database, counters: Counters): EventSt
 
     getAssignment: async (...entity) => selectVariant.get(...entity) ?? null,
 
-    applyEvents: writer(db, (projectId: string, events: EventRecord[]) => {
+    applyEvents: writer(db, (projectId, events) => {
       // Most experiments keep no covariates: ask once per batch, not once per event.
       const keepsCovariates = new Map<string, boolean>();
       const plan = planEvents(projectId, events, {
@@ -124,7 +121,7 @@ export function eventMethods(db: Database.Database, counters: Counters): EventSt
     }),
 
     // One read transaction: every request sees the same committed batches.
-    readEntityTotals: reader(db, (projectId: string, requests: EntityTotalsRequest[]) =>
+    readEntityTotals: reader(db, (projectId, requests) =>
       requests.map(({ entityId, metrics, fromDay, toDay }) => {
         const sums = new Map(selectDayTotals.all(projectId, entityId, fromDay, toDay));
         const totals: Record<string, number> = {};

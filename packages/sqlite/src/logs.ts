@@ -18,11 +18,10 @@ export function logMethods(db: Database.Database, counters: Counters): LogStore 
 
   return {
     // The log and its summaries' counters commit together.
-    appendLog: writer(db, (record: LogRecord) => {
+    appendLog: writer(db, (record) => {
       const { id, projectId, experimentId } = record;
-      insertUnique(insert, [id, projectId, experimentId, JSON.stringify(record)], `log "${id}"`, {
-        id,
-      });
+      const row = [id, projectId, experimentId, JSON.stringify(record)];
+      insertUnique(insert, row, `log "${id}"`, { id });
       counters.add(planLog(record));
     }),
 

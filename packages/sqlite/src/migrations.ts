@@ -1,10 +1,12 @@
-import { AbkitError, exposureDay, type LogRecord, sketchBucket } from "@abkit/core";
+import { AbkitError, exposureDay, type LogRecord, planLog } from "@abkit/core";
 import type Database from "better-sqlite3";
+import { countersTable } from "./counters.js";
 
 /**
  * The schema, one entry per version: entry i moves a file from version i to i + 1. Entries
- * are never edited once released; a change is a new entry. The file's version lives in
- * SQLite's `user_version` header field.
+ * are not edited once released (a change is a new entry), except to move work to a later
+ * entry with the same end result: a file always goes straight to the latest version, in
+ * one transaction. The file's version lives in SQLite's `user_version` header field.
  */
 export const MIGRATIONS: readonly Migration[] = [
   `
@@ -97,47 +99,33 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX api_keys_by_organization ON api_keys (organization_id, id);
   `,
   // 2: log metric summaries (count, sum and a quantile sketch per experiment, variant and
-  // metric), backfilled from the logs a version-1 file already holds.
-  (db) => {
-    db.exec(`
-      CREATE TABLE log_metrics (
-        project_id TEXT NOT NULL,
-        experiment_id TEXT NOT NULL,
-        variant_key TEXT NOT NULL,
-        metric_name TEXT NOT NULL,
-        count INTEGER NOT NULL,
-        sum REAL NOT NULL,
-        PRIMARY KEY (project_id, experiment_id, variant_key, metric_name)
-      ) WITHOUT ROWID;
-      CREATE TABLE log_metric_buckets (
-        project_id TEXT NOT NULL,
-        experiment_id TEXT NOT NULL,
-        variant_key TEXT NOT NULL,
-        metric_name TEXT NOT NULL,
-        bucket TEXT NOT NULL,
-        count INTEGER NOT NULL,
-        PRIMARY KEY (project_id, experiment_id, variant_key, metric_name, bucket)
-      ) WITHOUT ROWID;
-    `);
-    const summarize = logSummaryWriter(db);
-    // In pages: better-sqlite3 cannot write while a statement is still iterating.
-    const page = db.prepare<[string, number], { id: string; body: string }>(
-      "SELECT id, body FROM logs WHERE id > ? ORDER BY id LIMIT ?",
-    );
-    for (
-      let after = "", rows = page.all(after, 1000);
-      rows.length > 0;
-      rows = page.all(after, 1000)
-    ) {
-      for (const row of rows) summarize(JSON.parse(row.body) as LogRecord);
-      after = rows.at(-1)?.id ?? after;
-    }
-  },
+  // metric). Not backfilled: every file is migrated straight to the latest version in one
+  // transaction, and version 6 rebuilds the summaries from the logs and drops these tables.
+  `
+  CREATE TABLE log_metrics (
+    project_id TEXT NOT NULL,
+    experiment_id TEXT NOT NULL,
+    variant_key TEXT NOT NULL,
+    metric_name TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    sum REAL NOT NULL,
+    PRIMARY KEY (project_id, experiment_id, variant_key, metric_name)
+  ) WITHOUT ROWID;
+  CREATE TABLE log_metric_buckets (
+    project_id TEXT NOT NULL,
+    experiment_id TEXT NOT NULL,
+    variant_key TEXT NOT NULL,
+    metric_name TEXT NOT NULL,
+    bucket TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (project_id, experiment_id, variant_key, metric_name, bucket)
+  ) WITHOUT ROWID;
+  `,
   // 3: exposures per UTC day of the assignment, backfilled from the assignments a version-2
-  // file already holds. The day comes from the same exposureDay() that later writes use, so
-  // backfilled and new counts bucket a time alike; times that do not parse stay undated.
-  (db) => {
-    db.exec(`
+  // file already holds (dated as in `withDayFunction`).
+  withDayFunction(
+    "abkit_exposure_day",
+    `
       CREATE TABLE exposures_by_day (
         project_id TEXT NOT NULL,
         experiment_id TEXT NOT NULL,
@@ -146,19 +134,14 @@ export const MIGRATIONS: readonly Migration[] = [
         count INTEGER NOT NULL,
         PRIMARY KEY (project_id, experiment_id, day, variant_key)
       ) WITHOUT ROWID;
-    `);
-    db.function("abkit_exposure_day", { deterministic: true }, (assignedAt) =>
-      typeof assignedAt === "string" ? exposureDay(assignedAt) : null,
-    );
-    db.exec(`
       INSERT INTO exposures_by_day (project_id, experiment_id, day, variant_key, count)
       SELECT project_id, experiment_id, day, variant_key, count(*) FROM (
         SELECT project_id, experiment_id, variant_key, abkit_exposure_day(assigned_at) AS day
         FROM assignments
       ) WHERE day IS NOT NULL
       GROUP BY project_id, experiment_id, day, variant_key;
-    `);
-  },
+    `,
+  ),
   // 4: covariates kept with new assignments and the CUPED / ratio-metric sums. Existing data
   // has none of them, so nothing is backfilled.
   `
@@ -201,10 +184,10 @@ export const MIGRATIONS: readonly Migration[] = [
   ) WITHOUT ROWID;
   `,
   // 5: per-entity daily metric totals (for pre-exposure covariates), backfilled from the
-  // accepted events a version-4 file already holds, dated by the same exposureDay() that
-  // later writes use; events whose time does not parse stay undated, as they do later.
-  (db) => {
-    db.exec(`
+  // accepted events a version-4 file already holds (dated as in `withDayFunction`).
+  withDayFunction(
+    "abkit_event_day",
+    `
       CREATE TABLE entity_day_totals (
         project_id TEXT NOT NULL,
         entity_id TEXT NOT NULL,
@@ -213,67 +196,68 @@ export const MIGRATIONS: readonly Migration[] = [
         total REAL NOT NULL,
         PRIMARY KEY (project_id, entity_id, metric_name, day)
       ) WITHOUT ROWID;
-    `);
-    db.function("abkit_event_day", { deterministic: true }, (timestamp) =>
-      typeof timestamp === "string" ? exposureDay(timestamp) : null,
-    );
-    db.exec(`
       INSERT INTO entity_day_totals (project_id, entity_id, metric_name, day, total)
       SELECT project_id, entity_id, metric_name, day, sum(value) FROM (
         SELECT project_id, entity_id, metric_name, value, abkit_event_day(timestamp) AS day
         FROM events
       ) WHERE day IS NOT NULL
       GROUP BY project_id, entity_id, metric_name, day;
-    `);
-  },
+    `,
+  ),
   // 6: every aggregate and log summary becomes a counter (project, experiment, counter id)
-  // -> number, the flat map the core's planner moves; the ids are `counterId`'s formats. The
-  // tables they come from are dropped.
-  `
-  CREATE TABLE counters (
-    project_id TEXT NOT NULL,
-    experiment_id TEXT NOT NULL,
-    counter TEXT NOT NULL,
-    value REAL NOT NULL,
-    PRIMARY KEY (project_id, experiment_id, counter)
-  ) WITHOUT ROWID;
-  INSERT INTO counters (project_id, experiment_id, counter, value)
-  SELECT project_id, experiment_id, 'exposures/' || variant_key, count FROM exposures
-  UNION ALL SELECT project_id, experiment_id,
-    'exposuresByDay/' || day || '/' || variant_key, count FROM exposures_by_day
-  UNION ALL SELECT project_id, experiment_id,
-    'metric/' || metric_name || '/' || variant_key || '/events', events FROM aggregates
-  UNION ALL SELECT project_id, experiment_id,
-    'metric/' || metric_name || '/' || variant_key || '/sum', sum FROM aggregates
-  UNION ALL SELECT project_id, experiment_id,
-    'metric/' || metric_name || '/' || variant_key || '/sumSquares', sum_squares FROM aggregates
-  UNION ALL SELECT project_id, experiment_id,
-    'metric/' || metric_name || '/' || variant_key || '/entities', entities FROM aggregates
-  UNION ALL SELECT project_id, experiment_id,
-    'covariate/' || covariate || '/' || variant_key || '/entities', entities FROM covariates
-  UNION ALL SELECT project_id, experiment_id,
-    'covariate/' || covariate || '/' || variant_key || '/sum', sum FROM covariates
-  UNION ALL SELECT project_id, experiment_id,
-    'covariate/' || covariate || '/' || variant_key || '/sumSquares', sum_squares FROM covariates
-  UNION ALL SELECT project_id, experiment_id,
-    'covariateProduct/' || metric_name || '/' || covariate || '/' || variant_key || '/sumXY',
-    sum_xy FROM covariate_products
-  UNION ALL SELECT project_id, experiment_id,
-    'covariateProduct/' || metric_name || '/' || covariate || '/' || variant_key || '/sumXWithEvent',
-    sum_x_with_event FROM covariate_products
-  UNION ALL SELECT project_id, experiment_id,
-    'crossProduct/' || metric_a || '/' || metric_b || '/' || variant_key, sum FROM cross_products
-  UNION ALL SELECT project_id, experiment_id,
-    'log/' || variant_key || '/' || metric_name || '/count', count FROM log_metrics
-  UNION ALL SELECT project_id, experiment_id,
-    'log/' || variant_key || '/' || metric_name || '/sum', sum FROM log_metrics
-  UNION ALL SELECT project_id, experiment_id,
-    'log/' || variant_key || '/' || metric_name || '/bucket/' || bucket, count
-    FROM log_metric_buckets;
-  DROP TABLE exposures; DROP TABLE exposures_by_day; DROP TABLE aggregates; DROP TABLE covariates;
-  DROP TABLE covariate_products; DROP TABLE cross_products;
-  DROP TABLE log_metrics; DROP TABLE log_metric_buckets;
-  `,
+  // -> number, the flat map the core's planner moves; the ids are `counterId`'s formats.
+  // Aggregates are copied from their tables, which are dropped. Log summaries are rebuilt
+  // from the logs by the core's planLog, the one place of that rule: the summary tables of
+  // versions 2 to 5 held the same, each written in the transaction that appended its log (a
+  // sum may differ in its last bits where logs were appended out of id order).
+  (db) => {
+    db.exec(`
+      CREATE TABLE counters (
+        project_id TEXT NOT NULL,
+        experiment_id TEXT NOT NULL,
+        counter TEXT NOT NULL,
+        value REAL NOT NULL,
+        PRIMARY KEY (project_id, experiment_id, counter)
+      ) WITHOUT ROWID;
+      INSERT INTO counters (project_id, experiment_id, counter, value)
+      SELECT project_id, experiment_id, 'exposures/' || variant_key, count FROM exposures
+      UNION ALL SELECT project_id, experiment_id,
+        'exposuresByDay/' || day || '/' || variant_key, count FROM exposures_by_day
+      UNION ALL SELECT project_id, experiment_id,
+        'metric/' || metric_name || '/' || variant_key || '/events', events FROM aggregates
+      UNION ALL SELECT project_id, experiment_id,
+        'metric/' || metric_name || '/' || variant_key || '/sum', sum FROM aggregates
+      UNION ALL SELECT project_id, experiment_id,
+        'metric/' || metric_name || '/' || variant_key || '/sumSquares', sum_squares FROM aggregates
+      UNION ALL SELECT project_id, experiment_id,
+        'metric/' || metric_name || '/' || variant_key || '/entities', entities FROM aggregates
+      UNION ALL SELECT project_id, experiment_id,
+        'covariate/' || covariate || '/' || variant_key || '/entities', entities FROM covariates
+      UNION ALL SELECT project_id, experiment_id,
+        'covariate/' || covariate || '/' || variant_key || '/sum', sum FROM covariates
+      UNION ALL SELECT project_id, experiment_id,
+        'covariate/' || covariate || '/' || variant_key || '/sumSquares', sum_squares FROM covariates
+      UNION ALL SELECT project_id, experiment_id,
+        'covariateProduct/' || metric_name || '/' || covariate || '/' || variant_key || '/sumXY',
+        sum_xy FROM covariate_products
+      UNION ALL SELECT project_id, experiment_id,
+        'covariateProduct/' || metric_name || '/' || covariate || '/' || variant_key || '/sumXWithEvent',
+        sum_x_with_event FROM covariate_products
+      UNION ALL SELECT project_id, experiment_id,
+        'crossProduct/' || metric_a || '/' || metric_b || '/' || variant_key, sum FROM cross_products;
+      DROP TABLE exposures; DROP TABLE exposures_by_day; DROP TABLE aggregates; DROP TABLE covariates;
+      DROP TABLE covariate_products; DROP TABLE cross_products;
+      DROP TABLE log_metrics; DROP TABLE log_metric_buckets;
+    `);
+    const counters = countersTable(db);
+    // In pages, by id: better-sqlite3 cannot write while a statement is still iterating.
+    const page = db.prepare<[string, number], { id: string; body: string }>(
+      "SELECT id, body FROM logs WHERE id > ? ORDER BY id LIMIT ?",
+    );
+    for (let rows = page.all("", 1000); rows.length > 0; rows = page.all(rows.at(-1)!.id, 1000)) {
+      for (const row of rows) counters.add(planLog(JSON.parse(row.body) as LogRecord));
+    }
+  },
 ];
 
 /** One schema step: SQL to run, or a function for steps that need code (backfills). */
@@ -308,21 +292,15 @@ export function migrate(db: Database.Database, path: string): void {
   }).immediate();
 }
 
-// Schema 2's backfill: adds a log's metrics to the `log_metrics` and `log_metric_buckets`
-// tables of versions 2 to 5 (version 6 folds them into `counters`).
-function logSummaryWriter(db: Database.Database): (record: LogRecord) => void {
-  const upsertMetric = db.prepare(
-    `INSERT INTO log_metrics (project_id, experiment_id, variant_key, metric_name, count, sum)
-     VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT DO UPDATE SET count = count + 1, sum = sum + excluded.sum`,
-  );
-  const upsertBucket = db.prepare(
-    `INSERT INTO log_metric_buckets (project_id, experiment_id, variant_key, metric_name, bucket, count)
-     VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET count = count + 1`,
-  );
-  return ({ projectId, experimentId, variantKey, metrics }) => {
-    for (const [metric, value] of Object.entries(metrics)) {
-      upsertMetric.run(projectId, experimentId, variantKey, metric, value);
-      upsertBucket.run(projectId, experimentId, variantKey, metric, sketchBucket(value));
-    }
+/**
+ * A step whose SQL dates rows with `name(time)`: the same exposureDay() that later writes use,
+ * so backfilled and new rows bucket a time alike; a time that does not parse stays undated.
+ */
+function withDayFunction(name: string, sql: string): Migration {
+  return (db) => {
+    db.function(name, { deterministic: true }, (time) =>
+      typeof time === "string" ? exposureDay(time) : null,
+    );
+    db.exec(sql);
   };
 }

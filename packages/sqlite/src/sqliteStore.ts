@@ -78,13 +78,11 @@ export function sqliteStore(options: SqliteStoreOptions): Store {
 
 // --- Internal helpers ---
 
-function open(options: SqliteStoreOptions): {
-  db: Database.Database;
-  path: string;
-  owned: boolean;
-} {
-  if ("database" in options)
+// The database, its path (`:memory:` for an in-memory one) and whether the store closes it.
+function open(options: SqliteStoreOptions) {
+  if ("database" in options) {
     return { db: options.database, path: options.database.name, owned: false };
+  }
   const path = "url" in options ? sqlitePath(options.url) : options.path;
   if (typeof path !== "string" || path === "") {
     throw ValidationError.field(["path"], "must be a file path", "sqlite store options");

@@ -1,14 +1,16 @@
 import { join } from "node:path";
-import { sketchBucket } from "@abkit/core";
+import { type LogRecord, newId, sketchBucket } from "@abkit/core";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { SCHEMA_VERSION, sqliteStore } from "../src/index.js";
+import { MIGRATIONS } from "../src/migrations.js";
 import { AGGREGATES_AT_5, LOG_SUMMARIES_AT_5, writeSchema5File } from "./fixtures/schema5.js";
 import { useTempDir } from "./fixtures/tempDir.js";
 
 const tempDir = useTempDir();
 
 describe("schema 6: aggregates and log summaries become counters", () => {
+  // The version-5 file's log tables hold the summaries of its logs, as every such file's do.
   it("opens a version-5 file and reads back exactly what version 5 read, then drops the old tables", async () => {
     const path = join(tempDir(), "v5.db");
     writeSchema5File(path);
@@ -37,6 +39,64 @@ describe("schema 6: aggregates and log summaries become counters", () => {
       expect(tables).not.toContain(folded);
     }
     db.close();
+  });
+
+  it("opens a version-1 file and summarizes its logs, across pages of the backfill", async () => {
+    const path = join(tempDir(), "v1.db");
+    const db = new Database(path);
+    db.exec(MIGRATIONS[0] as string);
+    db.pragma("user_version = 1");
+    const insert = db.prepare(
+      "INSERT INTO logs (id, project_id, experiment_id, body) VALUES (?, ?, ?, ?)",
+    );
+    const logOf = (
+      projectId: string,
+      variantKey: string,
+      metrics: Record<string, number>,
+    ): LogRecord => ({
+      id: newId("log"),
+      projectId,
+      experimentId: "exp_1",
+      variantKey,
+      input: { query: "2+2?" },
+      output: { response: "4" },
+      metrics,
+      context: null,
+      createdAt: "2026-01-01T10:00:00.000Z",
+    });
+    // 2,501 logs: the backfill reads 1,000 at a time.
+    const logs = [logOf("other", "A", { latency_ms: 9 })];
+    for (let i = 0; i < 2500; i++) {
+      const even = i % 2 === 0;
+      logs.push(
+        logOf("default", "A", even ? { latency_ms: 100, token_count: 78 } : { latency_ms: 200 }),
+      );
+    }
+    const insertAll = db.transaction(() => {
+      for (const log of logs) insert.run(log.id, log.projectId, "exp_1", JSON.stringify(log));
+    });
+    insertAll();
+    db.close();
+
+    const store = sqliteStore({ path });
+    expect((await store.listLogs("other", "exp_1", { limit: 10 })).logs).toEqual([logs[0]]);
+    expect(await store.readLogSummaries("default", "exp_1")).toStrictEqual({
+      A: {
+        latency_ms: {
+          count: 2500,
+          sum: 1250 * 100 + 1250 * 200,
+          buckets: { [sketchBucket(100)]: 1250, [sketchBucket(200)]: 1250 },
+        },
+        token_count: { count: 1250, sum: 1250 * 78, buckets: { [sketchBucket(78)]: 1250 } },
+      },
+    });
+    expect(await store.readLogSummaries("other", "exp_1")).toStrictEqual({
+      A: { latency_ms: { count: 1, sum: 9, buckets: { [sketchBucket(9)]: 1 } } },
+    });
+    await store.close();
+    const reopened = new Database(path);
+    expect(reopened.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    reopened.close();
   });
 
   it("counts new writes on top of the backfilled counters and the totals kept beside them", async () => {

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { createAbkit, newId, sketchBucket } from "@abkit/core";
+import { createAbkit, newId } from "@abkit/core";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { SCHEMA_VERSION, sqliteStore } from "../src/index.js";
@@ -61,44 +61,6 @@ describe("sqliteStore", () => {
         message: expect.stringContaining(`schema version ${SCHEMA_VERSION + 1}`),
       }),
     );
-  });
-
-  it("opens a file written by schema version 1, migrating it and backfilling log summaries", async () => {
-    const path = join(tempDir(), "v1.db");
-    const db = new Database(path);
-    db.exec(MIGRATIONS[0] as string);
-    db.pragma("user_version = 1");
-    const log = {
-      id: newId("log"),
-      projectId: "default",
-      experimentId: "exp_1",
-      variantKey: "A",
-      input: { query: "2+2?" },
-      output: { response: "4" },
-      metrics: { latency_ms: 123, token_count: 78 },
-      context: null,
-      createdAt: new Date().toISOString(),
-    };
-    db.prepare("INSERT INTO logs (id, project_id, experiment_id, body) VALUES (?, ?, ?, ?)").run(
-      log.id,
-      log.projectId,
-      log.experimentId,
-      JSON.stringify(log),
-    );
-    db.close();
-
-    const store = sqliteStore({ path });
-    expect((await store.listLogs("default", "exp_1", { limit: 10 })).logs).toEqual([log]);
-    expect(await store.readLogSummaries("default", "exp_1")).toEqual({
-      A: {
-        latency_ms: { count: 1, sum: 123, buckets: { [sketchBucket(123)]: 1 } },
-        token_count: { count: 1, sum: 78, buckets: { [sketchBucket(78)]: 1 } },
-      },
-    });
-    await store.close();
-    const reopened = new Database(path);
-    expect(reopened.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
-    reopened.close();
   });
 
   it("opens a file written by schema version 2, backfilling exposures by UTC day", async () => {
