@@ -127,7 +127,6 @@ export {
   welchTest,
 } from "./stats/index.js";
 export {
-  aggregateDelta,
   crossPair,
   crossPartners,
   declaredIn,

@@ -1,30 +1,7 @@
-// For store authors: the arithmetic of experiment aggregates (how one event moves them, which
-// aggregates and cross products it touches, the empty value), in one place so every store
-// computes the same numbers.
+// Which aggregates an event touches (the undeclared-metric cap, ratio partners) and the empty
+// value: read by the core's planner, and by a store that restates it in a script (Redis).
 import type { EventRecord } from "../schema/event.js";
 import type { ExperimentAggregates } from "../store.js";
-
-/**
- * For store authors: how one event of `value` moves its variant's aggregate, given the
- * entity's running total `total` before it (0 for its first event). Keeping the arithmetic
- * in one place keeps every store's sums of squares identical.
- *
- * @example
- * const delta = aggregateDelta(previousTotal, event.value, isFirstEvent);
- * aggregate.sumSquares += delta.sumSquares;
- */
-export function aggregateDelta(
-  total: number,
-  value: number,
-  firstEvent: boolean,
-): { events: 1; sum: number; sumSquares: number; entities: 0 | 1 } {
-  return {
-    events: 1,
-    sum: value,
-    sumSquares: (total + value) ** 2 - total ** 2,
-    entities: firstEvent ? 1 : 0,
-  };
-}
 
 /**
  * For store authors: whether `event`'s metric may start new aggregates in `experimentId`
