@@ -44,10 +44,14 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
           ? { url: location.url }
           : { url: location.url, prefix: options.redisPrefix },
       );
+    case "redis-cluster":
+      throw notYetOpened(url, "Redis Cluster");
     case "mongodb": {
       const { mongodbStore } = await importMongodb();
       return mongodbStore({ url: location.url });
     }
+    case "postgres":
+      throw notYetOpened(url, "PostgreSQL");
   }
 }
 
@@ -114,5 +118,13 @@ function missingMongodb(cause: unknown): AbkitError {
     "store_unavailable",
     `mongodb:// store URLs need the ${MONGODB_PACKAGE} package: npm install ${MONGODB_PACKAGE}`,
     { cause, details: { package: MONGODB_PACKAGE } },
+  );
+}
+
+// A store URL the core reads but this CLI cannot open yet.
+function notYetOpened(url: string, backend: string): AbkitError {
+  return new AbkitError(
+    "validation_failed",
+    `${displayStoreUrl(url)}: ${backend} stores are not supported by this CLI yet`,
   );
 }

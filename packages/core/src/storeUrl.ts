@@ -9,13 +9,23 @@ export type StoreLocation =
       url: string /** The database index the URL selects (0 by default). */;
       database: number;
     }
+  | {
+      kind: "redis-cluster";
+      url: string;
+      /** The seed nodes: the client discovers the rest of the cluster from them. */
+      nodes: { host: string; port: number }[];
+      username?: string;
+      password?: string;
+    }
+  | { kind: "postgres"; url: string }
   | { kind: "mongodb"; url: string };
 
 /**
  * Parses a store URL of the convention used everywhere (CLI, examples, `ABKIT_STORE`):
  * `memory:`, `sqlite:./path.db` (relative to the working directory; `sqlite::memory:` for an
- * in-memory database), `redis://host:6379/0` (or `rediss://`), `mongodb://host/db` (or
- * `mongodb+srv://`).
+ * in-memory database), `redis://host:6379/0` (or `rediss://`), `redis-cluster://h:p,h:p/`
+ * (seed nodes of a Redis Cluster), `postgres://user@host/db` (or `postgresql://`),
+ * `mongodb://host/db` (or `mongodb+srv://`).
  *
  * @example
  * parseStoreUrl("sqlite:./abkit.db"); // { kind: "sqlite", path: "./abkit.db" }
@@ -34,13 +44,18 @@ export function parseStoreUrl(url: string): StoreLocation {
     case "redis":
     case "rediss":
       return { kind: "redis", url, database: redisDatabase(url) };
+    case "redis-cluster":
+      return { kind: "redis-cluster", url, ...clusterNodes(url) };
+    case "postgres":
+    case "postgresql":
+      return { kind: "postgres", url };
     case "mongodb":
     case "mongodb+srv":
       return { kind: "mongodb", url };
     default:
       throw invalid(
         url,
-        "expected memory:, sqlite:<path>, redis://host:port/db or mongodb://host/db",
+        "expected memory:, sqlite:<path>, redis://host:port/db, redis-cluster://host:port,host:port/, postgres://user@host/db or mongodb://host/db",
       );
   }
 }
@@ -73,6 +88,38 @@ function redisDatabase(url: string): number {
     );
   }
   return Number(text);
+}
+
+/**
+ * The seed nodes (and credentials) of a `redis-cluster://[user:pass@]h:p,h:p/` URL. A
+ * cluster has one keyspace: a database index is refused, as Redis Cluster has only 0.
+ */
+function clusterNodes(
+  url: string,
+): Omit<Extract<StoreLocation, { kind: "redis-cluster" }>, "kind" | "url"> {
+  const match = /^redis-cluster:\/\/(?:([^@/]*)@)?([^/?#]*)(\/[^?#]*)?([?#].*)?$/i.exec(url);
+  if (!match) throw invalid(url, "e.g. redis-cluster://127.0.0.1:7000,127.0.0.1:7001/");
+  const [, auth, hosts = "", path = ""] = match;
+  if (path !== "" && path !== "/") {
+    throw invalid(url, "a Redis Cluster has one database: leave the path empty");
+  }
+  const nodes = hosts.split(",").map((node) => {
+    const found = /^(\[[^\]]+\]|[^:[\]]+):(\d{1,5})$/.exec(node.trim());
+    const port = Number(found?.[2]);
+    if (!found || !(port >= 1 && port <= 65535)) {
+      throw invalid(url, `"${node}" is not host:port; list the seed nodes as host:port,host:port`);
+    }
+    return { host: found[1]!.replace(/^\[|\]$/g, ""), port };
+  });
+  if (auth === undefined) return { nodes };
+  const cut = auth.indexOf(":");
+  const [username, password] =
+    cut === -1 ? [auth, undefined] : [auth.slice(0, cut), auth.slice(cut + 1)];
+  return {
+    nodes,
+    ...(username ? { username: decodeURIComponent(username) } : {}),
+    ...(password !== undefined ? { password: decodeURIComponent(password) } : {}),
+  };
 }
 
 function invalid(url: string, message: string): ValidationError {

@@ -20,12 +20,9 @@ describe("parseStoreUrl", () => {
     expect(parseStoreUrl(url)).toEqual(expected);
   });
 
-  it.each(["postgres://x", "./abkit.db", "sqlite:", ""])(
-    "rejects %j with a clear message",
-    (url) => {
-      expect(() => parseStoreUrl(url)).toThrow(/is not a store URL/);
-    },
-  );
+  it.each(["mysql://x", "./abkit.db", "sqlite:", ""])("rejects %j with a clear message", (url) => {
+    expect(() => parseStoreUrl(url)).toThrow(/is not a store URL/);
+  });
 
   // The client would read these as database 0 (or NaN, then 0), silently.
   it.each([
@@ -43,5 +40,40 @@ describe("parseStoreUrl", () => {
     expect(() => parseStoreUrl(url)).toThrow(
       expect.objectContaining({ code: "validation_failed" }),
     );
+  });
+});
+
+describe("parseStoreUrl: PostgreSQL and Redis Cluster", () => {
+  it("reads postgres:// and postgresql:// URLs as they are", () => {
+    expect(parseStoreUrl("postgres://postgres@127.0.0.1:5432/test")).toEqual({
+      kind: "postgres",
+      url: "postgres://postgres@127.0.0.1:5432/test",
+    });
+    expect(parseStoreUrl("postgresql://u:p@db/app").kind).toBe("postgres");
+  });
+
+  it("reads the seed nodes and credentials of a redis-cluster:// URL", () => {
+    expect(parseStoreUrl("redis-cluster://127.0.0.1:7000,127.0.0.1:7001/")).toEqual({
+      kind: "redis-cluster",
+      url: "redis-cluster://127.0.0.1:7000,127.0.0.1:7001/",
+      nodes: [
+        { host: "127.0.0.1", port: 7000 },
+        { host: "127.0.0.1", port: 7001 },
+      ],
+    });
+    expect(parseStoreUrl("redis-cluster://:s%40cret@[::1]:7000")).toMatchObject({
+      nodes: [{ host: "::1", port: 7000 }],
+      password: "s@cret",
+    });
+    expect(parseStoreUrl("redis-cluster://app:pw@h:7000/")).toMatchObject({
+      username: "app",
+      password: "pw",
+    });
+  });
+
+  it("refuses a cluster URL without ports, with a bad port or with a database", () => {
+    expect(() => parseStoreUrl("redis-cluster://h1,h2/")).toThrow("is not host:port");
+    expect(() => parseStoreUrl("redis-cluster://h:70000/")).toThrow("is not host:port");
+    expect(() => parseStoreUrl("redis-cluster://h:7000/2")).toThrow("one database");
   });
 });
