@@ -3,7 +3,7 @@ import type { Connection } from "./connection.js";
 import { scriptError } from "./errors.js";
 
 /** Projects and API keys under the `{accounts}` hash tag; revocations in their own hash. */
-export function accountMethods({ client, keys, script, run }: Connection): AccountStore {
+export function accountMethods({ client, keys, script, write, run }: Connection): AccountStore {
   const k = keys.accounts;
   const withRevocation = async (body: string | null): Promise<ApiKeyRecord | null> => {
     if (body === null) return null;
@@ -17,7 +17,7 @@ export function accountMethods({ client, keys, script, run }: Connection): Accou
   return {
     createProject: (project) =>
       run(async () => {
-        if ((await client.hsetnx(k.projects, project.id, JSON.stringify(project))) === 0) {
+        if ((await write("hsetnx", [k.projects, project.id, JSON.stringify(project)])) === 0) {
           throw new ConflictError(`project "${project.id}" already exists`, { id: project.id });
         }
       }),
@@ -45,7 +45,7 @@ export function accountMethods({ client, keys, script, run }: Connection): Accou
         )) as number;
         if (status !== 0) throw scriptError(status, { id: record.id });
         if (record.revokedAt !== null)
-          await client.hsetnx(k.revocations, record.id, record.revokedAt);
+          await write("hsetnx", [k.revocations, record.id, record.revokedAt]);
       }),
 
     findApiKeyByHash: (hash) =>
@@ -71,7 +71,7 @@ export function accountMethods({ client, keys, script, run }: Connection): Accou
       run(async () => {
         if ((await client.hexists(k.apiKeys, id)) === 0) return false;
         // HSETNX keeps the first revocation time.
-        await client.hsetnx(k.revocations, id, revokedAt);
+        await write("hsetnx", [k.revocations, id, revokedAt]);
         return true;
       }),
   };

@@ -1,7 +1,8 @@
 import { AbkitError } from "@abkit/core";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./clients.js";
 import { COMMANDS, INCLUDES } from "./lua/sources.js";
 import { expandIncludes, scriptVersion } from "./luaLoader.js";
+import { type ReplicaWait, scriptSha, writeAndWait } from "./replicas.js";
 
 /** Each command and the file (`lua/<name>-<numKeys>.lua`) it runs. */
 const SCRIPTS = {
@@ -19,6 +20,8 @@ export type ScriptName = keyof typeof SCRIPTS;
 export interface LoadedScript {
   lua: string;
   command: string;
+  /** The SHA1 of `lua`, for EVALSHA. */
+  sha: string;
 }
 
 /** Expands every script once, at import: an include error shows at the first load. */
@@ -35,7 +38,7 @@ export function loadScripts(
       throw new AbkitError("internal", `redis store: no Lua script ${file}`, { details: { file } });
     }
     const lua = expandIncludes(file, source, includes);
-    return [name, { lua, command: `abkit:${name}:${scriptVersion(lua)}` }];
+    return [name, { lua, command: `abkit:${name}:${scriptVersion(lua)}`, sha: scriptSha(lua) }];
   });
   return Object.fromEntries(entries);
 }
@@ -50,14 +53,17 @@ export type RunScript = (
 /**
  * Registers the scripts on a client as commands named `abkit:<name>:<version>`, the version
  * a digest of the script. ioredis sends each by SHA (EVALSHA) and, after a NOSCRIPT (a
- * restarted or flushed server), sends the source again.
+ * restarted or flushed server, or a cluster node it has not used yet), sends the source
+ * again. With `wait`, each script is followed by WAIT on the same connection instead
+ * (`writeAndWait`).
  */
-export function registerScripts(client: Redis): RunScript {
+export function registerScripts(client: RedisClient, wait: ReplicaWait | null): RunScript {
   for (const { command, lua } of Object.values(LOADED)) {
     if (typeof (client as unknown as Record<string, unknown>)[command] === "function") continue;
     client.defineCommand(command, { lua });
   }
   return (name, keys, args) => {
+    if (wait !== null) return writeAndWait(client, wait, { script: LOADED[name], keys, args });
     const command = (client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
       LOADED[name].command
     ];
