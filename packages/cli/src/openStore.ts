@@ -8,7 +8,10 @@ import { sqliteStore } from "@abkit/sqlite";
 
 /** Options of `openStore`. */
 export interface OpenStoreOptions {
-  /** Prefix of every Redis key (`abkit:` by default); give each app or test its own. */
+  /**
+   * Prefix of every Redis key (`abkit:` by default), on one server or a cluster; give each
+   * app or test its own.
+   */
   redisPrefix?: string;
   /**
    * Refuse a store that does not exist yet instead of creating it (for commands that only
@@ -19,8 +22,8 @@ export interface OpenStoreOptions {
 
 /**
  * Opens the store a store URL names: `memory:`, `sqlite:./path.db`, `redis://host:6379/0`,
- * `mongodb://host/db`. MongoDB needs the optional `@abkit/mongodb` package installed beside
- * the CLI. The caller closes the store.
+ * `redis-cluster://host:7000,host:7001/`, `mongodb://host/db`. MongoDB needs the optional
+ * `@abkit/mongodb` package installed beside the CLI. The caller closes the store.
  *
  * @example
  * const store = await openStore(process.env.ABKIT_STORE ?? "sqlite:./abkit.db");
@@ -39,13 +42,12 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       if (options.mustExist) checkSqliteFile(location.path);
       return sqliteStore({ path: location.path });
     case "redis":
+    case "redis-cluster":
       return redisStore(
         options.redisPrefix === undefined
           ? { url: location.url }
           : { url: location.url, prefix: options.redisPrefix },
       );
-    case "redis-cluster":
-      throw notYetOpened(url, "Redis Cluster");
     case "mongodb": {
       const { mongodbStore } = await importMongodb();
       return mongodbStore({ url: location.url });
