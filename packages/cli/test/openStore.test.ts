@@ -52,11 +52,11 @@ describe("openStore", () => {
   });
 
   it("rejects an unknown scheme with validation_failed and the accepted forms", async () => {
-    const error = await openStore("postgres://db/abkit").catch((caught: unknown) => caught);
+    const error = await openStore("ftp://db/abkit").catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AbkitError);
     expect((error as AbkitError).code).toBe("validation_failed");
     expect((error as AbkitError).message).toContain(
-      "expected memory:, sqlite:<path>, redis://host:port/db or mongodb://host/db",
+      "expected memory:, sqlite:<path>, redis://host:port/db, redis-cluster://host:port,host:port/",
     );
     await expect(openStore("abkit.db")).rejects.toMatchObject({ code: "validation_failed" });
     await expect(openStore("sqlite:")).rejects.toMatchObject({ code: "validation_failed" });
