@@ -27,6 +27,9 @@ export function openClient(url: string, timeoutMs: number): RedisClient {
     const { nodes, username, password } = location;
     return new Cluster(nodes, {
       lazyConnect: true,
+      // The offline queue stays on (unlike a single node's): without it ioredis fails every
+      // command sent to a node whose connection is still opening, most of them right after
+      // connecting. The store waits for "ready" itself and bounds each call by timeoutMs.
       // A command whose connection closed may have run on the lost master: report it
       // (store_unavailable, in doubt) instead of sending it again, which could apply a
       // batch twice. MOVED, ASK, TRYAGAIN and CLUSTERDOWN replies mean "not run": those the
