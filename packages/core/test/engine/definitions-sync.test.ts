@@ -79,4 +79,31 @@ describe("definitions shared by engines on one store", () => {
     expect(final).toMatchObject({ revision: 3 });
     expect(final?.coverage === 0.5 && final?.name === "from a").toBe(true);
   });
+
+  it("follows a store whose version went back (writes lost in a failover), and its next writes", async () => {
+    // One store before a failover (create + start: version 2), the promoted replica that
+    // lost the start (version 1), behind one object the engine holds.
+    const [before, replica] = [memoryStore(), memoryStore()];
+    await newEngine(before).experiments.create(promptExperiment());
+    await newEngine(before).experiments.start(key);
+    const replicaWriter = newEngine(replica);
+    await replicaWriter.experiments.create(promptExperiment({ name: "on the replica" }));
+    let current = before;
+    const failover = new Proxy(before, {
+      get: (_target, name) => {
+        const value = Reflect.get(current, name);
+        return typeof value === "function" ? value.bind(current) : value;
+      },
+    });
+    const reader = newEngine(failover, { refreshIntervalMs: 0 });
+    expect((await reader.experiments.get(key))?.status).toBe("running");
+
+    current = replica;
+    const afterFailover = await reader.experiments.get(key);
+    expect(afterFailover?.status).toBe("draft");
+    expect(afterFailover?.name).toBe("on the replica");
+    // The replica's next write takes version 2 again: a reader must not keep the lost one.
+    await replicaWriter.experiments.update(key, { name: "renamed" });
+    expect((await reader.experiments.get(key))?.name).toBe("renamed");
+  });
 });

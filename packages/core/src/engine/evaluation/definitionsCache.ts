@@ -51,13 +51,18 @@ export class DefinitionsCache {
     return this.check();
   }
 
-  /** Reloads from the store now, compiling only what changed since the snapshot held. */
-  async reload(): Promise<CompiledDefinitions> {
+  /**
+   * Reloads from the store now, compiling only what changed since the snapshot held.
+   * `behind`: the store's version fell below the one held (writes lost in a failover, a
+   * restored backup), so the store's older snapshot replaces the newer one held.
+   */
+  async reload(behind = false): Promise<CompiledDefinitions> {
     const startedAt = Date.now();
     const snapshot = await this.store.loadDefinitions(this.projectId);
-    // Compiled against the newest snapshot held when the load returns.
-    const compiled = compileDefinitions(snapshot, this.compiled);
-    this.install(compiled, startedAt);
+    // Compiled against the newest snapshot held when the load returns; from scratch when the
+    // store went back, since a lost write's revision numbers may come back with other content.
+    const compiled = compileDefinitions(snapshot, behind ? null : this.compiled);
+    this.install(compiled, startedAt, behind);
     return compiled;
   }
 
@@ -95,13 +100,15 @@ export class DefinitionsCache {
       // A write of this process may have been applied meanwhile.
       const now = this.compiled;
       if (now !== null && now.version === version) return now;
+      if (version < current.version) return this.reload(true);
     }
     return this.reload();
   }
 
-  // Keeps whichever snapshot is newer when a check and a reload race.
-  private install(compiled: CompiledDefinitions, checkedAt: number): void {
-    if (this.compiled === null || compiled.version >= this.compiled.version) {
+  // Keeps whichever snapshot is newer when a check and a reload race, unless the store
+  // itself went back.
+  private install(compiled: CompiledDefinitions, checkedAt: number, behind = false): void {
+    if (this.compiled === null || behind || compiled.version >= this.compiled.version) {
       this.compiled = compiled;
       this.checkedAt = checkedAt;
     }
