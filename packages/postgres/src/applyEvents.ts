@@ -103,34 +103,41 @@ async function readAssignments(
   projectId: string,
   pairs: readonly { experimentId: string; entityId: string }[],
 ): Promise<Map<string, StoredAssignment>> {
-  const assigned = new Map<string, StoredAssignment & { covariates?: Record<string, number> }>();
+  const assigned = new Map<string, StoredAssignment>();
   if (pairs.length === 0) return assigned;
+  // LATERAL with LIMIT: one primary-key lookup per pair, whatever the table statistics say
+  // (a hash join over every assignment of the project costs more as soon as it grows).
   const { rows } = await tx.query<{
     experiment_id: string;
     entity_id: string;
     variant_key: string;
-    covariate: string | null;
-    value: number | null;
+    covariates: string[];
+    values: number[];
   }>(
-    `SELECT a.experiment_id, a.entity_id, a.variant_key, c.covariate, c.value
+    `SELECT r.experiment_id, r.entity_id, a.variant_key,
+       ARRAY(SELECT c.covariate FROM ${t.assignmentCovariates} c
+             WHERE c.project_id = $1 AND c.experiment_id = r.experiment_id
+               AND c.entity_id = r.entity_id ORDER BY c.covariate) AS covariates,
+       ARRAY(SELECT c.value FROM ${t.assignmentCovariates} c
+             WHERE c.project_id = $1 AND c.experiment_id = r.experiment_id
+               AND c.entity_id = r.entity_id ORDER BY c.covariate) AS values
      FROM unnest($2::text[], $3::text[]) AS r(experiment_id, entity_id)
-     JOIN ${t.assignments} a
-       ON a.project_id = $1 AND a.experiment_id = r.experiment_id AND a.entity_id = r.entity_id
-     LEFT JOIN ${t.assignmentCovariates} c
-       ON c.project_id = $1 AND c.experiment_id = a.experiment_id AND c.entity_id = a.entity_id`,
+     CROSS JOIN LATERAL (
+       SELECT variant_key FROM ${t.assignments}
+       WHERE project_id = $1 AND experiment_id = r.experiment_id AND entity_id = r.entity_id
+       LIMIT 1
+     ) a`,
     [projectId, pairs.map((pair) => pair.experimentId), pairs.map((pair) => pair.entityId)],
   );
   for (const row of rows) {
     const key = pairKey({ experimentId: row.experiment_id, entityId: row.entity_id });
-    let assignment = assigned.get(key);
-    if (!assignment) {
-      assignment = { variantKey: row.variant_key };
-      assigned.set(key, assignment);
+    const assignment: StoredAssignment = { variantKey: row.variant_key };
+    if (row.covariates.length > 0) {
+      assignment.covariates = Object.fromEntries(
+        row.covariates.map((name, i) => [name, row.values[i]!]),
+      );
     }
-    if (row.covariate !== null && row.value !== null) {
-      assignment.covariates ??= {};
-      assignment.covariates[row.covariate] = row.value;
-    }
+    assigned.set(key, assignment);
   }
   return assigned;
 }
@@ -184,12 +191,12 @@ async function writeTotals(
   totals: readonly TotalUpdate[],
 ): Promise<void> {
   if (totals.length === 0) return;
+  // An upsert rather than UPDATE ... FROM: its plan is the same at any table size.
   await tx.query(
-    `UPDATE ${t.entityTotals} AS t SET events = r.events, sum = r.sum
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::float8[])
-       AS r(experiment_id, metric_name, entity_id, events, sum)
-     WHERE t.project_id = $1 AND t.experiment_id = r.experiment_id
-       AND t.metric_name = r.metric_name AND t.entity_id = r.entity_id`,
+    `INSERT INTO ${t.entityTotals} (project_id, experiment_id, metric_name, entity_id, events, sum)
+     SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::float8[])
+     ON CONFLICT (project_id, experiment_id, metric_name, entity_id)
+     DO UPDATE SET events = excluded.events, sum = excluded.sum`,
     [
       projectId,
       totals.map((total) => total.experimentId),

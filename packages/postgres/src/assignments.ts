@@ -73,9 +73,14 @@ async function readVariants(
   refs: readonly EntityRef[],
 ): Promise<Map<string, string>> {
   const { rows } = await tx.query<EntityRow & { variant_key: string }>(
-    `SELECT a.project_id, a.experiment_id, a.entity_id, a.variant_key
+    // LATERAL with LIMIT: one primary-key lookup per record, whatever the statistics say.
+    `SELECT r.project_id, r.experiment_id, r.entity_id, a.variant_key
      FROM unnest($1::text[], $2::text[], $3::text[]) AS r(project_id, experiment_id, entity_id)
-     JOIN ${t.assignments} a USING (project_id, experiment_id, entity_id)`,
+     CROSS JOIN LATERAL (
+       SELECT variant_key FROM ${t.assignments}
+       WHERE project_id = r.project_id AND experiment_id = r.experiment_id AND entity_id = r.entity_id
+       LIMIT 1
+     ) a`,
     columns(refs),
   );
   return new Map(rows.map((row) => [keyOf(fromRow(row)), row.variant_key]));

@@ -2,6 +2,7 @@ import { StoreUnavailableError } from "@abkit/core";
 import type pg from "pg";
 import { migrate } from "./migrations.js";
 import type { StoreTarget } from "./options.js";
+import { preparing } from "./statements.js";
 import { type Tables, tablesIn } from "./tables.js";
 import { inTransaction, type Tx } from "./transactions.js";
 
@@ -33,12 +34,14 @@ export interface Connection {
  * await connection.run((db) => db.query(`SELECT 1`));
  */
 export function createConnection(target: StoreTarget): Connection {
-  const { pool, schema, maxAttempts } = target;
+  const { pool, schema } = target;
   const t = tablesIn(schema);
+  const direct = preparing(pool, target.prepare);
   const db: Db = {
     t,
-    query: async (text, values) => (await pool.query(text, values)).rows,
-    transaction: (work) => inTransaction(pool, maxAttempts, work),
+    query: async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
+      (await direct.query<R>(text, values)).rows,
+    transaction: (work) => inTransaction(pool, target, work),
   };
   let closed = false;
   let opening: Promise<void> | undefined;

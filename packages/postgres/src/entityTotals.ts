@@ -21,13 +21,16 @@ export async function readEntityTotals(
   const sums = requests.map(() => new Map<string, number>());
   if (asked.length > 0) {
     const rows = await db.query<{ i: number; metric: string; total: number }>(
-      `SELECT r.i, r.metric, sum(d.total) AS total
+      // LATERAL: one range of the primary key per row, whatever the statistics say.
+      `SELECT r.i, r.metric, s.total
        FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[])
          AS r(i, entity_id, metric, from_day, to_day)
-       JOIN ${db.t.entityDayTotals} d
-         ON d.project_id = $1 AND d.entity_id = r.entity_id AND d.metric_name = r.metric
-        AND d.day >= r.from_day AND d.day < r.to_day
-       GROUP BY r.i, r.metric`,
+       CROSS JOIN LATERAL (
+         SELECT sum(total) AS total FROM ${db.t.entityDayTotals}
+         WHERE project_id = $1 AND entity_id = r.entity_id AND metric_name = r.metric
+           AND day >= r.from_day AND day < r.to_day
+       ) s
+       WHERE s.total IS NOT NULL`,
       [
         projectId,
         asked.map((row) => row.index),

@@ -1,5 +1,6 @@
 import { AbkitError } from "@abkit/core";
 import type pg from "pg";
+import type { Queryable } from "./statements.js";
 import type { Tables } from "./tables.js";
 import { inTransaction } from "./transactions.js";
 
@@ -121,7 +122,7 @@ export async function migrate(pool: pg.Pool, t: Tables, schema: string): Promise
     [t.migrations],
   );
   if (exists.rows[0]?.found && (await currentVersion(pool, t, schema)) === SCHEMA_VERSION) return;
-  await inTransaction(pool, 1, async (tx) => {
+  await inTransaction(pool, { maxAttempts: 1, prepare: false }, async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
       `abkit migrate ${schema}`,
     ]);
@@ -142,11 +143,7 @@ export async function migrate(pool: pg.Pool, t: Tables, schema: string): Promise
 
 // --- Internal helpers ---
 
-async function currentVersion(
-  db: Pick<pg.Pool, "query">,
-  t: Tables,
-  schema: string,
-): Promise<number> {
+async function currentVersion(db: Queryable, t: Tables, schema: string): Promise<number> {
   const { rows } = await db.query<{ version: number | null }>(
     `SELECT max(version) AS version FROM ${t.migrations}`,
   );

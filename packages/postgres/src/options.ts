@@ -31,6 +31,12 @@ export interface PostgresStoreOptions {
    * serialization failure (40P01, 40001) before the call fails. Default 5.
    */
   maxAttempts?: number;
+  /**
+   * Send each statement as a named prepared statement, parsed and planned once per
+   * connection. Default true; set false behind a pooler in transaction mode that cannot
+   * keep them (PgBouncer before 1.21, or without `max_prepared_statements`).
+   */
+  preparedStatements?: boolean;
   /** Connections in the pool the store creates from a URL. Default 10. */
   poolSize?: number;
   /** How long getting a connection of that pool may take before a call fails, in ms. Default 10000. */
@@ -46,6 +52,8 @@ export interface StoreTarget {
   owned: boolean;
   schema: string;
   maxAttempts: number;
+  /** Whether statements are named prepared statements. */
+  prepare: boolean;
 }
 
 const WHAT = "postgres store options";
@@ -61,6 +69,7 @@ export const schemaName = z
 const optionsSchema = z.object({
   schema: schemaName.default(DEFAULT_SCHEMA),
   maxAttempts: z.number().int().min(1).max(100).default(5),
+  preparedStatements: z.boolean().default(true),
   poolSize: z.number().int().min(1).max(1000).optional(),
   connectionTimeoutMs: z.number().int().min(1).max(600_000).optional(),
   statementTimeoutMs: z.number().int().min(0).max(86_400_000).optional(),
@@ -80,7 +89,7 @@ export function resolveOptions(
   options: PostgresStoreOptions = {},
 ): StoreTarget {
   const settings = parseInput(optionsSchema, options, WHAT);
-  const { schema, maxAttempts } = settings;
+  const { schema, maxAttempts, preparedStatements: prepare } = settings;
   if (typeof connection === "object" && connection !== null && "pool" in connection) {
     if (!isPool(connection.pool)) throw ValidationError.field(["pool"], "must be a pg Pool", WHAT);
     const given = POOL_SETTINGS.find((name) => settings[name] !== undefined);
@@ -91,7 +100,7 @@ export function resolveOptions(
         WHAT,
       );
     }
-    return { pool: connection.pool, owned: false, schema, maxAttempts };
+    return { pool: connection.pool, owned: false, schema, maxAttempts, prepare };
   }
   const url = (connection as { url?: unknown } | null)?.url;
   if (typeof url !== "string") throw ValidationError.field([], "must be { url } or { pool }", WHAT);
@@ -106,7 +115,7 @@ export function resolveOptions(
   // An idle connection the server closes (a restart, a failover) is dropped from the pool;
   // without a listener its `error` event would end the process. The next call reconnects.
   pool.on("error", () => {});
-  return { pool, owned: true, schema, maxAttempts };
+  return { pool, owned: true, schema, maxAttempts, prepare };
 }
 
 /**

@@ -1,25 +1,26 @@
 import type pg from "pg";
 import { isTransient } from "./errors.js";
+import { preparing, type Queryable } from "./statements.js";
 
 /** What a transaction's work runs its statements on: one pooled connection. */
-export type Tx = Pick<pg.PoolClient, "query">;
+export type Tx = Queryable;
 
 /**
  * Runs `work` in one READ COMMITTED transaction on one pooled connection: COMMIT when it
  * returns, ROLLBACK when it throws. A transaction the server aborts as a deadlock or a
  * serialization failure (40P01, 40001) runs again, up to `maxAttempts` times in all, after
- * a short random pause; every other error is thrown as is. A connection that failed is
+ * a short random pause; every other error is thrown as is. `prepare`: see `preparing`. A connection that failed is
  * destroyed, not returned to the pool.
  *
  * @example
- * const version = await inTransaction(pool, 5, async (tx) => {
+ * const version = await inTransaction(pool, { maxAttempts: 5, prepare: true }, async (tx) => {
  *   const { rows } = await tx.query("UPDATE ... RETURNING version", [projectId]);
  *   return rows[0].version;
  * });
  */
 export async function inTransaction<T>(
   pool: pg.Pool,
-  maxAttempts: number,
+  { maxAttempts, prepare }: { maxAttempts: number; prepare: boolean },
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -33,7 +34,7 @@ export async function inTransaction<T>(
     client.on("error", onError);
     try {
       await client.query("BEGIN ISOLATION LEVEL READ COMMITTED");
-      const result = await work(client);
+      const result = await work(preparing(client, prepare));
       await client.query("COMMIT");
       return result;
     } catch (error) {

@@ -1,4 +1,5 @@
-import { isAbkitError } from "@abkit/core";
+import { isAbkitError, newId } from "@abkit/core";
+import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { postgresStore, toAbkitError } from "../src/index.js";
 import { inTransaction } from "../src/transactions.js";
@@ -10,6 +11,7 @@ import {
   serverAnswers,
 } from "./fixtures/server.js";
 
+const AT = "2026-03-01T12:00:00.000Z";
 const codeOf = (error: unknown) => (isAbkitError(error) ? error.code : error);
 
 describe("postgres store without a server", () => {
@@ -59,12 +61,44 @@ if (await serverAnswers("connection")) {
     });
   });
 
+  describe("postgres prepared statements", () => {
+    it("prepares statements once per connection by default, and never with preparedStatements false", async () => {
+      const prepared = async (preparedStatements: boolean) => {
+        // One connection: the session whose prepared statements pg_prepared_statements lists.
+        const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
+        const store = postgresStore({ pool }, { schema: newSchema(), preparedStatements });
+        await store.recordAssignments([
+          { projectId: "p", experimentId: "e", entityId: "u", variantKey: "A", assignedAt: AT },
+        ]);
+        for (let i = 0; i < 3; i++) {
+          const event = { id: newId("evt"), entityId: "u", metricName: "m", value: 2 };
+          const stamped = { ...event, idempotencyKey: null, timestamp: AT, experimentIds: ["e"] };
+          await store.applyEvents("p", [stamped]);
+        }
+        expect((await store.readAggregates("p", "e")).metrics.m?.A).toEqual({
+          events: 3,
+          sum: 6,
+          sumSquares: 36,
+          entities: 1,
+        });
+        const { rows } = await pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'abkit_%'",
+        );
+        await store.close();
+        await pool.end();
+        return rows[0]!.n;
+      };
+      expect(await prepared(true)).toBeGreaterThan(3);
+      expect(await prepared(false)).toBe(0);
+    });
+  });
+
   describe("postgres transactions", () => {
     it("runs a transaction again after a deadlock, up to maxAttempts, and not after other errors", async () => {
       const pool = adminPool();
       let calls = 0;
       const deadlock = Object.assign(new Error("deadlock detected"), { code: "40P01" });
-      const result = await inTransaction(pool, 3, async (tx) => {
+      const result = await inTransaction(pool, { maxAttempts: 3, prepare: true }, async (tx) => {
         calls += 1;
         if (calls < 3) throw deadlock;
         return (await tx.query("SELECT 2 AS two")).rows[0];
@@ -72,7 +106,7 @@ if (await serverAnswers("connection")) {
       expect({ result, calls }).toEqual({ result: { two: 2 }, calls: 3 });
 
       calls = 0;
-      const failing = inTransaction(pool, 3, async () => {
+      const failing = inTransaction(pool, { maxAttempts: 3, prepare: true }, async () => {
         calls += 1;
         throw deadlock;
       });
@@ -81,7 +115,7 @@ if (await serverAnswers("connection")) {
 
       calls = 0;
       const refused = Object.assign(new Error("unique"), { code: "23505" });
-      const once = inTransaction(pool, 3, async () => {
+      const once = inTransaction(pool, { maxAttempts: 3, prepare: true }, async () => {
         calls += 1;
         throw refused;
       });
@@ -105,7 +139,7 @@ if (await serverAnswers("connection")) {
         });
       const attempts = [0, 0];
       const writer = (index: number, first: number, second: number) =>
-        inTransaction(pool, 5, async (tx) => {
+        inTransaction(pool, { maxAttempts: 5, prepare: true }, async (tx) => {
           attempts[index]! += 1;
           await tx.query(`UPDATE "${schema}".t SET n = n + 1 WHERE id = $1`, [first]);
           if (attempts[index] === 1) {
@@ -129,7 +163,7 @@ if (await serverAnswers("connection")) {
       const pool = adminPool();
       const store = postgresStore({ pool }, { schema: newSchema() });
       await store.definitionsVersion("p");
-      const killed = inTransaction(pool, 3, async (tx) => {
+      const killed = inTransaction(pool, { maxAttempts: 3, prepare: true }, async (tx) => {
         await tx.query("SELECT pg_terminate_backend(pg_backend_pid())");
       });
       const error = await killed.catch((caught: unknown) => caught);

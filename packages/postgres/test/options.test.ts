@@ -25,7 +25,12 @@ function refusal(make: () => unknown): unknown {
 describe("postgres store options", () => {
   it("owns the pool it makes from a URL, with the default schema and settings", async () => {
     const target = resolveOptions({ url: URL });
-    expect(target).toMatchObject({ owned: true, schema: DEFAULT_SCHEMA, maxAttempts: 5 });
+    expect(target).toMatchObject({
+      owned: true,
+      schema: DEFAULT_SCHEMA,
+      maxAttempts: 5,
+      prepare: true,
+    });
     expect(target.pool.options).toMatchObject({
       max: 10,
       connectionTimeoutMillis: 10_000,
@@ -37,9 +42,15 @@ describe("postgres store options", () => {
   it("passes pool settings to the pool it makes; 0 leaves statements without a timeout", async () => {
     const target = resolveOptions(
       { url: "postgresql://127.0.0.1/app" },
-      { poolSize: 3, connectionTimeoutMs: 500, statementTimeoutMs: 0, schema: "shop_ab" },
+      {
+        poolSize: 3,
+        connectionTimeoutMs: 500,
+        statementTimeoutMs: 0,
+        schema: "shop_ab",
+        preparedStatements: false,
+      },
     );
-    expect(target.schema).toBe("shop_ab");
+    expect(target).toMatchObject({ schema: "shop_ab", prepare: false });
     expect(target.pool.options).toMatchObject({ max: 3, connectionTimeoutMillis: 500 });
     expect(target.pool.options.statement_timeout).toBeUndefined();
     await target.pool.end();
@@ -52,6 +63,7 @@ describe("postgres store options", () => {
       owned: false,
       schema: "other",
       maxAttempts: 5,
+      prepare: true,
     });
     expect(refusal(() => resolveOptions({ pool }, { poolSize: 2 }))).toEqual(["poolSize"]);
     expect(refusal(() => resolveOptions({ pool }, { statementTimeoutMs: 1 }))).toEqual([
