@@ -11,7 +11,11 @@ export const DEFAULT_SCHEMA = "abkit";
  */
 export type PostgresConnection =
   | {
-      /** `postgres://user:password@host:5432/database` (or `postgresql://`). */
+      /**
+       * `postgres://user:password@host:5432/database` (or `postgresql://`). A `schema`
+       * query parameter (`?schema=shop_abkit`) sets the schema, as the option does: the
+       * one way to name it where only a URL is given (the CLI, `ABKIT_STORE`).
+       */
       url: string;
     }
   | {
@@ -89,7 +93,8 @@ export function resolveOptions(
   options: PostgresStoreOptions = {},
 ): StoreTarget {
   const settings = parseInput(optionsSchema, options, WHAT);
-  const { schema, maxAttempts, preparedStatements: prepare } = settings;
+  const { maxAttempts, preparedStatements: prepare } = settings;
+  let { schema } = settings;
   if (typeof connection === "object" && connection !== null && "pool" in connection) {
     if (!isPool(connection.pool)) throw ValidationError.field(["pool"], "must be a pg Pool", WHAT);
     const given = POOL_SETTINGS.find((name) => settings[name] !== undefined);
@@ -105,9 +110,20 @@ export function resolveOptions(
   const url = (connection as { url?: unknown } | null)?.url;
   if (typeof url !== "string") throw ValidationError.field([], "must be { url } or { pool }", WHAT);
   checkUrl(url);
+  const { connectionString, schema: fromUrl } = splitSchema(url);
+  if (fromUrl !== undefined) {
+    if (options.schema !== undefined && options.schema !== fromUrl) {
+      throw ValidationError.field(
+        ["schema"],
+        `the URL names schema "${fromUrl}" and the options "${options.schema}": give one`,
+        WHAT,
+      );
+    }
+    schema = parseInput(z.object({ schema: schemaName }), { schema: fromUrl }, WHAT).schema;
+  }
   const statementTimeoutMs = settings.statementTimeoutMs ?? 30_000;
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString,
     max: settings.poolSize ?? 10,
     connectionTimeoutMillis: settings.connectionTimeoutMs ?? 10_000,
     ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
@@ -129,6 +145,18 @@ export function redactUrl(url: string): string {
 }
 
 // --- Internal helpers ---
+
+// The URL without its `schema` parameter (node-postgres would not know it), and that schema.
+function splitSchema(url: string): { connectionString: string; schema: string | undefined } {
+  const parsed = new URL(url);
+  const schemas = parsed.searchParams.getAll("schema");
+  if (schemas.length === 0) return { connectionString: url, schema: undefined };
+  if (schemas.length > 1) {
+    throw ValidationError.field(["url"], "schema= is given more than once", WHAT);
+  }
+  parsed.searchParams.delete("schema");
+  return { connectionString: parsed.toString(), schema: schemas[0] };
+}
 
 function isPool(value: unknown): value is pg.Pool {
   return (

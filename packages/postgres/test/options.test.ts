@@ -72,6 +72,25 @@ describe("postgres store options", () => {
     await pool.end();
   });
 
+  it("takes the schema from a schema= URL parameter, which node-postgres does not see", async () => {
+    const target = resolveOptions({ url: "postgres://app@db/shop?schema=shop_ab&sslmode=disable" });
+    expect(target.schema).toBe("shop_ab");
+    expect(target.pool.options.connectionString).toBe("postgres://app@db/shop?sslmode=disable");
+    await target.pool.end();
+    const same = resolveOptions({ url: "postgres://app@db/shop?schema=x" }, { schema: "x" });
+    expect(same.schema).toBe("x");
+    await same.pool.end();
+    expect(
+      refusal(() => resolveOptions({ url: "postgres://app@db/shop?schema=x" }, { schema: "y" })),
+    ).toEqual(["schema"]);
+    expect(refusal(() => resolveOptions({ url: "postgres://app@db/shop?schema=Bad" }))).toEqual([
+      "schema",
+    ]);
+    expect(refusal(() => resolveOptions({ url: "postgres://db/s?schema=a&schema=b" }))).toEqual([
+      "url",
+    ]);
+  });
+
   it("accepts schema names that need no quoting, and refuses the others", () => {
     for (const schema of ["abkit", "_x", "shop_abkit_2", "a".repeat(63)]) {
       expect(
