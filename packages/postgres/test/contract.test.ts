@@ -27,7 +27,7 @@ if (await serverAnswers("contract")) {
     childSpec: (store) => ({
       module: new URL("../src/index.ts", import.meta.url).href,
       exportName: "postgresStore",
-      args: [{ url: POSTGRES_URL }, { schema: schemas.get(store) }],
+      args: [{ url: POSTGRES_URL }, { schema: schemas.get(store), poolSize: 2 }],
     }),
     async destroy(store) {
       const schema = schemas.get(store);
