@@ -63,7 +63,7 @@ export interface StoreTarget {
 const WHAT = "postgres store options";
 
 /** A lowercase SQL identifier that needs no quoting and is not reserved for the system. */
-export const schemaName = z
+const schemaName = z
   .string()
   .regex(
     /^(?!pg_)[a-z_][a-z0-9_]{0,62}$/,
