@@ -73,7 +73,7 @@ export const COMPARISONS: Comparison[] = [
     }),
   ),
   {
-    // No goal: how far one database takes more app processes, on this machine's 2 cores.
+    // How far one database takes more app processes; the goal only says they never slow it.
     label: "track ingest, postgres, 4 processes vs 1 (total events/s)",
     ours: "track/postgres/processes-4",
     reference: "track/postgres/processes-1",
