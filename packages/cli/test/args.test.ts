@@ -89,10 +89,10 @@ describe("errors of a command", () => {
   });
 
   it("rejects a store URL of an unknown scheme with a clear message", async () => {
-    const { code, stderr } = await run(["keys", "list", "--store", "mysql://db/abkit"]);
+    const { code, stderr } = await run(["keys", "list", "--store", "ftp://db/abkit"]);
     expect(code).toBe(EXIT.failed);
     expect(stderr).toMatch(
-      /^error \[validation_failed\]: .*"mysql:\/\/db\/abkit" is not a store URL/,
+      /^error \[validation_failed\]: .*"ftp:\/\/db\/abkit" is not a store URL/,
     );
     expect(stderr).toContain("memory:, sqlite:<path>");
   });
