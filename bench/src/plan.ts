@@ -22,6 +22,10 @@ export const CASES: CaseRun[] = [
   ),
   ...["raw", "ours", "store"].map((mode) => ({ file: "src/cases/trackSqlite.ts", args: [mode] })),
   ...["raw", "ours", "store"].map((mode) => ({ file: "src/cases/trackRedis.ts", args: [mode] })),
+  ...["raw", "ours", "store", "processes-1", "processes-4"].map((mode) => ({
+    file: "src/cases/trackPostgres.ts",
+    args: [mode],
+  })),
   ...["1000", "1000000"].map((events) => ({ file: "src/cases/results.ts", args: [events] })),
   ...["fastify", "express"].flatMap((framework) =>
     ["bare", "abkit"].map((variant) => ({ file: "src/cases/http.ts", args: [framework, variant] })),
@@ -59,6 +63,23 @@ export const COMPARISONS: Comparison[] = [
       }),
     ),
   ),
+  ...["ours", "store"].map(
+    (mode): Comparison => ({
+      label: `track ingest, postgres, ${mode === "ours" ? "abkit.track()" : "store.applyEvents()"} vs raw driver`,
+      ours: `track/postgres/${mode}`,
+      reference: "track/postgres/raw",
+      kind: "min",
+      goal: 0.8,
+    }),
+  ),
+  {
+    // How far one database takes more app processes; the goal only says they never slow it.
+    label: "track ingest, postgres, 4 processes vs 1 (total events/s)",
+    ours: "track/postgres/processes-4",
+    reference: "track/postgres/processes-1",
+    kind: "min",
+    goal: 1,
+  },
   {
     label: "results read, 10^6 events vs 10^3 (time ratio)",
     ours: "results/memory/1000000",

@@ -22,8 +22,9 @@ export interface OpenStoreOptions {
 
 /**
  * Opens the store a store URL names: `memory:`, `sqlite:./path.db`, `redis://host:6379/0`,
- * `redis-cluster://host:7000,host:7001/`, `mongodb://host/db`. MongoDB needs the optional
- * `@abkit/mongodb` package installed beside the CLI. The caller closes the store.
+ * `redis-cluster://host:7000,host:7001/`, `postgres://user@host/db`, `mongodb://host/db`.
+ * PostgreSQL and MongoDB need the optional `@abkit/postgres` and `@abkit/mongodb` packages
+ * installed beside the CLI. The caller closes the store.
  *
  * @example
  * const store = await openStore(process.env.ABKIT_STORE ?? "sqlite:./abkit.db");
@@ -52,8 +53,10 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       const { mongodbStore } = await importMongodb();
       return mongodbStore({ url: location.url });
     }
-    case "postgres":
-      throw notYetOpened(url, "PostgreSQL");
+    case "postgres": {
+      const { postgresStore } = await importPostgres();
+      return postgresStore({ url: location.url });
+    }
   }
 }
 
@@ -86,47 +89,55 @@ interface MongodbModule {
   mongodbStore(options: { url: string }): Store;
 }
 
-async function importMongodb(): Promise<MongodbModule> {
+function importMongodb(): Promise<MongodbModule> {
+  return importStorePackage<MongodbModule>(MONGODB_PACKAGE, "mongodbStore", "mongodb://");
+}
+
+const POSTGRES_PACKAGE = "@abkit/postgres";
+
+interface PostgresModule {
+  postgresStore(connection: { url: string }): Store;
+}
+
+function importPostgres(): Promise<PostgresModule> {
+  return importStorePackage<PostgresModule>(POSTGRES_PACKAGE, "postgresStore", "postgres://");
+}
+
+// An optional store package beside the CLI, loaded when a URL names its store: a missing
+// one, one that fails to load, and one without the factory each say so.
+async function importStorePackage<M>(
+  packageName: string,
+  factory: string,
+  scheme: string,
+): Promise<M> {
   const require = createRequire(import.meta.url);
   try {
     // Resolve first, so a missing package is told apart from a broken one by what failed.
-    require.resolve(`${MONGODB_PACKAGE}/package.json`);
+    require.resolve(`${packageName}/package.json`);
   } catch (cause) {
-    throw missingMongodb(cause);
-  }
-  // A variable specifier: the package is an optional peer the type checker may not see.
-  const specifier: string = MONGODB_PACKAGE;
-  let module: Partial<MongodbModule>;
-  try {
-    module = (await import(specifier)) as Partial<MongodbModule>;
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new AbkitError("store_unavailable", `${MONGODB_PACKAGE} failed to load: ${reason}`, {
-      cause,
-      details: { package: MONGODB_PACKAGE },
-    });
-  }
-  if (typeof module.mongodbStore !== "function") {
     throw new AbkitError(
       "store_unavailable",
-      `${MONGODB_PACKAGE} is installed but exports no mongodbStore(); update it to match @abkit/cli`,
+      `${scheme} store URLs need the ${packageName} package: npm install ${packageName}`,
+      { cause, details: { package: packageName } },
     );
   }
-  return module as MongodbModule;
-}
-
-function missingMongodb(cause: unknown): AbkitError {
-  return new AbkitError(
-    "store_unavailable",
-    `mongodb:// store URLs need the ${MONGODB_PACKAGE} package: npm install ${MONGODB_PACKAGE}`,
-    { cause, details: { package: MONGODB_PACKAGE } },
-  );
-}
-
-// A store URL the core reads but this CLI cannot open yet.
-function notYetOpened(url: string, backend: string): AbkitError {
-  return new AbkitError(
-    "validation_failed",
-    `${displayStoreUrl(url)}: ${backend} stores are not supported by this CLI yet`,
-  );
+  // A variable specifier: the package is an optional peer the type checker may not see.
+  const specifier: string = packageName;
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(specifier)) as Record<string, unknown>;
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new AbkitError("store_unavailable", `${packageName} failed to load: ${reason}`, {
+      cause,
+      details: { package: packageName },
+    });
+  }
+  if (typeof module[factory] !== "function") {
+    throw new AbkitError(
+      "store_unavailable",
+      `${packageName} is installed but exports no ${factory}(); update it to match @abkit/cli`,
+    );
+  }
+  return module as M;
 }

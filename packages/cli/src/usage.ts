@@ -2,7 +2,8 @@
 export const DEFAULT_STORE_URL = "sqlite:./abkit.db";
 
 const STORE_HELP = `  --store <url>      the store (env ABKIT_STORE; default ${DEFAULT_STORE_URL}):
-                     memory:, sqlite:./path.db, redis://host:6379/0, mongodb://host/db`;
+                     memory:, sqlite:./path.db, redis://host:6379/0,
+                     postgres://user@host/db, mongodb://host/db`;
 
 /** Usage text of each command, by its name as typed (`keys create`). */
 export const USAGE: Record<string, string> = {

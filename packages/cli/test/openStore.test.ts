@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { AbkitError, createApiKey, isAbkitError, type Store } from "@abkit/core";
 import { Redis } from "ioredis";
+import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../src/main.js";
 import { displayStoreUrl, openStore } from "../src/openStore.js";
@@ -60,6 +61,46 @@ describe("openStore", () => {
     );
     await expect(openStore("abkit.db")).rejects.toMatchObject({ code: "validation_failed" });
     await expect(openStore("sqlite:")).rejects.toMatchObject({ code: "validation_failed" });
+  });
+
+  it("opens postgres:// through @abkit/postgres, durable across reopening", async () => {
+    const server = process.env.ABKIT_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+    // A schema of its own, named in the URL as a user of the CLI would, dropped at the end.
+    const schema = `abkit_cli_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+    const url = `${server}${server.includes("?") ? "&" : "?"}schema=${schema}`;
+    const probe = await open(url);
+    expect(probe.name).toBe("postgres");
+    expect(probe.capabilities).toEqual({ crossProcess: true, durable: true });
+    const reachable = await probe.definitionsVersion("p").then(
+      () => true,
+      (error: unknown) => {
+        // No server here: the store says so, and CI (which requires one) fails below.
+        expect(isAbkitError(error) && error.code).toBe("store_unavailable");
+        return false;
+      },
+    );
+    if (!reachable) {
+      expect(process.env.ABKIT_REQUIRE_POSTGRES, "PostgreSQL is required here").not.toBe("1");
+      return;
+    }
+    const admin = new pg.Client({ connectionString: server });
+    await admin.connect();
+    try {
+      await roundTrip(probe);
+      await probe.close();
+      opened.pop();
+      const again = await open(url);
+      expect(await again.listApiKeys("acme")).toHaveLength(1);
+      const tables = await admin.query(
+        "SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'api_keys'",
+        [schema],
+      );
+      expect(tables.rowCount).toBe(1);
+    } finally {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+    }
   });
 
   it("opens mongodb:// through @abkit/mongodb, or says clearly that it cannot", async () => {

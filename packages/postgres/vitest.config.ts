@@ -1,0 +1,3 @@
+import { abkitProject } from "../../vitest.shared.ts";
+
+export default abkitProject("postgres");
