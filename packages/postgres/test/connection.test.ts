@@ -1,15 +1,9 @@
 import { isAbkitError, newId } from "@abkit/core";
 import pg from "pg";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { postgresStore, toAbkitError } from "../src/index.js";
 import { inTransaction } from "../src/transactions.js";
-import {
-  adminPool,
-  dropSchema,
-  freshSchema,
-  POSTGRES_URL,
-  serverAnswers,
-} from "./fixtures/server.js";
+import { adminPool, POSTGRES_URL, schemasPerTest, serverAnswers } from "./fixtures/server.js";
 
 const AT = "2026-03-01T12:00:00.000Z";
 const codeOf = (error: unknown) => (isAbkitError(error) ? error.code : error);
@@ -31,17 +25,7 @@ describe("postgres store without a server", () => {
 });
 
 if (await serverAnswers("connection")) {
-  const admin = adminPool();
-  const schemas: string[] = [];
-  afterEach(async () => {
-    for (const schema of schemas.splice(0)) await dropSchema(admin, schema);
-  });
-  afterAll(() => admin.end());
-  const newSchema = () => {
-    const schema = freshSchema();
-    schemas.push(schema);
-    return schema;
-  };
+  const { admin, newSchema } = schemasPerTest();
 
   describe("postgres store pools", () => {
     it("never ends a pool it was given; ends the one it made", async () => {

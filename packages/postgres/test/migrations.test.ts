@@ -1,26 +1,10 @@
 import { isAbkitError, newId, type Segment } from "@abkit/core";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { postgresStore, SCHEMA_VERSION } from "../src/index.js";
-import {
-  adminPool,
-  dropSchema,
-  freshSchema,
-  POSTGRES_URL,
-  serverAnswers,
-} from "./fixtures/server.js";
+import { POSTGRES_URL, schemasPerTest, serverAnswers } from "./fixtures/server.js";
 
 if (await serverAnswers("migration")) {
-  const admin = adminPool();
-  const schemas: string[] = [];
-  afterEach(async () => {
-    for (const schema of schemas.splice(0)) await dropSchema(admin, schema);
-  });
-  afterAll(() => admin.end());
-  const newSchema = () => {
-    const schema = freshSchema();
-    schemas.push(schema);
-    return schema;
-  };
+  const { admin, newSchema } = schemasPerTest();
   const applied = async (schema: string) =>
     (
       await admin.query<{ version: number }>(
