@@ -10,11 +10,11 @@
  */
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { createAbkit, newId, type Store } from "@abkit/core";
+import { createAbkit } from "@abkit/core";
 import { postgresStore } from "@abkit/postgres";
 import pg from "pg";
 import { emit, main } from "../lib/emit.js";
-import { type BenchEvent, eventBatches } from "../lib/events.js";
+import { type BenchEvent, eventBatches, storeApplier } from "../lib/events.js";
 import { assignAll, createExperiment, EXPERIMENT_KEY, METRIC, users } from "../lib/fixture.js";
 import { rawApplier } from "../lib/pgRaw.js";
 import { nodeArgs } from "../lib/spawn.js";
@@ -71,21 +71,6 @@ main(async () => {
 });
 
 // --- Internal helpers ---
-
-function storeApplier(store: Store, experimentId: string) {
-  return (events: BenchEvent[]) => {
-    const now = new Date().toISOString();
-    return store.applyEvents(
-      "default",
-      events.map((event) => ({
-        ...event,
-        id: newId("evt"),
-        timestamp: now,
-        experimentIds: [experimentId],
-      })),
-    );
-  };
-}
 
 // Starts `count` workers, waits until each has warmed up, tells them all to go at once, and
 // returns the events/s of all of them together (from go to the last one done).

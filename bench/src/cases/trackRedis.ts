@@ -5,11 +5,11 @@
  *   raw:   one EVALSHA of the same Lua script per batch on raw ioredis
  * Keys live under a per-run prefix and are deleted at the end.
  */
-import { createAbkit, newId } from "@abkit/core";
+import { createAbkit } from "@abkit/core";
 import { redisStore } from "@abkit/redis";
 import { Redis } from "ioredis";
 import { emit, main } from "../lib/emit.js";
-import { eventBatches } from "../lib/events.js";
+import { eventBatches, storeApplier } from "../lib/events.js";
 import { assignAll, createExperiment, EXPERIMENT_KEY, METRIC, users } from "../lib/fixture.js";
 import { deleteKeys, rawApplier } from "../lib/redisRaw.js";
 
@@ -36,18 +36,7 @@ main(async () => {
     if (mode === "ours") {
       apply = (events) => abkit.track(events);
     } else if (mode === "store") {
-      apply = (events) => {
-        const now = new Date().toISOString();
-        return store.applyEvents(
-          "default",
-          events.map((event) => ({
-            ...event,
-            id: newId("evt"),
-            timestamp: now,
-            experimentIds: [experimentId],
-          })),
-        );
-      };
+      apply = storeApplier(store, experimentId);
     } else {
       raw = new Redis(URL);
       apply = rawApplier(raw, prefix, "default", experimentId);

@@ -8,11 +8,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createAbkit, newId } from "@abkit/core";
+import { createAbkit } from "@abkit/core";
 import { sqliteStore } from "@abkit/sqlite";
 import Database from "better-sqlite3";
 import { emit, main } from "../lib/emit.js";
-import { eventBatches } from "../lib/events.js";
+import { eventBatches, storeApplier } from "../lib/events.js";
 import { assignAll, createExperiment, EXPERIMENT_KEY, METRIC, users } from "../lib/fixture.js";
 import { rawApplier } from "../lib/sqliteRaw.js";
 
@@ -39,18 +39,7 @@ main(async () => {
     if (mode === "ours") {
       apply = (events) => abkit.track(events);
     } else if (mode === "store") {
-      apply = (events) => {
-        const now = new Date().toISOString();
-        return store.applyEvents(
-          "default",
-          events.map((event) => ({
-            ...event,
-            id: newId("evt"),
-            timestamp: now,
-            experimentIds: [experimentId],
-          })),
-        );
-      };
+      apply = storeApplier(store, experimentId);
     } else {
       await abkit.close();
       await store.close();

@@ -1,3 +1,4 @@
+import { newId, type Store } from "@abkit/core";
 import { monotonicFactory } from "ulid";
 import { METRIC, type User } from "./fixture.js";
 
@@ -23,4 +24,23 @@ export function eventBatches(users: User[], batches: number, size: number): Benc
       };
     }),
   );
+}
+
+/**
+ * A batch applier through `store.applyEvents()` alone (the store's share of `track`): the
+ * records `track` would build, stamped now and attributed to `experimentId`.
+ */
+export function storeApplier(store: Store, experimentId: string) {
+  return (events: BenchEvent[]) => {
+    const now = new Date().toISOString();
+    return store.applyEvents(
+      "default",
+      events.map((event) => ({
+        ...event,
+        id: newId("evt"),
+        timestamp: now,
+        experimentIds: [experimentId],
+      })),
+    );
+  };
 }
