@@ -111,6 +111,8 @@ export interface MetricResult {
   name: string;
   kind: MetricKind;
   primary: boolean;
+  /** Which way is better; `chanceToBeatControl` reads that way (absent from older servers). */
+  direction?: "higher" | "lower";
   declared: boolean;
   numerator?: string;
   denominator?: string;
