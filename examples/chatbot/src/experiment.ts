@@ -49,7 +49,8 @@ export async function ensureExperiment(abkit: Abkit): Promise<"created" | "reuse
     ],
     metrics: [
       { name: "thumbs_up", kind: "binomial", primary: true },
-      { name: "output_tokens", kind: "mean" },
+      // Tokens cost money and time: fewer is better, so P(beats control) asks "fewer?".
+      { name: "output_tokens", kind: "mean", direction: "lower" },
     ],
   });
   await abkit.experiments.start(EXPERIMENT);

@@ -40,7 +40,12 @@ export function formatResults(results: ExperimentResults): string[] {
 
 function metricTable(metric: MetricResult): string[] {
   const binomial = metric.kind === "binomial";
-  const title = `${metric.name} (${binomial ? "rate of users" : `${metric.kind} per user`}${metric.primary ? ", primary" : ""})`;
+  const tags = [
+    binomial ? "rate of users" : `${metric.kind} per user`,
+    ...(metric.primary ? ["primary"] : []),
+    ...(metric.direction === "lower" ? ["lower is better"] : []),
+  ];
+  const title = `${metric.name} (${tags.join(", ")})`;
   const lines = [
     title,
     row([

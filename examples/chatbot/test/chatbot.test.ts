@@ -20,6 +20,10 @@ describe("chatbot demo", () => {
     expect(text).toMatch(/Sample ratio: ok/);
     expect(text).toMatch(/treatment +\d+ +[\d.]+% +[+-][\d.]+% \[/);
     expect(text).toMatch(/latency_ms \(from execution logs\)/);
+    // The step-by-step prompt spends more tokens: worse, since fewer is better.
+    const tokens = text.slice(text.indexOf("output_tokens (mean per user, lower is better)"));
+    const [, tokenChance] = /\ntreatment +.* ([\d.]+)%/.exec(tokens) ?? [];
+    expect(Number(tokenChance)).toBeLessThan(5);
 
     const second = await runChatbot({ dbPath, users: 3000 });
     const again = second.join("\n");

@@ -336,6 +336,50 @@ describe("renderResults, a broken guardrail", () => {
         "a increase beyond the tolerated 5.00%.",
     );
     expect(text.indexOf("!! GUARDRAIL")).toBeLessThan(text.indexOf("Metric "));
+    // Harm on increase makes latency lower-is-better: its chance to beat control is ~0.
+    const table = section(text, "Metric latency_ms (mean, lower is better)");
+    const metric = results.metrics.find((candidate) => candidate.name === "latency_ms")!;
+    const chance = metric.variants[1]!.comparison!.chanceToBeatControl;
+    expect(chance).toBeLessThan(0.01);
+    expect(row(table, "treatment")[6]).toBe(formatChance(chance));
+    await engine.close();
+  });
+});
+
+describe("renderResults, a lower-is-better metric", () => {
+  it("labels it and reads BEAT CONTROL as the chance of a lower value", async () => {
+    const engine = createAbkit({ store: memoryStore() });
+    await engine.experiments.create({
+      key: "concise",
+      variants: [
+        { key: "control", weight: 50 },
+        { key: "treatment", weight: 50 },
+      ],
+      metrics: [
+        { name: "output_tokens", kind: "mean", direction: "lower" },
+        { name: "thumbs_up", kind: "binomial", primary: true },
+      ],
+    });
+    await engine.experiments.start("concise");
+    const events = [];
+    for (let i = 0; i < 400; i++) {
+      const entityId = `u${i}`;
+      const { variantKey } = await engine.evaluate({ experimentKey: "concise", entityId });
+      const base = variantKey === "treatment" ? 120 : 200;
+      events.push({ entityId, metricName: "output_tokens", value: base + (i % 40) });
+    }
+    await engine.track(events);
+    const results = await engine.results("concise");
+    const text = renderResults(results);
+    const table = section(text, "Metric output_tokens (mean, lower is better)");
+    expect(text).not.toContain("Metric thumbs_up (binomial, primary, lower is better)");
+    const comparison = results.metrics[0]!.variants[1]!.comparison!;
+    // Fewer tokens: a negative effect, and a chance to beat the control near 1.
+    expect(comparison.absolute.estimate).toBeLessThan(-70);
+    expect(comparison.chanceToBeatControl).toBeGreaterThan(0.99);
+    const cells = row(table, "treatment");
+    expect(cells[3]).toMatch(/^-/);
+    expect(cells[6]).toBe(formatChance(comparison.chanceToBeatControl));
     await engine.close();
   });
 });

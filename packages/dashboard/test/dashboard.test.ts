@@ -544,6 +544,13 @@ describe.runIf(browserAvailable())("dashboard in a browser", () => {
       expect(await cell("absolute")).toBe(
         `${formatSignedPercent(comparison.absolute.estimate)} ${formatInterval(comparison.absolute.ci, formatSignedPercent)}`,
       );
+      // thumbs_up is higher-is-better: an interval above 0 is coloured better, below 0 worse.
+      expect(metric?.direction).toBe("higher");
+      const [low, high] = comparison.absolute.ci ?? [0, 0];
+      const verdict = low > 0 ? "better" : high < 0 ? "worse" : "unclear";
+      expect(await row.locator('[data-cell="absolute"]').getAttribute("data-verdict")).toBe(
+        verdict,
+      );
       expect(await cell("p")).toBe(formatP(comparison.pValue));
       expect(await cell("chance")).toBe(formatPercent(comparison.chanceToBeatControl));
       expect(await cell("sequential")).toBe(

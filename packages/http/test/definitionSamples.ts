@@ -219,6 +219,7 @@ function metrics(s: Sampler) {
       kind: "sum",
       primary: false,
       ...(s.chance(0.5) ? { covariate: s.pick(["spend", { metric: "revenue", days: 14 }]) } : {}),
+      ...(s.chance(0.3) ? { direction: "higher" } : {}),
     });
   }
   if (s.chance(0.5)) {
@@ -226,6 +227,8 @@ function metrics(s: Sampler) {
       name: "latency",
       kind: "mean",
       primary: false,
+      // A direction may only agree with the guardrail's harm.
+      ...(s.chance(0.5) ? { direction: "lower" } : {}),
       guardrail: {
         harm: "increase",
         tolerance: s.int(0, 20) / 100,
@@ -234,7 +237,12 @@ function metrics(s: Sampler) {
     });
   }
   if (s.chance(0.4)) {
-    list.push({ name: "tokens", kind: "count", primary: false });
+    list.push({
+      name: "tokens",
+      kind: "count",
+      primary: false,
+      ...(s.chance(0.5) ? { direction: s.pick(["higher", "lower"] as const) } : {}),
+    });
     list.push({ name: "calls", kind: "count", primary: false });
     list.push({
       name: "tokens-per-call",

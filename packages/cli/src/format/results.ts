@@ -15,7 +15,8 @@ import { type Column, renderTable } from "./table.js";
  * Renders `abkit.results()` for a terminal: the sample-ratio check first (a mismatch makes
  * every other number suspect), the variants, one table per metric (users, rate or mean,
  * effect against the control with its interval, relative effect, p-value, Holm-adjusted
- * p-value with 3+ variants, chance to beat the control, always-valid interval), then the
+ * p-value with 3+ variants, chance to beat the control in the metric's direction (a
+ * lower-is-better metric says so in its heading), always-valid interval), then the
  * execution log metrics.
  *
  * @example
@@ -113,6 +114,8 @@ function variantsSection({ variants }: ExperimentResults): string {
 
 function metricSection(metric: MetricResult, level: string): string {
   const tags = [metric.kind, ...(metric.primary ? ["primary"] : [])];
+  // BEAT CONTROL reads in the metric's direction: say so where it is the lower side.
+  if (metric.direction === "lower") tags.push("lower is better");
   if (!metric.declared) tags.push("not declared, read as count");
   const holm = metric.variants.length > 2;
   const columns: Column[] = [

@@ -49,6 +49,9 @@ export const guardrailSchema = z
     path: ["tolerance"],
   });
 
+/** Which way a metric is better: `higher` (the default) or `lower`. */
+export const metricDirectionSchema = z.enum(["higher", "lower"]);
+
 /** A CUPED covariate from tracked history: a metric's per-entity total before exposure. */
 export const prePeriodSchema = z.strictObject({
   metric: keySchema,
@@ -77,7 +80,19 @@ export const metricSchema = z.strictObject({
    */
   covariate: z.union([keySchema, prePeriodSchema]).optional(),
   guardrail: guardrailSchema.optional(),
+  /**
+   * Which way is better: `higher` (conversion, revenue) or `lower` (latency, tokens, errors).
+   * Results read "chance to beat control" in this direction; effects keep their sign. Left
+   * out, a guardrail's `harm` decides (`increase` hurts: lower is better), else `higher`.
+   */
+  direction: metricDirectionSchema.optional(),
 });
+
+/** The direction a metric is read in: its own, else its guardrail's, else `higher`. */
+export function metricDirection(metric: Pick<Metric, "direction" | "guardrail">): MetricDirection {
+  if (metric.direction) return metric.direction;
+  return metric.guardrail?.harm === "increase" ? "lower" : "higher";
+}
 
 /** A slice of a namespace: experiments in one namespace with disjoint ranges never share an entity. */
 export const namespaceSchema = z
@@ -170,6 +185,7 @@ export type VariantInput = z.input<typeof variantSchema>;
 export type Variant = z.output<typeof variantSchema>;
 export type Metric = z.output<typeof metricSchema>;
 export type MetricKind = z.output<typeof metricKindSchema>;
+export type MetricDirection = z.output<typeof metricDirectionSchema>;
 export type Guardrail = z.output<typeof guardrailSchema>;
 export type Holdout = z.output<typeof holdoutSchema>;
 export type PrePeriod = z.output<typeof prePeriodSchema>;
@@ -274,6 +290,11 @@ function checkMetric(metric: Metric, index: number, ctx: z.RefinementCtx) {
   }
   if (metric.guardrail !== undefined && metric.primary) {
     issue("guardrail", "the primary metric cannot also be a guardrail");
+  }
+  // A guardrail's harm already says which way is worse; a direction may only agree with it.
+  const harmful = metric.guardrail?.harm === "increase" ? "higher" : "lower";
+  if (metric.guardrail !== undefined && metric.direction === harmful) {
+    issue("direction", `contradicts the guardrail: harm "${metric.guardrail.harm}"`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { AbkitError } from "../../errors/AbkitError.js";
 import { NotFoundError } from "../../errors/NotFoundError.js";
-import type { BanditRebalance, Experiment } from "../../schema/experiment.js";
+import { type BanditRebalance, type Experiment, metricDirection } from "../../schema/experiment.js";
 import { sampleMean, sampleVariance } from "../../stats/moments.js";
 import { chanceToBeBest, type Posterior } from "../../stats/thompson.js";
 import type { ExperimentAggregates } from "../../store.js";
@@ -50,6 +50,24 @@ export function banditPosteriors(
 }
 
 /**
+ * Each arm's chance to be the best on the primary metric in its direction: for a
+ * lower-is-better metric, the chance its value is the lowest. Computed on the mirrored
+ * posteriors (`1 - p` is Beta(β, α); `-x` is normal around `-mean`), so one formula serves both.
+ */
+export function banditChances(experiment: Experiment, posteriors: Posterior[]): number[] {
+  const primary = experiment.metrics.find((metric) => metric.primary);
+  if (!primary || metricDirection(primary) === "higher") return chanceToBeBest(posteriors);
+  return chanceToBeBest(
+    posteriors.map(
+      (posterior): Posterior =>
+        posterior.kind === "beta"
+          ? { kind: "beta", alpha: posterior.beta, beta: posterior.alpha }
+          : { kind: "normal", mean: -posterior.mean, sd: posterior.sd },
+    ),
+  );
+}
+
+/**
  * Traffic shares from each arm's chance to be best, with every arm kept at `floor` percent:
  * `floor + (100 - arms · floor) · chance`, rounded to 1e-6 with the rounding put on the
  * largest share so they sum to exactly 100.
@@ -92,7 +110,7 @@ export async function rebalanceBandit(
   if (options.onlyIfDue && !isDue(experiment, now())) return null;
   const aggregates = await ctx.store.readAggregates(ctx.projectId, experiment.id);
   const posteriors = banditPosteriors(experiment, aggregates);
-  const chances = chanceToBeBest(posteriors);
+  const chances = banditChances(experiment, posteriors);
   const weights = banditWeights(chances, experiment.bandit.floor);
   const keys = experiment.variants.map((variant) => variant.key);
   const made: BanditRebalance = {

@@ -1,9 +1,9 @@
-import type { Experiment } from "../../schema/experiment.js";
+import { type Experiment, metricDirection } from "../../schema/experiment.js";
 import { sketchQuantile } from "../../stats/sketch.js";
 import { srmTest } from "../../stats/srmTest.js";
-import { chanceToBeBest, type Posterior } from "../../stats/thompson.js";
+import type { Posterior } from "../../stats/thompson.js";
 import type { ExperimentAggregates, LogSummaries } from "../../store.js";
-import { banditPosteriors } from "./bandit.js";
+import { banditChances, banditPosteriors } from "./bandit.js";
 import { adjustPValues, metricVariants, withoutFixedSampleClaims } from "./comparisons.js";
 import { metricRows } from "./metricRows.js";
 import { eventsOverTime, exposuresOverTime } from "./overTime.js";
@@ -34,11 +34,21 @@ export function buildResults(
   const users = (key: string) => aggregates.exposures[key] ?? 0;
   const declared = new Set(experiment.metrics.map((metric) => metric.name));
   const metrics = [
-    ...experiment.metrics.map((metric) => ({ ...metric, declared: true })),
+    ...experiment.metrics.map((metric) => ({
+      ...metric,
+      direction: metricDirection(metric),
+      declared: true,
+    })),
     ...Object.keys(aggregates.metrics)
       .filter((name) => !declared.has(name))
       .sort()
-      .map((name) => ({ name, kind: "count" as const, primary: false, declared: false })),
+      .map((name) => ({
+        name,
+        kind: "count" as const,
+        primary: false,
+        direction: "higher" as const,
+        declared: false,
+      })),
   ];
   const variantUsers = ordered.map((variant) => ({ key: variant.key, users: users(variant.key) }));
   const variantKeys = ordered.map((variant) => variant.key);
@@ -88,7 +98,7 @@ export function buildResults(
 
 function banditResults(experiment: Experiment, aggregates: ExperimentAggregates): BanditResults {
   const posteriors = banditPosteriors(experiment, aggregates);
-  const chances = chanceToBeBest(posteriors);
+  const chances = banditChances(experiment, posteriors);
   const live = experiment.banditState?.weights;
   return {
     floor: experiment.bandit?.floor ?? 0,

@@ -1,4 +1,4 @@
-import type { Metric, MetricKind } from "../../schema/experiment.js";
+import type { Metric, MetricDirection, MetricKind } from "../../schema/experiment.js";
 import { chanceToBeatControl, chanceToBeatControlNormal } from "../../stats/chanceToBeatControl.js";
 import { cupedTest } from "../../stats/cuped.js";
 import { benjaminiHochbergAdjust, holmAdjust } from "../../stats/multipleTesting.js";
@@ -18,11 +18,11 @@ import type {
 
 /**
  * Each treatment of one metric against the control: the test the metric's kind calls for,
- * chance to beat the control, the always-valid interval, CUPED and the guardrail verdict.
+ * chance to beat the control (in the metric's direction), the always-valid interval, CUPED and the guardrail verdict.
  * `pValueAdjusted` stays null until `adjustPValues` has seen every comparison.
  */
 export function metricVariants(
-  metric: Pick<Metric, "kind" | "guardrail">,
+  metric: Pick<Metric, "kind" | "guardrail"> & { direction: MetricDirection },
   rows: MetricRow[],
   alpha: number,
 ): VariantMetricResult[] {
@@ -36,6 +36,10 @@ export function metricVariants(
     { ...shown(control), comparison: null },
     ...treatments.map((row) => {
       const comparison = compare(metric.kind, control, row, alpha);
+      comparison.chanceToBeatControl = inDirection(
+        comparison.chanceToBeatControl,
+        metric.direction,
+      );
       if (metric.guardrail) {
         comparison.guardrail = guardrailVerdict(metric.guardrail, comparison, control.value);
       }
@@ -150,6 +154,11 @@ function cuped(
     alpha,
   });
   return { absolute, relative, pValue, theta, varianceReduction };
+}
+
+// The tests give P(treatment > control); lower-is-better asks for the other side.
+function inDirection(chance: number | null, direction: MetricDirection): number | null {
+  return chance !== null && direction === "lower" ? 1 - chance : chance;
 }
 
 function normalChance(test: TestResult): number | null {

@@ -3,6 +3,7 @@ import type {
   Experiment,
   Guardrail,
   Metric,
+  MetricDirection,
   MetricKind,
 } from "../../schema/experiment.js";
 import type { SrmResult } from "../../stats/srmTest.js";
@@ -31,7 +32,10 @@ export interface Comparison {
   pValue: number | null;
   /** `pValue` corrected for multiple comparisons (see `ExperimentResults.correction`). */
   pValueAdjusted: number | null;
-  /** P(treatment beats control): Beta posteriors (binomial) or normal approximation. */
+  /**
+   * P(treatment is better than control in the metric's `direction`: higher, or lower for a
+   * lower-is-better metric); Beta posteriors (binomial) or a normal approximation.
+   */
   chanceToBeatControl: number | null;
   /** Always-valid interval for the absolute effect: safe to read at any time. */
   sequential: { ci: Interval; halfWidth: number } | null;
@@ -55,6 +59,8 @@ export interface MetricResult {
   name: string;
   kind: MetricKind;
   primary: boolean;
+  /** Which way is better (see `metricDirection`); `chanceToBeatControl` reads this way. */
+  direction: MetricDirection;
   /** Kind `ratio`: the metrics divided. */
   numerator?: string;
   denominator?: string;

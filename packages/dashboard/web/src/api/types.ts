@@ -38,6 +38,8 @@ export interface Metric {
   /** An entity property, or a metric's total over `days` days before exposure. */
   covariate?: string | { metric: string; days: number };
   guardrail?: Guardrail;
+  /** Which way is better, when declared (see `MetricResult.direction` for the one read). */
+  direction?: "higher" | "lower";
 }
 
 export interface Experiment {
@@ -111,6 +113,8 @@ export interface MetricResult {
   name: string;
   kind: MetricKind;
   primary: boolean;
+  /** Which way is better; `chanceToBeatControl` reads that way (absent from older servers). */
+  direction?: "higher" | "lower";
   declared: boolean;
   numerator?: string;
   denominator?: string;

@@ -117,7 +117,8 @@ function Definition({ experiment }: { experiment: Experiment }) {
           {experiment.metrics.length
             ? experiment.metrics
                 .map(
-                  (metric) => `${metric.name} (${metric.kind}${metric.primary ? ", primary" : ""})`,
+                  (metric) =>
+                    `${metric.name} (${metric.kind}${metric.primary ? ", primary" : ""}${metric.direction === "lower" ? ", lower is better" : ""})`,
                 )
                 .join(", ")
             : "none declared"}

@@ -9,6 +9,7 @@ import {
   formatSignedPercent,
   levelOf,
 } from "../format.js";
+import { effectVerdict } from "./effectVerdict.js";
 
 const VALUE_HEADER = {
   binomial: "Rate",
@@ -18,7 +19,10 @@ const VALUE_HEADER = {
   ratio: "Ratio",
 } as const;
 
-/** One metric's numbers per variant, as `GET .../results` returned them. */
+/**
+ * One metric's numbers per variant, as `GET .../results` returned them. An effect whose
+ * interval excludes 0 is coloured better or worse in the metric's direction.
+ */
 export function MetricTable({ metric, alpha }: { metric: MetricResult; alpha: number }) {
   const rate = metric.kind === "binomial";
   const value = rate ? formatPercent : formatNumber;
@@ -56,6 +60,7 @@ export function MetricTable({ metric, alpha }: { metric: MetricResult; alpha: nu
         <tbody>
           {metric.variants.map((variant) => {
             const comparison = variant.comparison;
+            const verdict = effectVerdict(comparison?.absolute.ci, metric.direction);
             return (
               <tr key={variant.variantKey} data-variant={variant.variantKey}>
                 <th scope="row">
@@ -70,7 +75,7 @@ export function MetricTable({ metric, alpha }: { metric: MetricResult; alpha: nu
                   </td>
                 ) : (
                   <>
-                    <td data-cell="absolute">
+                    <td data-cell="absolute" data-verdict={verdict} class={`effect-${verdict}`}>
                       {absolute(comparison.absolute.estimate)}{" "}
                       <span class="ci">{formatInterval(comparison.absolute.ci, absolute)}</span>
                     </td>

@@ -31,6 +31,7 @@ export function ResultsView({ results }: { results: ExperimentResults }) {
           <h3 id={`metric-${metric.name}`}>
             {metric.name} <span class="muted">({metric.kind})</span>
             {metric.primary && <span class="badge badge-primary">primary</span>}
+            {metric.direction === "lower" && <span class="badge">lower is better</span>}
             {metric.guardrail && <span class="badge">guardrail</span>}
             {metric.covariate && (
               <span class="badge">
