@@ -72,6 +72,7 @@ export function planExperiment(input: PlanInput): ExperimentPlan {
   const plan = parseInput(planInputSchema, input, "experiment plan");
   const design = designOf(plan);
   const delta = plan.mdeType === "absolute" ? plan.mde : plan.mde * Math.abs(plan.baseline);
+  const relative = relativeTo(delta, plan.baseline);
   const control = design.weights[0] ?? 0;
   const treatment = Math.min(...design.weights.slice(1));
   const spread = design.spread(control, treatment, delta);
@@ -82,7 +83,10 @@ export function planExperiment(input: PlanInput): ExperimentPlan {
     usersPerVariant,
     totalUsers,
     ...(plan.dailyUsers === undefined ? {} : { days: Math.ceil(totalUsers / plan.dailyUsers) }),
-    effect: { absolute: delta, relative: relativeTo(delta, plan.baseline) },
+    effect: {
+      absolute: plan.mdeType === "absolute" ? plan.mde : tidy(delta),
+      relative: plan.mdeType === "relative" ? plan.mde : relative === null ? null : tidy(relative),
+    },
     comparisons: design.comparisons,
     alphaPerComparison: design.alphaPerComparison,
   };
@@ -167,6 +171,11 @@ function designOf(input: {
     return zA * s0 + zB * s1;
   };
   return { weights, comparisons, alphaPerComparison, spread };
+}
+
+// A derived figure to 12 significant digits: 0.02 / 0.1 reads 0.2, not 0.19999999999999998.
+function tidy(value: number): number {
+  return Number(value.toPrecision(12));
 }
 
 function relativeTo(delta: number, baseline: number): number | null {
