@@ -3,6 +3,7 @@ import { isAbkitError } from "@abkit/core";
 import { UsageError } from "./args.js";
 import { experimentsCommand } from "./commands/experiments.js";
 import { keysCommand } from "./commands/keys.js";
+import { planCommand } from "./commands/plan.js";
 import { resultsCommand } from "./commands/results.js";
 import type { CliContext } from "./context.js";
 import { describeListenError } from "./listenError.js";
@@ -64,6 +65,8 @@ async function dispatch(args: string[], ctx: CliContext): Promise<number> {
       return experimentsCommand(rest, ctx);
     case "results":
       return resultsCommand(rest, ctx);
+    case "plan":
+      return planCommand(rest, ctx);
     case "help":
     case "--help":
     case "-h":

@@ -16,8 +16,9 @@ Usage:
   abkit keys revoke <id>
   abkit experiments list [--project <id>] [--status draft|running|stopped]
   abkit results <experimentKey> [--project <id>] [--json]
+  abkit plan --metric binomial|mean --baseline <x> --mde <x> [--sd <x>] [--json] ...
 
-Every command takes:
+Every command but plan takes:
 ${STORE_HELP}
 
 Run "abkit <command> --help" for a command's options; "abkit --version" for the version.`,
@@ -109,4 +110,26 @@ Options:
   --project <id>     the project (default "default")
   --json             print the results object as JSON instead
 ${STORE_HELP}`,
+
+  plan: `Usage: abkit plan --metric binomial|mean --baseline <x> --mde <x> [options]
+
+Prints the users an experiment needs to detect an effect with a two-sided test: per
+variant, in total, and in days at a daily traffic. Reads no store. See "Planning an
+experiment" in docs/statistics.md.
+
+Options:
+  --metric <kind>    binomial (a conversion rate) or mean (a per-user mean)
+  --baseline <x>     the control's rate, in (0, 1), or mean
+  --mde <x>          the smallest effect worth detecting: 0.05 is +5% (relative)
+  --mde-type <type>  relative (default) or absolute (0.02 on a rate is +2 points)
+  --sd <x>           the per-user standard deviation (required for a mean)
+  --alpha <x>        the two-sided significance level (default 0.05)
+  --power <x>        the chance of detecting the effect (default 0.8)
+  --variants <n>     arms, the control included (default 2); alpha is split over the
+                     treatments (Bonferroni)
+  --split <w,w,...>  traffic weights, control first (default equal): 90,10
+  --variance-reduction <x>
+                     the share of variance CUPED is expected to remove, in [0, 1)
+  --daily-users <n>  users entering a day, to print the days it takes
+  --json             print the plan object as JSON instead`,
 };

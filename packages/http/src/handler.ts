@@ -16,6 +16,7 @@ import { Router } from "./router.js";
 import { experimentRoutes } from "./routes/experiments.js";
 import { flagRoutes } from "./routes/flags.js";
 import { keyRoutes } from "./routes/keys.js";
+import { planRoutes } from "./routes/plan.js";
 import { sdkRoutes } from "./routes/sdk.js";
 
 /** Options of the HTTP API, shared by the handler and both mounts. */
@@ -101,6 +102,7 @@ export function createAbkitHandler(options: AbkitHttpOptions): AbkitHandler {
   flagRoutes(router);
   experimentRoutes(router);
   keyRoutes(router);
+  planRoutes(router);
 
   async function respond(request: HttpRequest): Promise<HttpResponse> {
     const leases: EngineLease[] = [];

@@ -9,6 +9,8 @@ import {
 import type { EventInput } from "../schema/event.js";
 import type { LogInput } from "../schema/log.js";
 import { parseInput } from "../schema/parse.js";
+import { type ExperimentPlan, planExperiment } from "../stats/power.js";
+import type { PlanInput } from "../stats/powerInput.js";
 import type { ApplyEventsResult, LogPage, Store } from "../store.js";
 import { type ExperimentsApi, experimentsApi } from "./admin/experimentsApi.js";
 import { type FlagsApi, flagsApi } from "./admin/flagsApi.js";
@@ -133,6 +135,11 @@ export interface Abkit {
   refresh(): Promise<void>;
   /** The store's version counter of this project's definitions: every change, by any process, moves it. */
   definitionsVersion(): Promise<number>;
+  /**
+   * The users an experiment needs to detect an effect (`planExperiment`): reads nothing, so
+   * it answers at once, even before any experiment exists. See docs/statistics.md.
+   */
+  plan(input: PlanInput): ExperimentPlan;
   /** Writes queued assignments; rejects if the store failed to take them. */
   flush(): Promise<void>;
   /** Flushes, then closes this engine (not the store, which the caller owns). */
@@ -267,6 +274,7 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
       ctx.assertOpen();
       return shared.store.definitionsVersion(projectId);
     },
+    plan: (input) => planExperiment(input),
     flush: () => shared.assignments.flush(),
     async close() {
       if (shared.state.closed) return;
