@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { memoryStore } from "@abkit/memory";
+import { killMidIngest } from "@abkit/store-tests";
 import { afterAll, describe, expect, it } from "vitest";
 import { postgresStore } from "../src/index.js";
 import { assignments, ingestBatch, KEYS_PER_BATCH, PROJECT } from "./fixtures/ingestBatches.js";
@@ -14,7 +12,6 @@ import {
   serverAnswers,
 } from "./fixtures/server.js";
 
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
 const child = join(import.meta.dirname, "fixtures/ingestChild.ts");
 
 if (await serverAnswers("crash")) {
@@ -27,7 +24,7 @@ if (await serverAnswers("crash")) {
       async () => {
         const schema = freshSchema();
         try {
-          const acked = await ingestThenKill(schema);
+          const acked = await killMidIngest(child, [POSTGRES_URL, schema]);
           expect(acked.size).toBeGreaterThan(0);
 
           // The server rolled back the transaction the kill cut short: every batch it holds
@@ -76,47 +73,4 @@ if (await serverAnswers("crash")) {
       60_000,
     );
   });
-}
-
-/** Runs the ingesting child, kills it with SIGKILL at a random moment, returns its acks. */
-async function ingestThenKill(schema: string): Promise<Map<number, number>> {
-  const ingest = spawn(
-    process.execPath,
-    ["--import", tsx, "--conditions=@abkit/source", child, POSTGRES_URL, schema],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const acked = new Map<number, number>();
-  let stderr = "";
-  ingest.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const killAfterAcks = 5 + Math.floor(Math.random() * 30);
-  let buffered = "";
-  await new Promise<void>((resolve, reject) => {
-    ingest.stdout.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split("\n");
-      buffered = lines.pop() ?? "";
-      for (const line of lines) {
-        const match = /^ack (\d+) (\d+)$/.exec(line);
-        if (match) acked.set(Number(match[1]), Number(match[2]));
-      }
-      // Past the threshold, kill after a random few milliseconds: most likely mid-batch.
-      if (acked.size >= killAfterAcks) killSoon(ingest);
-    });
-    ingest.on("exit", (_code, signal) =>
-      signal === "SIGKILL"
-        ? resolve()
-        : reject(new Error(`ingest child exited on its own: ${stderr}`)),
-    );
-  });
-  return acked;
-}
-
-const killScheduled = new WeakSet<ChildProcess>();
-
-function killSoon(target: ChildProcess): void {
-  if (killScheduled.has(target)) return;
-  killScheduled.add(target);
-  setTimeout(() => target.kill("SIGKILL"), Math.random() * 20);
 }

@@ -1,15 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { aggregatesFromCounters } from "@abkit/core";
+import { killMidIngest } from "@abkit/store-tests";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { sqliteStore } from "../src/index.js";
 import { useTempDir } from "./fixtures/tempDir.js";
 
 const tempDir = useTempDir();
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
 const child = join(import.meta.dirname, "fixtures/ingestChild.ts");
 
 describe("sqlite store killed mid-ingest", () => {
@@ -17,7 +14,7 @@ describe("sqlite store killed mid-ingest", () => {
     "loses no acknowledged batch and leaves no partial one (run %i)",
     async () => {
       const path = join(tempDir(), "crash.db");
-      const acked = await ingestThenKill(path);
+      const acked = await killMidIngest(child, [path]);
       expect(acked.size).toBeGreaterThan(0);
 
       // Reopening recovers the WAL; then read the raw tables.
@@ -41,51 +38,6 @@ describe("sqlite store killed mid-ingest", () => {
     30_000,
   );
 });
-
-/** Runs the ingesting child, kills it with SIGKILL at a random moment, returns its acks. */
-async function ingestThenKill(path: string): Promise<Map<number, number>> {
-  const process_ = spawn(
-    process.execPath,
-    ["--import", tsx, "--conditions=@abkit/source", child, path],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  const acked = new Map<number, number>();
-  let stderr = "";
-  process_.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const killAfterAcks = 5 + Math.floor(Math.random() * 30);
-  let buffered = "";
-  await new Promise<void>((resolve, reject) => {
-    process_.stdout.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split("\n");
-      buffered = lines.pop() ?? "";
-      for (const line of lines) {
-        const match = /^ack (\d+) (\d+)$/.exec(line);
-        if (match) acked.set(Number(match[1]), Number(match[2]));
-      }
-      // Past the threshold, kill after a random few milliseconds: most likely mid-batch.
-      if (acked.size >= killAfterAcks) killSoon(process_);
-    });
-    process_.on("exit", (_code, signal) =>
-      signal === "SIGKILL"
-        ? resolve()
-        : reject(new Error(`ingest child exited on its own: ${stderr}`)),
-    );
-  });
-  return acked;
-}
-
-const killScheduled = new WeakSet<ChildProcess>();
-
-function killSoon(target: ChildProcess): void {
-  if (killScheduled.has(target)) return;
-  killScheduled.add(target);
-  setTimeout(() => target.kill("SIGKILL"), Math.random() * 20);
-}
 
 type AggregateRow = {
   experiment_id: string;

@@ -38,6 +38,7 @@ export { backendBlip, faultyStore } from "./faultyStore.js";
 export type { StoreUnderTest } from "./harness.js";
 export { expectCode, useStore } from "./harness.js";
 export { isolationContract } from "./isolation.js";
+export { killMidIngest } from "./killMidIngest.js";
 export { largeBatchesContract } from "./largeBatches.js";
 export { logsContract } from "./logs.js";
 export { methodsContract } from "./methods.js";

@@ -62,8 +62,8 @@ interface RunningChild {
 
 const START_DELAY_MS = 25;
 
-// tsx's ESM loader, resolved from this package so it works whatever the cwd.
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
+/** tsx's ESM loader, resolved from this package so it works whatever the cwd. */
+export const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
 
 function startChild(index: number, request: ChildRequest, runner: string): RunningChild {
   const child = spawn(
