@@ -152,6 +152,16 @@ export const EXPERIMENT_FIELDS: Record<string, (s: Sampler, current: Experiment)
     current.holdout ? { covers: s.chance(0.3) ? null : [s.word("exp-"), s.word("exp-")] } : null,
   bandit: (s, current) =>
     current.holdout || s.chance(0.3) ? null : bandit(s, current.variants.length),
+  dimensions: (s) => s.subset(["country", "platform", "tier", "browser", "os"]),
+  plan: (s) =>
+    s.chance(0.3)
+      ? null
+      : {
+          mde: s.int(1, 30) / 100,
+          mdeScale: s.pick(["relative", "absolute"] as const),
+          power: s.pick([0.8, 0.9]),
+          ...(s.chance(0.5) ? { dailyUsers: s.int(100, 10_000) } : {}),
+        },
 };
 
 // --- Flags and segments ---

@@ -30,16 +30,24 @@ export type { GuardrailStatus, GuardrailVerdict } from "./results/guardrails.js"
 export type { MetricRow } from "./results/metricRows.js";
 export type { EventDay, ExposureDay } from "./results/overTime.js";
 export type {
+  Adjustment,
   BanditResults,
+  BayesianComparison,
   Comparison,
   CupedComparison,
+  DimensionResult,
+  EffectDay,
   ExperimentResults,
   GuardrailViolation,
+  LogComparison,
   LogMetricVariant,
   MetricResult,
+  MetricVerdict,
   MultipleTesting,
   ResultsOptions,
+  SliceResult,
   VariantMetricResult,
+  Verdict,
 } from "./results/resultTypes.js";
 export type { LogsPageOptions } from "./tracking/logs.js";
 export type { ConversionInput } from "./tracking/track.js";

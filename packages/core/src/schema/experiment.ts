@@ -86,6 +86,11 @@ export const metricSchema = z.strictObject({
    * out, a guardrail's `harm` decides (`increase` hurts: lower is better), else `higher`.
    */
   direction: metricDirectionSchema.optional(),
+  /**
+   * Capping (winsorization): each entity's total of this metric counts as at most `cap` in
+   * the metric's sums, so one outlier cannot swing the result. Kept exactly as events arrive.
+   */
+  cap: z.number().positive("must be above 0").max(1e12, "must be at most 1e12").optional(),
 });
 
 /** The direction a metric is read in: its own, else its guardrail's, else `higher`. */
@@ -141,6 +146,24 @@ export interface BanditState {
   history: BanditRebalance[];
 }
 
+/**
+ * What the experiment is sized for: the smallest effect on its primary metric worth
+ * detecting, with the power to detect it. Results turn it into the users still needed and
+ * read the verdict before that size on the always-valid interval.
+ */
+export const experimentPlanSchema = z.strictObject({
+  /** The minimum detectable effect: 0.05 is +5% of the control's value (relative) by default. */
+  mde: z.number().positive("must be above 0"),
+  mdeScale: z.enum(["relative", "absolute"]).default("relative"),
+  /** The chance of detecting an effect of `mde` when it is real. */
+  power: z.number().gt(0, "must be above 0").lt(1, "must be below 1").default(0.8),
+  /** Expected users entering per day, to turn users needed into days. */
+  dailyUsers: z.number().positive("must be above 0").optional(),
+});
+
+/** The most dimensions an experiment may break its results down by. */
+export const MAX_DIMENSIONS = 5;
+
 /** The variant keys of a holdout: the held-out share, and everyone else. */
 export const HOLDOUT_VARIANTS = ["holdout", "exposed"] as const;
 
@@ -168,6 +191,16 @@ const definitionShape = {
   overrides: z.record(z.string().min(1), keySchema).default({}),
   holdout: holdoutSchema.nullable().default(null),
   bandit: banditSchema.nullable().default(null),
+  /**
+   * Entity properties (evaluate's `properties`, e.g. `country`, `platform`) read at first
+   * exposure; results break every metric down by each one's values.
+   */
+  dimensions: z
+    .array(keySchema)
+    .max(MAX_DIMENSIONS, `at most ${MAX_DIMENSIONS} dimensions`)
+    .refine((names) => new Set(names).size === names.length, "must not repeat a dimension")
+    .default([]),
+  plan: experimentPlanSchema.nullable().default(null),
 };
 
 /** A complete experiment definition, as created or after a patch is applied. */
@@ -190,6 +223,7 @@ export type Guardrail = z.output<typeof guardrailSchema>;
 export type Holdout = z.output<typeof holdoutSchema>;
 export type PrePeriod = z.output<typeof prePeriodSchema>;
 export type Bandit = z.output<typeof banditSchema>;
+export type ExperimentPlan = z.output<typeof experimentPlanSchema>;
 export type ExperimentNamespace = z.output<typeof namespaceSchema>;
 export type ExperimentInput = z.input<typeof experimentInputSchema>;
 export type ExperimentDefinition = z.output<typeof experimentInputSchema>;
@@ -200,7 +234,11 @@ export type ExperimentStatus = "draft" | "running" | "stopped";
 
 /** A stored experiment. */
 export interface Experiment
-  extends Omit<ExperimentDefinition, "hashSeed" | "name" | "description"> {
+  extends Omit<ExperimentDefinition, "hashSeed" | "name" | "description" | "dimensions" | "plan"> {
+  /** Absent on experiments stored before dimensions existed: read as `[]`. */
+  dimensions?: string[];
+  /** Absent on experiments stored before plans existed: read as null. */
+  plan?: ExperimentPlan | null;
   id: string;
   projectId: string;
   name: string;

@@ -176,7 +176,15 @@ describe("buildResults", () => {
     );
     expect(withLogs.logMetrics).toHaveLength(1);
     const [a, b] = withLogs.logMetrics[0]!.variants;
-    expect(a).toEqual({ variantKey: "A", count: 0, mean: null, p50: null, p95: null, p99: null });
+    expect(a).toEqual({
+      variantKey: "A",
+      count: 0,
+      mean: null,
+      p50: null,
+      p95: null,
+      p99: null,
+      comparison: null,
+    });
     expect(b).toMatchObject({ variantKey: "B", count: 100, mean: 550 });
     expect(b!.p50! / 100).toBeCloseTo(1, 1);
     expect(b!.p99! / 1000).toBeCloseTo(1, 1);

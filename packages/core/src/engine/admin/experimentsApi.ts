@@ -127,9 +127,11 @@ export function definitionOf(experiment: Experiment): ExperimentDefinition {
     startedAt,
     stoppedAt,
     banditState,
+    dimensions,
+    plan,
     ...rest
   } = experiment;
-  return rest;
+  return { ...rest, dimensions: dimensions ?? [], plan: plan ?? null };
 }
 
 /**

@@ -59,6 +59,8 @@ export function buildResults(
       metric.kind === "ratio" || !Object.hasOwn(aggregates.eventsByDay, metric.name)
         ? []
         : eventsOverTime(variantKeys, aggregates.eventsByDay[metric.name]!),
+    effectOverTime: [],
+    verdict: { kind: "keep-running", variantKey: null, summary: "" },
   }));
   adjustPValues(results, method, across);
   if (experiment.bandit) withoutFixedSampleClaims(results);
@@ -79,6 +81,15 @@ export function buildResults(
           ordered.map((variant) => users(variant.key)),
           ordered.map((variant) => variant.weight),
         ),
+    verdict: {
+      kind: "keep-running",
+      variantKey: null,
+      metric: null,
+      summary: "",
+      rule: "",
+      usersNeeded: null,
+      interval: "always-valid",
+    },
     bandit: experiment.bandit ? banditResults(experiment, aggregates) : null,
     exposuresOverTime: exposuresOverTime(
       ordered.map((variant) => variant.key),
@@ -91,6 +102,7 @@ export function buildResults(
       ordered.map((variant) => variant.key),
       logSummaries,
     ),
+    dimensions: [],
   };
 }
 
@@ -144,7 +156,15 @@ function logMetrics(variantKeys: string[], summaries: LogSummaries) {
         ? summaries[variantKey]?.[name]
         : undefined;
       if (!summary || summary.count === 0) {
-        return { variantKey, count: 0, mean: null, p50: null, p95: null, p99: null };
+        return {
+          variantKey,
+          count: 0,
+          mean: null,
+          p50: null,
+          p95: null,
+          p99: null,
+          comparison: null,
+        };
       }
       return {
         variantKey,
@@ -153,6 +173,7 @@ function logMetrics(variantKeys: string[], summaries: LogSummaries) {
         p50: sketchQuantile(summary.buckets, 0.5),
         p95: sketchQuantile(summary.buckets, 0.95),
         p99: sketchQuantile(summary.buckets, 0.99),
+        comparison: null,
       };
     }),
   }));

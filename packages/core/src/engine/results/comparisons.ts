@@ -142,6 +142,8 @@ function comparison(
     sequential: sequential(test.absolute.estimate, test.se, n, alpha),
     cuped: control.cuped && treatment.cuped ? cuped(control.cuped, treatment.cuped, alpha) : null,
     guardrail: null,
+    adjustment: null,
+    bayesian: null,
   };
 }
 

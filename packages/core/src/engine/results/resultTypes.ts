@@ -43,6 +43,39 @@ export interface Comparison {
   cuped: CupedComparison | null;
   /** The guardrail's verdict on this treatment, when the metric is a guardrail. */
   guardrail: GuardrailVerdict | null;
+  /** How `pValueAdjusted` was corrected, stated beside it; null when it was not. */
+  adjustment: Adjustment | null;
+  /** The Bayesian read of the same data; null when an arm has no users. */
+  bayesian: BayesianComparison | null;
+}
+
+/** The correction behind one adjusted p-value: the method and the family it was one of. */
+export interface Adjustment {
+  method: "holm" | "benjamini-hochberg";
+  /** `variants`: this metric's treatments; `metrics`: every secondary metric's treatments; `slices`: a dimension's slices. */
+  across: "variants" | "metrics" | "metrics-and-variants" | "slices";
+  /** How many p-values were corrected together. */
+  tests: number;
+}
+
+/**
+ * The Bayesian view of a treatment against the control: posterior summaries under a stated
+ * prior, read in the metric's direction.
+ */
+export interface BayesianComparison {
+  /** The prior used, in words (e.g. `Beta(1, 1)`, `flat`). */
+  prior: string;
+  /** Posterior mean of treatment minus control, with its equal-tailed credible interval. */
+  absolute: { estimate: number; ci: Interval };
+  /** Posterior of (treatment - control) / |control|; null when the control's value is 0. */
+  relative: { estimate: number; ci: Interval } | null;
+  /** P(treatment is better than control in the metric's direction). */
+  chanceToBeatControl: number;
+  /**
+   * Expected loss, in the metric's units and direction: what shipping the treatment costs on
+   * average if it is in fact worse, and what keeping the control costs if it is worse.
+   */
+  expectedLoss: { ship: number; keepControl: number };
 }
 
 /** The variance-reduced effect (see `cupedTest`), beside the raw one. */
@@ -70,11 +103,83 @@ export interface MetricResult {
   /** False for a metric events carry but the experiment does not list (read as `count`). */
   declared: boolean;
   variants: VariantMetricResult[];
+  /** Capping: each entity's total counts as at most this (see `Metric.cap`). */
+  cap?: number;
   /**
    * The metric's counted events per UTC day of their time, by variant (see `EventDay`);
    * `[]` for a ratio metric (its two metrics have their own) or without dated events.
    */
   eventsOverTime: EventDay[];
+  /** The cumulative effect of each treatment at the end of each UTC day (see `EffectDay`). */
+  effectOverTime: EffectDay[];
+  /** What this metric says to do (see docs/statistics.md, "Verdicts"). */
+  verdict: MetricVerdict;
+}
+
+/**
+ * One UTC day of a metric's cumulative effect: every entity exposed and every event dated
+ * through the end of `date`, each treatment against the control on its always-valid
+ * interval (safe to read every day).
+ */
+export interface EffectDay {
+  date: string;
+  variants: {
+    variantKey: string;
+    users: number;
+    value: number | null;
+    /** Treatment minus control through this day; null for the control. */
+    absolute: { estimate: number | null; ci: Interval | null } | null;
+  }[];
+}
+
+/** What one metric says: which treatment it favours, if any, and in words. */
+export interface MetricVerdict {
+  kind: "better" | "worse" | "no-detectable-effect" | "keep-running" | "guardrail-harm";
+  /** The treatment the verdict is about (the best one, or the harmful one); null for none. */
+  variantKey: string | null;
+  /** One sentence for people. */
+  summary: string;
+}
+
+/**
+ * What to do with the experiment, from its primary metric, guardrails and sample ratio (the
+ * rules are in docs/statistics.md, "Verdicts").
+ */
+export interface Verdict {
+  kind: "ship" | "no-detectable-effect" | "guardrail-harm" | "srm" | "keep-running";
+  /** `ship`: the variant to ship; `guardrail-harm`: the treatment that harms; else null. */
+  variantKey: string | null;
+  /** The metric the verdict rests on; null for `srm` or without a primary metric. */
+  metric: string | null;
+  /** One sentence for people, with the numbers behind it. */
+  summary: string;
+  /** The rule that decided, in words. */
+  rule: string;
+  /** Users (all variants together) still needed to detect the planned effect; null without a plan. */
+  usersNeeded: number | null;
+  /** Which interval the decision read: always-valid before the planned size, else fixed. */
+  interval: "always-valid" | "fixed";
+}
+
+/** A dimension's breakdown: the results per value of one entity property. */
+export interface DimensionResult {
+  name: string;
+  /**
+   * The 20 values with the most users, then `other` (every other value) and `none` (entities
+   * without the property) when they have users.
+   */
+  slices: SliceResult[];
+}
+
+/** One value of a dimension: its users per variant and every metric's comparison there. */
+export interface SliceResult {
+  /** The property's value; null for the `other` and `none` slices (see `kind`). */
+  value: string | null;
+  kind: "value" | "other" | "none";
+  users: number;
+  variants: { key: string; users: number }[];
+  /** Each metric in this slice; p-values are adjusted across the dimension's slices. */
+  metrics: { name: string; variants: VariantMetricResult[] }[];
 }
 
 /** One log metric (latency, tokens...) of one variant. */
@@ -85,6 +190,17 @@ export interface LogMetricVariant {
   p50: number | null;
   p95: number | null;
   p99: number | null;
+  /** Against the control's logs; null for the control itself. */
+  comparison: LogComparison | null;
+}
+
+/** A treatment's log metric against the control's: differences with their intervals. */
+export interface LogComparison {
+  /** Difference of the means per execution (Welch interval). */
+  mean: { estimate: number | null; ci: Interval | null; pValue: number | null };
+  /** Differences of the medians and 95th percentiles, intervals from the quantile sketch. */
+  p50: { estimate: number | null; ci: Interval | null };
+  p95: { estimate: number | null; ci: Interval | null };
 }
 
 /** What `results()` returns. */
@@ -100,6 +216,8 @@ export interface ExperimentResults {
    * move on purpose.
    */
   srm: SrmResult | null;
+  /** What to do, first: ship, keep running, stop for harm... (see `Verdict`). */
+  verdict: Verdict;
   /** A bandit's arms (live share, posterior, chance to be best) and its reweightings. */
   bandit: BanditResults | null;
   /**
@@ -114,6 +232,8 @@ export interface ExperimentResults {
   /** How `pValueAdjusted` was corrected. */
   correction: Required<MultipleTesting>;
   logMetrics: { name: string; variants: LogMetricVariant[] }[];
+  /** The breakdowns by the experiment's `dimensions`, in their order. */
+  dimensions: DimensionResult[];
 }
 
 /** What `results()` reports of a bandit instead of fixed-sample tests. */
