@@ -6,6 +6,8 @@ import type {
   ExperimentStatus,
   Flag,
   FlagExperiment,
+  PlanAnswer,
+  PlanRequest,
   Segment,
 } from "./types.js";
 
@@ -74,6 +76,8 @@ export function createClient(apiKey: string) {
     startExperiment: (key: string) => call<Experiment>("POST", `${experiment(key)}/start`),
     stopExperiment: (key: string) => call<Experiment>("POST", `${experiment(key)}/stop`),
     results: (key: string) => call<ExperimentResults>("GET", `${experiment(key)}/results`),
+
+    plan: (input: PlanRequest) => call<PlanAnswer>("POST", "plan", input),
 
     listSegments: () => call<{ segments: Segment[] }>("GET", "segments").then((r) => r.segments),
 

@@ -27,6 +27,8 @@ export interface Variant {
 export interface Guardrail {
   harm: "increase" | "decrease";
   tolerance: number;
+  /** `relative` (a share of the control's value, the default) or in the metric's units. */
+  toleranceScale?: "relative" | "absolute";
 }
 
 export interface Metric {
@@ -40,6 +42,16 @@ export interface Metric {
   guardrail?: Guardrail;
   /** Which way is better, when declared (see `MetricResult.direction` for the one read). */
   direction?: "higher" | "lower";
+  /** Capping: each entity's total counts as at most this. */
+  cap?: number;
+}
+
+/** What the experiment is sized for: the smallest effect on its primary metric worth detecting. */
+export interface ExperimentPlan {
+  mde: number;
+  mdeScale: "relative" | "absolute";
+  power: number;
+  dailyUsers?: number;
 }
 
 export interface Experiment {
@@ -57,6 +69,9 @@ export interface Experiment {
   flagKey: string | null;
   /** Set on a holdout: the experiments it covers (null: all). */
   holdout?: { covers: string[] | null } | null;
+  /** Entity properties results are broken down by (absent from older servers). */
+  dimensions?: string[];
+  plan?: ExperimentPlan | null;
   revision: number;
   createdAt: string;
   updatedAt: string;
@@ -74,6 +89,31 @@ export interface ExperimentDraft {
   segments: string[];
   coverage: number;
   metrics: Metric[];
+  dimensions: string[];
+  plan: ExperimentPlan | null;
+}
+
+/** The body of `POST /api/v1/plan`. */
+export interface PlanRequest {
+  metric: "binomial" | "mean";
+  baseline: number;
+  mde: number;
+  mdeType: "relative" | "absolute";
+  sd?: number;
+  power?: number;
+  variants?: number;
+  split?: number[];
+  dailyUsers?: number;
+}
+
+/** What `POST /api/v1/plan` answers. */
+export interface PlanAnswer {
+  usersPerVariant: number[];
+  totalUsers: number;
+  days?: number;
+  effect: { absolute: number; relative: number | null };
+  comparisons: number;
+  alphaPerComparison: number;
 }
 
 export interface Segment {
@@ -97,6 +137,74 @@ export interface Comparison {
     varianceReduction: number | null;
   } | null;
   guardrail: { status: "ok" | "inconclusive" | "harm"; harm: string; tolerance: number } | null;
+  /** How `pValueAdjusted` was corrected; null when it was not (absent from older servers). */
+  adjustment?: Adjustment | null;
+  /** The Bayesian read of the same data; null when an arm has no users. */
+  bayesian?: BayesianComparison | null;
+}
+
+/** The correction behind one adjusted p-value: the method and the family it was one of. */
+export interface Adjustment {
+  method: "holm" | "benjamini-hochberg";
+  across: "variants" | "metrics" | "metrics-and-variants" | "slices";
+  tests: number;
+}
+
+export interface BayesianComparison {
+  prior: string;
+  absolute: { estimate: number; ci: Interval };
+  relative: { estimate: number; ci: Interval } | null;
+  chanceToBeatControl: number;
+  expectedLoss: { ship: number; keepControl: number };
+}
+
+/** One UTC day of a metric's cumulative effect, each treatment on its always-valid interval. */
+export interface EffectDay {
+  date: string;
+  variants: {
+    variantKey: string;
+    users: number;
+    value: number | null;
+    /** Null for the control. */
+    absolute: { estimate: number | null; ci: Interval | null } | null;
+  }[];
+}
+
+export interface MetricVerdict {
+  kind: "better" | "worse" | "no-detectable-effect" | "keep-running" | "guardrail-harm";
+  variantKey: string | null;
+  summary: string;
+}
+
+export interface Verdict {
+  kind: "ship" | "no-detectable-effect" | "guardrail-harm" | "srm" | "keep-running";
+  variantKey: string | null;
+  metric: string | null;
+  summary: string;
+  rule: string;
+  /** Users (all variants together) still needed for the planned effect; null without a plan. */
+  usersNeeded: number | null;
+  interval: "always-valid" | "fixed";
+}
+
+export interface SliceResult {
+  /** Null for the `other` and `none` slices. */
+  value: string | null;
+  kind: "value" | "other" | "none";
+  users: number;
+  variants: { key: string; users: number }[];
+  metrics: { name: string; variants: VariantMetricResult[] }[];
+}
+
+export interface DimensionResult {
+  name: string;
+  slices: SliceResult[];
+}
+
+export interface LogComparison {
+  mean: { estimate: number | null; ci: Interval | null; pValue: number | null };
+  p50: { estimate: number | null; ci: Interval | null };
+  p95: { estimate: number | null; ci: Interval | null };
 }
 
 export interface VariantMetricResult {
@@ -120,7 +228,11 @@ export interface MetricResult {
   denominator?: string;
   covariate?: string | { metric: string; days: number };
   guardrail?: Guardrail;
+  cap?: number;
   variants: VariantMetricResult[];
+  /** Absent from older servers. */
+  effectOverTime?: EffectDay[];
+  verdict?: MetricVerdict;
 }
 
 export interface LogMetricVariant {
@@ -130,6 +242,8 @@ export interface LogMetricVariant {
   p50: number | null;
   p95: number | null;
   p99: number | null;
+  /** Against the control's logs; null for the control (absent from older servers). */
+  comparison?: LogComparison | null;
 }
 
 export interface ExposureDay {
@@ -146,6 +260,8 @@ export interface ExperimentResults {
   variants: { key: string; weight: number; users: number }[];
   /** Null for a bandit. */
   srm: { chiSquare: number; df: number; pValue: number; mismatch: boolean } | null;
+  /** What to do, first (absent from older servers). */
+  verdict?: Verdict;
   bandit: {
     floor: number;
     intervalMs: number | null;
@@ -162,6 +278,12 @@ export interface ExperimentResults {
   }[];
   logMetrics: { name: string; variants: LogMetricVariant[] }[];
   exposuresOverTime: ExposureDay[];
+  correction?: {
+    method: "holm" | "benjamini-hochberg";
+    across: "variants" | "metrics-and-variants";
+  };
+  /** The breakdowns by the experiment's dimensions (absent from older servers). */
+  dimensions?: DimensionResult[];
 }
 
 export interface FlagRule {

@@ -3,6 +3,7 @@ import {
   BarElement,
   CategoryScale,
   Chart,
+  Filler,
   Legend,
   LinearScale,
   LineController,
@@ -13,7 +14,7 @@ import {
   Tooltip,
 } from "chart.js";
 
-// Only what the two charts use, so the bundle carries no unused chart types.
+// Only what the charts use, so the bundle carries no unused chart types.
 Chart.register(
   BarController,
   BarElement,
@@ -25,6 +26,7 @@ Chart.register(
   ScatterController,
   Tooltip,
   Legend,
+  Filler,
 );
 
 /** Variant colours, in variant order (control first), readable on light and dark. */
@@ -48,6 +50,25 @@ export const zeroLine: Plugin = {
     ctx.beginPath();
     ctx.moveTo(position, chartArea.top);
     ctx.lineTo(position, chartArea.bottom);
+    ctx.stroke();
+    ctx.restore();
+  },
+};
+
+/** Draws the horizontal line at zero effect that effect-over-time lines are read against. */
+export const horizontalZeroLine: Plugin = {
+  id: "abkitHorizontalZeroLine",
+  beforeDatasetsDraw(chart) {
+    const y = chart.scales.y;
+    if (!y || y.min > 0 || y.max < 0) return;
+    const position = y.getPixelForValue(0);
+    const { ctx, chartArea } = chart;
+    ctx.save();
+    ctx.strokeStyle = "#9ca3af";
+    ctx.setLineDash([4, 4]);
+    ctx.beginPath();
+    ctx.moveTo(chartArea.left, position);
+    ctx.lineTo(chartArea.right, position);
     ctx.stroke();
     ctx.restore();
   },

@@ -14,7 +14,10 @@ interface Props {
   onRemove: () => void;
 }
 
-/** One metric's fields: name, kind, primary; a ratio's sides, a CUPED covariate, a guardrail. */
+/**
+ * One metric's fields: name, kind, primary; a ratio's sides, a CUPED covariate, a guardrail,
+ * its direction and its cap.
+ */
 export function MetricFields({ metric, index, onChange, onRemove }: Props) {
   const id = (field: string) => `metric-${metric.id}-${field}`;
   const text = (field: "numerator" | "denominator" | "covariate", label: string, hint: string) => {
@@ -103,7 +106,7 @@ export function MetricFields({ metric, index, onChange, onRemove }: Props) {
               onChange({
                 guardrail:
                   harm === "increase" || harm === "decrease"
-                    ? { harm, tolerance: metric.guardrail?.tolerance ?? 0 }
+                    ? { ...metric.guardrail, harm, tolerance: metric.guardrail?.tolerance ?? 0 }
                     : undefined,
               });
             }}
@@ -113,7 +116,13 @@ export function MetricFields({ metric, index, onChange, onRemove }: Props) {
             <option value="decrease">harm if it falls</option>
           </select>
         </div>
-        {metric.guardrail && (
+        {metric.guardrail && metric.guardrail.toleranceScale === "absolute" && (
+          <p class="field-hint">
+            Tolerated change: {metric.guardrail.tolerance} in the metric's units (set through the
+            API).
+          </p>
+        )}
+        {metric.guardrail && metric.guardrail.toleranceScale !== "absolute" && (
           <div class="field">
             <label for={id("tolerance")}>Tolerated change (%)</label>
             <input
@@ -125,6 +134,7 @@ export function MetricFields({ metric, index, onChange, onRemove }: Props) {
               onInput={(event) =>
                 onChange({
                   guardrail: {
+                    ...metric.guardrail,
                     harm: metric.guardrail?.harm ?? "increase",
                     tolerance: event.currentTarget.valueAsNumber / 100,
                   },
@@ -134,13 +144,52 @@ export function MetricFields({ metric, index, onChange, onRemove }: Props) {
           </div>
         )}
       </div>
+      <div class="grid-2">
+        <div class="field">
+          <label for={id("direction")}>Better when</label>
+          <select
+            id={id("direction")}
+            value={metric.direction ?? ""}
+            onChange={(event) => {
+              const direction = event.currentTarget.value;
+              onChange({
+                direction: direction === "higher" || direction === "lower" ? direction : undefined,
+              });
+            }}
+          >
+            <option value="">default (from the guardrail, else higher)</option>
+            <option value="higher">higher is better</option>
+            <option value="lower">lower is better</option>
+          </select>
+        </div>
+        {/* A rate's total is 0 or 1 and a ratio caps its sides: a cap belongs to the others. */}
+        {((metric.kind !== "binomial" && metric.kind !== "ratio") || metric.cap !== undefined) && (
+          <div class="field">
+            <label for={id("cap")}>Cap per user (optional)</label>
+            <input
+              id={id("cap")}
+              type="number"
+              min={0}
+              step="any"
+              value={metric.cap ?? ""}
+              onInput={(event) => {
+                const cap = event.currentTarget.valueAsNumber;
+                onChange({ cap: Number.isFinite(cap) ? cap : undefined });
+              }}
+            />
+            <p class="field-hint">
+              Each user's total counts as at most this, so one outlier cannot swing the result.
+            </p>
+          </div>
+        )}
+      </div>
     </fieldset>
   );
 }
 
 /** The metric as the API takes it: empty optional fields left out. */
 export function metricForApi(row: MetricRow): Metric {
-  const { id: _, numerator, denominator, covariate, guardrail, ...metric } = row;
+  const { id: _, numerator, denominator, covariate, guardrail, direction, cap, ...metric } = row;
   const ratio = row.kind === "ratio";
   return {
     ...metric,
@@ -148,5 +197,7 @@ export function metricForApi(row: MetricRow): Metric {
     ...(ratio && denominator ? { denominator } : {}),
     ...(!ratio && row.kind !== "mean" && covariate ? { covariate } : {}),
     ...(guardrail ? { guardrail } : {}),
+    ...(direction ? { direction } : {}),
+    ...(cap !== undefined ? { cap } : {}),
   };
 }

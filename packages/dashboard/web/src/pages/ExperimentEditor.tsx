@@ -1,10 +1,12 @@
 import { useState } from "preact/hooks";
 import type { ApiError } from "../api/client.js";
-import type { Experiment, ExperimentDraft, Json, Segment } from "../api/types.js";
+import type { Experiment, ExperimentDraft, ExperimentPlan, Json, Segment } from "../api/types.js";
 import { useClient } from "../clientContext.js";
 import { ErrorMessage } from "../components/ErrorMessage.js";
 import { JsonEditor } from "../components/JsonEditor.js";
 import { MetricFields, type MetricRow, metricForApi } from "../components/MetricFields.js";
+import { PlanFields } from "../components/PlanFields.js";
+import { PlannerPanel } from "../components/PlannerPanel.js";
 import { Skeleton } from "../components/Skeleton.js";
 import { href, navigate } from "../route.js";
 import { asApiError, useLoad } from "../useLoad.js";
@@ -83,6 +85,8 @@ function EditorForm({
   const [metrics, setMetrics] = useState<MetricRow[]>(() =>
     (experiment?.metrics ?? []).map((metric) => ({ ...metric, id: rowId() })),
   );
+  const [dimensions, setDimensions] = useState((experiment?.dimensions ?? []).join(", "));
+  const [plan, setPlan] = useState<ExperimentPlan | null>(experiment?.plan ?? null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -118,6 +122,8 @@ function EditorForm({
       segments: chosenSegments,
       coverage: coverage / 100,
       metrics: metrics.map(metricForApi),
+      dimensions: dimensionList(dimensions),
+      plan,
     };
     try {
       const saved = experiment
@@ -280,6 +286,20 @@ function EditorForm({
             </label>
           ))}
         </fieldset>
+        <div class="field">
+          <label for="dimensions">Dimensions (optional)</label>
+          <input
+            id="dimensions"
+            class="mono"
+            value={dimensions}
+            placeholder="country, platform"
+            onInput={(event) => setDimensions(event.currentTarget.value)}
+          />
+          <p class="field-hint">
+            Entity properties (evaluate's properties) to break results down by, separated by commas;
+            at most 5.
+          </p>
+        </div>
       </section>
 
       <section class="card" aria-labelledby="metrics-title">
@@ -310,6 +330,18 @@ function EditorForm({
         </button>
       </section>
 
+      <section class="card" aria-labelledby="plan-title">
+        <h2 id="plan-title">Plan</h2>
+        <PlanFields plan={plan} onChange={setPlan} />
+        {plan && (
+          <PlannerPanel
+            plan={plan}
+            weights={variants.map((variant) => variant.weight)}
+            primaryKind={metrics.find((metric) => metric.primary)?.kind}
+          />
+        )}
+      </section>
+
       {invalidJson.length > 0 && (
         <p class="field-error" role="alert">
           Fix the config of {invalidJson.join(", ")}: it is not valid JSON.
@@ -326,4 +358,12 @@ function EditorForm({
       </div>
     </form>
   );
+}
+
+/** The dimensions typed as a comma-separated list; the API checks each name. */
+function dimensionList(text: string): string[] {
+  return text
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
 }

@@ -93,7 +93,7 @@ export function ExperimentPage({ experimentKey }: { experimentKey: string }) {
       {current.status === "draft" ? (
         <p class="muted">Results appear once the experiment is started.</p>
       ) : (
-        <Results experimentKey={current.key} />
+        <Results experiment={current} />
       )}
     </>
   );
@@ -118,11 +118,30 @@ function Definition({ experiment }: { experiment: Experiment }) {
             ? experiment.metrics
                 .map(
                   (metric) =>
-                    `${metric.name} (${metric.kind}${metric.primary ? ", primary" : ""}${metric.direction === "lower" ? ", lower is better" : ""})`,
+                    `${metric.name} (${metric.kind}${metric.primary ? ", primary" : ""}${metric.direction === "lower" ? ", lower is better" : ""}${metric.cap !== undefined ? `, capped at ${metric.cap}` : ""})`,
                 )
                 .join(", ")
             : "none declared"}
         </dd>
+        {(experiment.dimensions?.length ?? 0) > 0 && (
+          <>
+            <dt>Dimensions</dt>
+            <dd class="mono">{experiment.dimensions?.join(", ")}</dd>
+          </>
+        )}
+        {experiment.plan && (
+          <>
+            <dt>Plan</dt>
+            <dd data-testid="plan-fact">
+              detect{" "}
+              {experiment.plan.mdeScale === "relative"
+                ? `${Number((experiment.plan.mde * 100).toPrecision(4))}% of the control`
+                : `${experiment.plan.mde} (absolute)`}{" "}
+              with {Number((experiment.plan.power * 100).toPrecision(4))}% power
+              {experiment.plan.dailyUsers ? `, ${experiment.plan.dailyUsers} users a day` : ""}
+            </dd>
+          </>
+        )}
         {experiment.holdout && (
           <>
             <dt>Holdout of</dt>
@@ -175,8 +194,9 @@ function Definition({ experiment }: { experiment: Experiment }) {
 const loadResultsView = () =>
   import("../results/ResultsView.js").then((module) => module.ResultsView);
 
-function Results({ experimentKey }: { experimentKey: string }) {
+function Results({ experiment }: { experiment: Experiment }) {
   const client = useClient();
+  const experimentKey = experiment.key;
   const [results, reload] = useLoad(async () => {
     const [View, data] = await Promise.all([loadResultsView(), client.results(experimentKey)]);
     return { View, data };
@@ -191,7 +211,9 @@ function Results({ experimentKey }: { experimentKey: string }) {
       </div>
       {results.state === "loading" && <Skeleton height="24rem" label="Loading results" />}
       {results.state === "error" && <ErrorMessage error={results.error} />}
-      {results.state === "ready" && <results.data.View results={results.data.data} />}
+      {results.state === "ready" && (
+        <results.data.View results={results.data.data} experiment={experiment} />
+      )}
     </section>
   );
 }
