@@ -575,8 +575,10 @@ describe.runIf(browserAvailable())("dashboard in a browser", () => {
     const latency = results.logMetrics.find((candidate) => candidate.name === "latency_ms");
     const logs = page.getByTestId("log-metrics");
     for (const variant of latency?.variants ?? []) {
-      const text = await logs.locator("tr", { hasText: variant.variantKey }).first().textContent();
-      expect(text).toContain(formatNumber(variant.p95));
+      const row = logs.locator(
+        `tr[data-metric="latency_ms"][data-variant="${variant.variantKey}"]`,
+      );
+      expect(await row.locator('[data-cell="p95"]').textContent()).toBe(formatNumber(variant.p95));
     }
     expect(latency?.variants.length).toBe(2);
   }

@@ -2,19 +2,7 @@ import { useEffect, useRef } from "preact/hooks";
 import type { EffectDay, MetricResult } from "../api/types.js";
 import { formatInterval, formatSignedNumber, formatSignedPercent } from "../format.js";
 import { Chart, colorOf, horizontalZeroLine } from "./chartSetup.js";
-
-/** The treatments of an effect-over-time series, in the order the API lists them. */
-export function effectSeries(days: EffectDay[]): string[] {
-  const keys: string[] = [];
-  for (const day of days) {
-    for (const variant of day.variants) {
-      if (variant.absolute !== null && !keys.includes(variant.variantKey)) {
-        keys.push(variant.variantKey);
-      }
-    }
-  }
-  return keys;
-}
+import { effectSeries } from "./effectSeries.js";
 
 /**
  * Each treatment's cumulative absolute effect at the end of each UTC day, as the API returned

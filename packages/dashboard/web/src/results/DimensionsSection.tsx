@@ -9,13 +9,7 @@ import {
 } from "../format.js";
 import { describeAdjustment } from "./adjustment.js";
 import { effectVerdict } from "./effectVerdict.js";
-
-/** How a slice is named: its value, or what the `other` and `none` slices hold. */
-export function sliceLabel(slice: Pick<SliceResult, "value" | "kind">): string {
-  if (slice.kind === "other") return "(other values)";
-  if (slice.kind === "none") return "(not set)";
-  return slice.value ?? "";
-}
+import { sliceLabel } from "./sliceLabel.js";
 
 /**
  * The results broken down by one dimension at a time: per slice its users and, for every

@@ -19,8 +19,14 @@ export function MetricVerdictLine({ name, verdict }: { name: string; verdict: Me
   return (
     <p class="metric-verdict" data-testid={`metric-verdict-${name}`} data-kind={verdict.kind}>
       <span class={`badge verdict-badge effect-${tone}`}>{LABEL[verdict.kind]}</span>
-      {verdict.variantKey && <strong> {verdict.variantKey}</strong>}
-      {verdict.summary && <span data-cell="summary"> {verdict.summary}</span>}
+      {/* The sentence names the treatment; alone, the badge needs it beside. */}
+      {verdict.variantKey && !verdict.summary && <strong> {verdict.variantKey}</strong>}
+      {verdict.summary && (
+        <>
+          {" "}
+          <span data-cell="summary">{verdict.summary}</span>
+        </>
+      )}
     </p>
   );
 }

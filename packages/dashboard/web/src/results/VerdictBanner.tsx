@@ -1,5 +1,6 @@
 import type { ExperimentPlan, Verdict } from "../api/types.js";
 import { formatCount } from "../format.js";
+import { verdictTone } from "./verdictTone.js";
 
 const HEADLINE: Record<Verdict["kind"], (verdict: Verdict) => string> = {
   ship: (verdict) => `Ship ${verdict.variantKey ?? "the treatment"}`,
@@ -8,13 +9,6 @@ const HEADLINE: Record<Verdict["kind"], (verdict: Verdict) => string> = {
   srm: () => "Stop: sample ratio mismatch",
   "keep-running": () => "Keep running",
 };
-
-/** How a verdict is coloured: go, stop, or wait. */
-export function verdictTone(kind: Verdict["kind"]): "good" | "bad" | "neutral" {
-  if (kind === "ship") return "good";
-  if (kind === "guardrail-harm" || kind === "srm") return "bad";
-  return "neutral";
-}
 
 /**
  * What the results say to do, first, as the API decided it: the headline, its sentence, the
