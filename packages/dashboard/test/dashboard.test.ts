@@ -1,7 +1,7 @@
 import { sqliteStore } from "@abkit/sqlite";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Server, startServer, tempDir } from "../../cli/test/helpers.js";
+import { type Server, startServer } from "../../cli/test/helpers.js";
 import type { ExperimentResults } from "../web/src/api/types.js";
 import {
   formatCount,
@@ -12,52 +12,30 @@ import {
   formatSignedNumber,
   formatSignedPercent,
 } from "../web/src/format.js";
-import { artifactPath, browserAvailable, launchBrowser } from "./browser.js";
+import { artifactPath, browserAvailable } from "./browser.js";
+import { type DashboardSession, openSession, paintedPixels } from "./session.js";
 
 /**
  * The real page in headless Chromium against a real `abkit serve` on a temp SQLite file:
  * everything the page shows must be what the public API returns.
  */
 describe.runIf(browserAvailable())("dashboard in a browser", () => {
-  const temp = tempDir();
-  const dbPath = `${temp.dir}/abkit.db`;
+  let session: DashboardSession;
   let server: Server;
   let adminKey: string;
   let browser: Browser;
+  let dbPath: string;
+  let api: DashboardSession["api"];
+  let signedInPage: DashboardSession["signedInPage"];
 
   beforeAll(async () => {
-    server = await startServer(`sqlite:${dbPath}`);
-    adminKey = server.adminKey ?? "";
-    expect(adminKey).toMatch(/^ak_/);
-    browser = await launchBrowser();
+    session = await openSession();
+    ({ server, adminKey, browser, dbPath, api, signedInPage } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    temp.cleanup();
+    await session?.close();
   });
-
-  /** Calls the API as any other client would. */
-  async function api<T>(method: string, path: string, body?: unknown, key = adminKey): Promise<T> {
-    const response = await fetch(`${server.url}/${path}`, {
-      method,
-      headers: { "x-api-key": key, "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const parsed = (await response.json()) as T;
-    if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(parsed)}`);
-    return parsed;
-  }
-
-  async function signedInPage(width = 1280, height = 900): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height } });
-    await page.goto(`${server.url}/`);
-    await page.getByLabel("API key").fill(adminKey);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Experiments", level: 1 }).waitFor();
-    return page;
-  }
 
   it("shows the API's own error for a bad key, and keeps nothing", async () => {
     const badKey = `ak_${"x".repeat(43)}`;
@@ -583,19 +561,6 @@ describe.runIf(browserAvailable())("dashboard in a browser", () => {
     expect(latency?.variants.length).toBe(2);
   }
 });
-
-/** Canvas pixels that are not transparent: the chart library drew something. */
-function paintedPixels(page: Page, testId: string): Promise<number> {
-  return page.evaluate((id) => {
-    const canvas = document.querySelector<HTMLCanvasElement>(`[data-testid="${id}"]`);
-    const context = canvas?.getContext("2d");
-    if (!canvas || !context) return 0;
-    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-    let painted = 0;
-    for (let index = 3; index < data.length; index += 4) if ((data[index] ?? 0) > 0) painted++;
-    return painted;
-  }, testId);
-}
 
 async function hashOf(plaintext: string): Promise<string> {
   const { createHash } = await import("node:crypto");

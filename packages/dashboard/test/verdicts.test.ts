@@ -17,7 +17,12 @@ import {
 } from "../web/src/format.js";
 import { artifactPath, browserAvailable } from "./browser.js";
 import { filledResults } from "./fixtures/filledResults.js";
-import { type DashboardSession, horizontalOverflow, openSession } from "./session.js";
+import {
+  type DashboardSession,
+  horizontalOverflow,
+  openSession,
+  paintedPixels,
+} from "./session.js";
 
 const COUNTRIES = ["ES", "FR", "DE"];
 
@@ -336,6 +341,8 @@ describe.runIf(browserAvailable())("verdicts, breakdowns and plans in a browser"
     const needed = banner.locator('[data-cell="users-needed"]');
     if (verdict.usersNeeded === null) {
       expect(await needed.count()).toBe(0);
+    } else if (verdict.usersNeeded === 0) {
+      expect(await needed.textContent()).toBe("The planned sample size is reached.");
     } else {
       const text = (await needed.textContent()) ?? "";
       expect(text).toContain(formatCount(verdict.usersNeeded));
@@ -485,19 +492,6 @@ describe.runIf(browserAvailable())("verdicts, breakdowns and plans in a browser"
     }
   }
 });
-
-/** Canvas pixels that are not transparent: the chart library drew something. */
-function paintedPixels(page: Page, testId: string): Promise<number> {
-  return page.evaluate((id) => {
-    const canvas = document.querySelector<HTMLCanvasElement>(`[data-testid="${id}"]`);
-    const context = canvas?.getContext("2d");
-    if (!canvas || !context) return 0;
-    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-    let painted = 0;
-    for (let index = 3; index < data.length; index += 4) if ((data[index] ?? 0) > 0) painted++;
-    return painted;
-  }, testId);
-}
 
 /** A sentence the API may leave empty: shown exactly when it has one. */
 async function expectOptionalText(locator: Locator, text: string | undefined): Promise<void> {

@@ -45,11 +45,13 @@ export function VerdictBanner({
       )}
       {verdict.usersNeeded !== null && (
         <p class="verdict-rule" data-cell="users-needed">
-          {formatCount(verdict.usersNeeded)} more users needed for the planned effect
-          {dailyUsers
-            ? `: about ${formatCount(Math.ceil(verdict.usersNeeded / dailyUsers))} days at ${formatCount(dailyUsers)} users a day`
-            : ""}
-          .
+          {verdict.usersNeeded === 0
+            ? "The planned sample size is reached."
+            : `${formatCount(verdict.usersNeeded)} more users needed for the planned effect${
+                dailyUsers
+                  ? `: about ${formatCount(Math.ceil(verdict.usersNeeded / dailyUsers))} days at ${formatCount(dailyUsers)} users a day`
+                  : ""
+              }.`}
         </p>
       )}
       <p class="verdict-rule muted">
