@@ -433,8 +433,14 @@ describe.runIf(browserAvailable())("verdicts, breakdowns and plans in a browser"
         if (slice.kind === "value") {
           expect(await row.locator('[data-cell="value"]').textContent()).toBe(slice.value);
         }
-        const users = (await row.locator('[data-cell="users"]').textContent()) ?? "";
-        expect(users.startsWith(formatCount(slice.users))).toBe(true);
+        expect(await row.locator('[data-cell="total"]').textContent()).toBe(
+          formatCount(slice.users),
+        );
+        for (const variant of slice.variants) {
+          expect(await row.locator('[data-cell="users"]').textContent()).toContain(
+            `${variant.key} ${formatCount(variant.users)}`,
+          );
+        }
         for (const metric of slice.metrics) {
           const direction = results.metrics.find((m) => m.name === metric.name)?.direction;
           for (const variant of metric.variants) {

@@ -114,7 +114,7 @@ function SliceTable({
                   {sliceLabel(slice)}
                 </th>
                 <td data-cell="users">
-                  {formatCount(slice.users)}
+                  <span data-cell="total">{formatCount(slice.users)}</span>
                   <span class="ci">
                     {slice.variants
                       .map((variant) => `${variant.key} ${formatCount(variant.users)}`)

@@ -22,11 +22,11 @@ export function VerdictBanner({
   plan: ExperimentPlan | null | undefined;
 }) {
   const tone = verdictTone(verdict.kind);
+  // A region, not an alert: the SRM and guardrail alerts below already speak up.
   const dailyUsers = plan?.dailyUsers;
   return (
     <section
       class={`verdict verdict-${tone}`}
-      role={tone === "bad" ? "alert" : "status"}
       aria-label="Verdict"
       data-testid="verdict"
       data-kind={verdict.kind}
