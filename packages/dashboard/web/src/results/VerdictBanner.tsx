@@ -22,8 +22,8 @@ export function VerdictBanner({
   plan: ExperimentPlan | null | undefined;
 }) {
   const tone = verdictTone(verdict.kind);
-  // A region, not an alert: the SRM and guardrail alerts below already speak up.
   const dailyUsers = plan?.dailyUsers;
+  // A labelled region, not an alert: the SRM and guardrail alerts below already speak up.
   return (
     <section
       class={`verdict verdict-${tone}`}
