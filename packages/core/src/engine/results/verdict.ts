@@ -183,7 +183,7 @@ function primaryVerdict(
   const remaining =
     needed === null
       ? plan
-        ? "; no planned size until the control has a baseline"
+        ? "; no planned size yet (the control has no baseline, or the metric is a ratio)"
         : "; set a plan to know how many users it needs"
       : `; ${countText(needed)} more of the ${countText(size?.totalUsers ?? 0)} planned${planned}${days}`;
   return {
@@ -192,7 +192,7 @@ function primaryVerdict(
     variantKey: null,
     usersNeeded: needed,
     rule: VERDICT_RULES.keepRunning,
-    summary: `Keep running: ${primary.name} is not conclusive yet (${read}), ${usersText(users)}${remaining}.`,
+    summary: `Keep running: ${primary.name} is not conclusive yet at ${usersText(users)}: ${read}${remaining}.`,
   };
 }
 
