@@ -95,7 +95,7 @@ describe("abkit plan", () => {
 
   it("prints the detectable effect for --users instead of --mde", async () => {
     // The inverse of the first case: 7,682 users at 10% detect +2 points (R:
-    // power.prop.test(n = 3841, p1 = 0.1, power = 0.8) gives p2 = 0.12).
+    // power.prop.test(n = 3841, p1 = 0.1, power = 0.8) gives p2 = 0.1200, to 4 decimals).
     const { code, stdout } = await run([
       "--metric",
       "binomial",

@@ -80,7 +80,7 @@ describe("renderResults: the verdict first", () => {
   });
 
   it("adds the users still needed, and the days at the plan's daily users", () => {
-    // Plan +20% on a 10% control: 7,682 users (R power.prop.test n = 3840.1 per arm);
+    // Plan +20% on a 10% control: 7,682 users (R power.prop.test n = 3840.8 per arm);
     // 2,000 so far leave 5,682: ceil(5682 / 1000) = 6 days.
     const running = results(
       { A: [1000, 100], B: [1000, 105] },

@@ -72,7 +72,7 @@ describe.each(MOUNTS)("POST /api/v1/plan on %s", (mount) => {
 
   it("answers the detectable effect for users instead of mde", async () => {
     // 7,682 users at 10% detect +2 points, the inverse of the plan above (R:
-    // power.prop.test(n = 3841, p1 = 0.1, power = 0.8) gives p2 = 0.12).
+    // power.prop.test(n = 3841, p1 = 0.1, power = 0.8) gives p2 = 0.1200, to 4 decimals).
     const response = await plan({ metric: "binomial", baseline: 0.1, users: 7682 });
     expect(response.status).toBe(200);
     const effect = (await response.json()) as Record<string, number>;

@@ -142,7 +142,7 @@ describe("experiment verdict", () => {
   it("reads the fixed interval only from the planned size on", () => {
     // 10.0% against 11.5%, 4,000 per arm: p = 0.030, but the always-valid interval
     // [-0.6, +3.6] pp still holds 0. The plan (+20% of 10%) needs 3,841 per arm (R:
-    // power.prop.test(p1 = 0.1, p2 = 0.12) gives n = 3840.1), so 8,000 users reach it.
+    // power.prop.test(p1 = 0.1, p2 = 0.12) gives n = 3840.8), so 8,000 users reach it.
     expect(powerPropTest(0.1, 0.12)).toBe(3841);
     const arms = { A: [4000, 400], B: [4000, 460] } satisfies Record<string, [number, number]>;
     const unplanned = binomialResults(arms);
@@ -178,7 +178,7 @@ describe("experiment verdict", () => {
   });
 
   it("plans a lower-is-better rate for a decrease", () => {
-    // 10% down to 8%: power.prop.test(p1 = 0.1, p2 = 0.08) gives n = 3212.3 -> 3,213 per arm.
+    // 10% down to 8%: power.prop.test(p1 = 0.1, p2 = 0.08) gives n = 3212.9 -> 3,213 per arm.
     expect(powerPropTest(0.1, 0.08)).toBe(3213);
     const results = binomialResults(
       { A: [1000, 100], B: [1000, 100] },
