@@ -1,8 +1,12 @@
 import type { ExperimentResults, MetricResult } from "@abkit/core";
 
-/** The results as a table people read: the SRM verdict first, then each metric, then latency. */
+/**
+ * The results as a table people read: the verdict first (what to do, and why), the SRM check,
+ * then each metric with its own verdict, then latency.
+ */
 export function formatResults(results: ExperimentResults): string[] {
   const lines = [`Results of "${results.experimentKey}" (${results.status})`, ""];
+  lines.push(...verdictLines(results.verdict), "");
   const split = results.variants.map((variant) => `${variant.key} ${variant.users}`).join(", ");
   // srm is null only for a bandit, whose shares move on purpose; this one has fixed weights.
   const srm = results.srm ?? { mismatch: false, pValue: 1 };
@@ -37,6 +41,22 @@ export function formatResults(results: ExperimentResults): string[] {
 }
 
 // --- Internal helpers ---
+
+// What to do in capitals, then the sentence with the numbers and the users still needed.
+function verdictLines(verdict: ExperimentResults["verdict"]): string[] {
+  const action = {
+    ship: `SHIP ${verdict.variantKey}`,
+    "keep-running": "KEEP RUNNING",
+    "no-detectable-effect": "NO DETECTABLE EFFECT",
+    "guardrail-harm": `STOP ${verdict.variantKey}: GUARDRAIL HARM`,
+    srm: "DO NOT TRUST: SAMPLE RATIO MISMATCH",
+  }[verdict.kind];
+  const lines = [`Verdict: ${action}`, `  ${verdict.summary}`];
+  if (verdict.usersNeeded !== null && verdict.usersNeeded > 0) {
+    lines.push(`  Users still needed: ${verdict.usersNeeded}`);
+  }
+  return lines;
+}
 
 function metricTable(metric: MetricResult): string[] {
   const binomial = metric.kind === "binomial";
@@ -79,6 +99,8 @@ function metricTable(metric: MetricResult): string[] {
       ]),
     );
   }
+  const verdict = metric.verdict;
+  lines.push(`verdict: ${verdict.kind}${verdict.variantKey ? ` (${verdict.variantKey})` : ""}`);
   return lines;
 }
 

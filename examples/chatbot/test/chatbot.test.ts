@@ -18,6 +18,11 @@ describe("chatbot demo", () => {
     expect(Number(accepted)).toBeGreaterThan(1000);
     expect(Number(deduped)).toBeGreaterThan(0);
     expect(text).toMatch(/Sample ratio: ok/);
+    // The verdict comes first, before the sample ratio and the tables, with its sentence.
+    expect(text).toMatch(/\nVerdict: (SHIP \w+|KEEP RUNNING|NO DETECTABLE EFFECT)\n {2}\S/);
+    expect(text.indexOf("Verdict:")).toBeLessThan(text.indexOf("Sample ratio"));
+    // Fewer tokens is better and the step-by-step prompt spends more: its metric verdict says so.
+    expect(text).toMatch(/verdict: worse \(treatment\)/);
     expect(text).toMatch(/treatment +\d+ +[\d.]+% +[+-][\d.]+% \[/);
     expect(text).toMatch(/latency_ms \(from execution logs\)/);
     // The step-by-step prompt spends more tokens: worse, since fewer is better.

@@ -16,7 +16,7 @@ Usage:
   abkit keys revoke <id>
   abkit experiments list [--project <id>] [--status draft|running|stopped]
   abkit results <experimentKey> [--project <id>] [--json]
-  abkit plan --metric binomial|mean --baseline <x> --mde <x> [--sd <x>] [--json] ...
+  abkit plan --metric binomial|mean --baseline <x> --mde <x>|--users <n> [--sd <x>] [--json] ...
 
 Every command but plan takes:
 ${STORE_HELP}
@@ -101,10 +101,12 @@ ${STORE_HELP}`,
 
   results: `Usage: abkit results <experimentKey> [--project <id>] [--json]
 
-Prints an experiment's results: the sample-ratio check, then per metric and variant the
-users, the rate or mean, the effect against the control with its 95% interval, p-values,
-the chance to beat the control and the always-valid (sequential) interval; then execution
-log metrics (count, mean, p50, p95, p99). See docs/statistics.md.
+Prints an experiment's results: the verdict first (ship, keep running, no detectable
+effect, guardrail harm or sample ratio mismatch, with the users still needed), the
+sample-ratio check, then per metric and variant the users, the rate or mean, the effect
+against the control with its 95% interval, p-values, the chance to beat the control and the
+always-valid (sequential) interval, and the metric's verdict; then execution log metrics
+(count, mean, p50, p95, p99). See docs/statistics.md.
 
 Options:
   --project <id>     the project (default "default")
@@ -112,9 +114,11 @@ Options:
 ${STORE_HELP}`,
 
   plan: `Usage: abkit plan --metric binomial|mean --baseline <x> --mde <x> [options]
+       abkit plan --metric binomial|mean --baseline <x> --users <n> [options]
 
 Prints the users an experiment needs to detect an effect with a two-sided test: per
-variant, in total, and in days at a daily traffic. Reads no store. See "Planning an
+variant, in total, and in days at a daily traffic. With --users instead of --mde, prints
+the smallest increase those users can detect. Reads no store. See "Planning an
 experiment" in docs/statistics.md.
 
 Options:
@@ -131,5 +135,6 @@ Options:
   --variance-reduction <x>
                      the share of variance CUPED is expected to remove, in [0, 1)
   --daily-users <n>  users entering a day, to print the days it takes
-  --json             print the plan object as JSON instead`,
+  --users <n>        users in all variants: print the detectable effect instead
+  --json             print the plan object (or the detectable effect) as JSON instead`,
 };

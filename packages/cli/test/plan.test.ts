@@ -92,4 +92,49 @@ describe("abkit plan", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("--daily-users <n>");
   });
+
+  it("prints the detectable effect for --users instead of --mde", async () => {
+    // The inverse of the first case: 7,682 users at 10% detect +2 points (R:
+    // power.prop.test(n = 3841, p1 = 0.1, power = 0.8) gives p2 = 0.1200, to 4 decimals).
+    const { code, stdout } = await run([
+      "--metric",
+      "binomial",
+      "--baseline",
+      "0.1",
+      "--users",
+      "7682",
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("Detectable effect:  10.00% -> 12.00% (+20.00%)");
+    expect(stdout).toContain("Users:              7,682 in all: 3,841 control, 3,841 treatment");
+    // A mean: δ = (z_a + z_b) · sd · sqrt(1/n_c + 1/n_t) = 2.801585 · 5 · sqrt(2/1000) = 0.6265.
+    const mean = await run([
+      "--metric",
+      "mean",
+      "--baseline",
+      "10",
+      "--sd",
+      "5",
+      "--users",
+      "2000",
+      "--json",
+    ]);
+    const effect = JSON.parse(mean.stdout);
+    expect(effect.absolute).toBeCloseTo(2.801585 * 5 * Math.sqrt(2 / 1000), 5);
+    expect(effect.relative).toBeCloseTo(effect.absolute / 10, 10);
+  });
+
+  it("exits 2 for both --mde and --users, or neither", async () => {
+    for (const args of [
+      ["--metric", "binomial", "--baseline", "0.1", "--mde", "0.1", "--users", "1000"],
+      ["--metric", "binomial", "--baseline", "0.1"],
+    ]) {
+      const { code, stderr } = await run(args);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/--mde|--users/);
+    }
+    const bad = await run(["--metric", "binomial", "--baseline", "0.1", "--users", "0"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("totalUsers: must be a positive number");
+  });
 });

@@ -66,11 +66,13 @@ export type {
   LogsPageOptions,
   MetricResult,
   MetricRow,
+  MetricVerdict,
   MultipleTesting,
   PeekResult,
   ResultsOptions,
   SegmentsApi,
   VariantMetricResult,
+  Verdict,
 } from "./engine/index.js";
 export {
   BANDIT_HISTORY_LIMIT,

@@ -69,4 +69,32 @@ describe.each(MOUNTS)("POST /api/v1/plan on %s", (mount) => {
     expect(anonymous.status).toBe(401);
     expect((await errorOf(anonymous)).code).toBe("unauthorized");
   });
+
+  it("answers the detectable effect for users instead of mde", async () => {
+    // 7,682 users at 10% detect +2 points, the inverse of the plan above (R:
+    // power.prop.test(n = 3841, p1 = 0.1, power = 0.8) gives p2 = 0.1200, to 4 decimals).
+    const response = await plan({ metric: "binomial", baseline: 0.1, users: 7682 });
+    expect(response.status).toBe(200);
+    const effect = (await response.json()) as Record<string, number>;
+    expect(effect.absolute).toBeCloseTo(0.02, 4);
+    expect(effect.relative).toBeCloseTo(0.2, 3);
+    expect(effect).toMatchObject({ comparisons: 1, alphaPerComparison: 0.05 });
+    // A mean: δ = (z_a + z_b) · sd · sqrt(1/n_c + 1/n_t) = 2.801585 · 5 · sqrt(2/1000).
+    const mean = await plan({ metric: "mean", baseline: 10, sd: 5, users: 2000 });
+    expect(((await mean.json()) as { absolute: number }).absolute).toBeCloseTo(
+      2.801585 * 5 * Math.sqrt(2 / 1000),
+      5,
+    );
+  });
+
+  it("answers 400 for users beside mde, or users that are not a positive number", async () => {
+    const both = await plan({ metric: "binomial", baseline: 0.1, mde: 0.1, users: 1000 });
+    expect(both.status).toBe(400);
+    expect((await errorOf(both)).message).toMatch(/users: give mde .* or users/);
+    const bad = await plan({ metric: "binomial", baseline: 0.1, users: "many" });
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).message).toMatch(/users: must be a positive number/);
+    const wrong = await plan({ metric: "binomial", baseline: 2, users: 1000 });
+    expect((await errorOf(wrong)).message).toMatch(/baseline: must be between 0 and 1/);
+  });
 });

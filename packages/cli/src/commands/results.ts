@@ -26,7 +26,13 @@ export async function resultsCommand(args: string[], ctx: CliContext): Promise<n
       const abkit = createAbkit({ store, project: values.project ?? "default" });
       try {
         const results = await abkit.results(experimentKey);
-        ctx.out(values.json ? JSON.stringify(results, null, 2) : renderResults(results));
+        if (values.json) {
+          ctx.out(JSON.stringify(results, null, 2));
+          return 0;
+        }
+        // The plan's daily users turn the users still needed into days.
+        const experiment = await abkit.experiments.get(experimentKey);
+        ctx.out(renderResults(results, { dailyUsers: experiment?.plan?.dailyUsers }));
         return 0;
       } finally {
         await abkit.close();

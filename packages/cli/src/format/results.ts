@@ -10,23 +10,35 @@ import {
   NA,
 } from "./numbers.js";
 import { type Column, renderTable } from "./table.js";
+import { metricVerdictLine, verdictSection } from "./verdict.js";
+
+/** Options of `renderResults`. */
+export interface RenderResultsOptions {
+  /** The plan's users a day (`experiment.plan.dailyUsers`): users needed become days too. */
+  dailyUsers?: number | undefined;
+}
 
 /**
- * Renders `abkit.results()` for a terminal: the sample-ratio check first (a mismatch makes
- * every other number suspect), the variants, one table per metric (users, rate or mean,
+ * Renders `abkit.results()` for a terminal: the verdict first (what to do, the sentence
+ * behind it, the users still needed), the sample-ratio check (a mismatch makes every other
+ * number suspect), the variants, one table per metric (users, rate or mean,
  * effect against the control with its interval, relative effect, p-value, Holm-adjusted
  * p-value with 3+ variants, chance to beat the control in the metric's direction (a
- * lower-is-better metric says so in its heading), always-valid interval), then the
- * execution log metrics.
+ * lower-is-better metric says so in its heading), always-valid interval) with the metric's
+ * verdict under it, then the execution log metrics.
  *
  * @example
  * process.stdout.write(`${renderResults(await abkit.results("checkout"))}\n`);
  */
-export function renderResults(results: ExperimentResults): string {
+export function renderResults(
+  results: ExperimentResults,
+  options: RenderResultsOptions = {},
+): string {
   const level = `${formatNumber((1 - results.alpha) * 100)}%`;
   const sections = [
     `Experiment ${results.experimentKey} (${results.status})\n` +
       `Control: ${results.control}. Intervals: ${level}. Effects: treatment minus control.`,
+    verdictSection(results.verdict, options.dailyUsers),
     srmSection(results),
     ...guardrailSection(results),
     variantsSection(results),
@@ -130,7 +142,8 @@ function metricSection(metric: MetricResult, level: string): string {
     { header: `SEQUENTIAL ${level} CI` },
   ];
   const rows = metric.variants.map((variant) => metricRow(metric, variant, holm));
-  return `Metric ${metric.name} (${tags.join(", ")})\n${renderTable(columns, rows, "  ")}`;
+  const table = renderTable(columns, rows, "  ");
+  return `Metric ${metric.name} (${tags.join(", ")})\n${table}\n${metricVerdictLine(metric.verdict)}`;
 }
 
 const VALUE_HEADERS: Record<MetricResult["kind"], string> = {

@@ -15,6 +15,7 @@ import type {
   MetricResult,
   MultipleTesting,
 } from "./resultTypes.js";
+import { withVerdicts } from "./verdict.js";
 
 /** Turns an experiment's aggregates into results; costs O(variants × metrics). */
 export function buildResults(
@@ -64,7 +65,8 @@ export function buildResults(
   }));
   adjustPValues(results, method, across);
   if (experiment.bandit) withoutFixedSampleClaims(results);
-  return {
+  // The verdicts read everything else; the placeholders below are replaced.
+  return withVerdicts(experiment.plan ?? null, {
     experimentKey: experiment.key,
     experimentId: experiment.id,
     status: experiment.status,
@@ -103,7 +105,7 @@ export function buildResults(
       logSummaries,
     ),
     dimensions: [],
-  };
+  });
 }
 
 // --- Internal helpers ---
