@@ -54,6 +54,23 @@ export function sketchQuantile(buckets: SketchBuckets, q: number): number | null
   return sorted.at(-1)?.value ?? null;
 }
 
+/**
+ * The values a bucket id holds, `[lowest, highest]` (ends included, so an interval built
+ * from them contains every value of the bucket); null for an id `sketchBucket` never gives.
+ *
+ * @example
+ * sketchBucketBounds("p1"); // [1, 1.0202]: 1 < v <= gamma
+ * sketchBucketBounds("z"); // [-1e-9, 1e-9]
+ */
+export function sketchBucketBounds(id: string): [number, number] | null {
+  if (id === "z") return [-MIN_MAGNITUDE, MIN_MAGNITUDE];
+  if (!/^[pn]-?\d+$/.test(id)) return null;
+  const k = Number(id.slice(1));
+  const low = GAMMA ** (k - 1);
+  const high = GAMMA ** k;
+  return id[0] === "p" ? [low, high] : [-high, -low];
+}
+
 /** Adds `other`'s counts into a copy of `buckets`: the sketch of both sets of values. */
 export function mergeSketches(buckets: SketchBuckets, other: SketchBuckets): SketchBuckets {
   const merged = { ...buckets };
