@@ -32,7 +32,7 @@ export interface QuantileEstimate {
  *   `P(X_(l) <= ξ <= X_(u)) >= P(l <= B <= u - 1) >= 1 - alpha` for any continuous
  *   distribution (conservative: B is discrete);
  * - values: `X_(l)` and `X_(u)` are only known to their sketch bucket, so the interval runs
- *   from the lowest value of `X_(l)`'s bucket to the highest of `X_(u)`'s (about 1% wider
+ *   from the lowest value of `X_(l)`'s bucket to the highest of `X_(u)`'s (up to 2% wider
  *   at each end), and contains `[X_(l), X_(u)]` whatever the values in the buckets.
  *
  * The interval is null when the sketch has too few values for ranks inside `1..n`: at

@@ -2,6 +2,7 @@
 // and each treatment against the control (mean, p50 and p95 differences with intervals).
 import { quantileDifference } from "../../stats/quantileDifference.js";
 import { sketchQuantile } from "../../stats/sketch.js";
+import type { MeanSide } from "../../stats/types.js";
 import { welchTest } from "../../stats/welchTest.js";
 import type { LogMetricSummary, LogSummaries } from "../../store.js";
 import type { LogComparison, LogMetricVariant } from "./resultTypes.js";
@@ -91,7 +92,7 @@ export function logComparison(
 // The per-execution sufficient statistics, or null when some logs' squares were never kept
 // (summaries written before sums of squares were): a variance from part of the logs would
 // be wrong, not merely imprecise.
-function meanSide(summary: LogMetricSummary) {
+function meanSide(summary: LogMetricSummary): MeanSide | null {
   const { count, sum, sumSquares, squared } = summary;
   if (squared !== count || sumSquares === undefined) return null;
   if (!(Number.isFinite(sum) && Number.isFinite(sumSquares) && sumSquares >= 0)) return null;
