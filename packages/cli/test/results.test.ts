@@ -109,10 +109,11 @@ describe("renderResults, two variants", () => {
     expect(text).toContain("Metric page_view (count, not declared, read as count)");
   });
 
-  it("summarizes log metrics with count, mean and percentiles", () => {
+  it("summarizes log metrics with count, mean, percentiles and differences against the control", () => {
     const log = results.logMetrics.find((metric) => metric.name === "latency_ms")!;
     const table = section(text, "Log metric latency_ms (from execution logs)");
-    expect(table.split("\n")[1]).toMatch(/^ {2}VARIANT +COUNT +MEAN +P50 +P95 +P99$/);
+    const lines = table.split("\n");
+    expect(lines[1]).toMatch(/^ {2}VARIANT +COUNT +MEAN +P50 +P95 +P99$/);
     for (const variant of log.variants) {
       expect(row(table, variant.variantKey)).toEqual([
         variant.variantKey,
@@ -123,6 +124,26 @@ describe("renderResults, two variants", () => {
         formatNumber(variant.p99),
       ]);
     }
+    // Then one row per treatment: its differences from the control, with their intervals.
+    expect(lines[4]).toMatch(
+      /^ {2}AGAINST CONTROL +MEAN DIFF \(95% CI\) +P50 DIFF \(95% CI\) +P95 DIFF \(95% CI\)$/,
+    );
+    const signed = (value: number) => formatNumber(value, true);
+    const difference = ({
+      estimate,
+      ci,
+    }: {
+      estimate: number | null;
+      ci: [number, number] | null;
+    }) => `${signed(estimate!)} [${signed(ci![0])}, ${signed(ci![1])}]`;
+    const comparison = log.variants[1]!.comparison!;
+    expect(lines[5]!.trim().split(/ {2,}/)).toEqual([
+      "treatment",
+      difference(comparison.mean),
+      difference(comparison.p50),
+      difference(comparison.p95),
+    ]);
+    expect(lines).toHaveLength(6);
   });
 
   it("ends with how to read p-values against the sequential interval", () => {

@@ -101,7 +101,8 @@ export interface LogStore {
   /**
    * Appends a log (ids are unique store-wide: `conflict` on a repeat) and, in the same atomic
    * unit, adds each of its metrics to the summary of (experiment, variant, metric):
-   * `count += 1`, `sum += value`, `buckets[sketchBucket(value)] += 1`.
+   * `count += 1`, `sum += value`, `sumSquares += value²`, `squared += 1`,
+   * `buckets[sketchBucket(value)] += 1` (the increments of `planLog`).
    */
   appendLog(record: LogRecord): Promise<void>;
   /** An experiment's logs, newest first; `before` is the `nextCursor` of the previous page. */
@@ -249,6 +250,13 @@ export interface ExperimentAggregates {
 export interface LogMetricSummary {
   count: number;
   sum: number;
+  /**
+   * The sum of the squared values of the `squared` logs whose square was kept; absent (0)
+   * for summaries written before squares were kept, so `squared < count` tells a summary
+   * whose variance is unknown.
+   */
+  sumSquares?: number;
+  squared?: number;
   /** Quantile sketch counts by bucket id (see `sketchBucket`). */
   buckets: SketchBuckets;
 }

@@ -57,7 +57,7 @@ export function aggregateCounters(hashes: AggregateHashes): [string, number][] {
 }
 
 /**
- * An experiment's log summaries hash (`variant NUL metric NUL count|sum|b:<bucket>`) as
+ * An experiment's log summaries hash (`variant NUL metric NUL <LogField>|b:<bucket>`) as
  * counter entries.
  *
  * @example

@@ -24,9 +24,31 @@ describe("schema 6: aggregates and log summaries become counters", () => {
         });
       }
     }
+    // Rebuilt from the logs, the summaries also carry the squares version 5 did not keep.
+    const squares: Record<string, number> = {
+      "default/exp_a/control/latency_ms": 2 * 123.4 ** 2,
+      "default/exp_a/control/delta": 9,
+      "default/exp_a/v-2/latency_ms": 0.25,
+      "other/exp_a/control/latency_ms": 81,
+    };
     for (const [projectId, experiments] of Object.entries(LOG_SUMMARIES_AT_5)) {
-      for (const [experimentId, summaries] of Object.entries(experiments)) {
-        expect(await store.readLogSummaries(projectId, experimentId)).toStrictEqual(summaries);
+      for (const [experimentId, variants] of Object.entries(experiments)) {
+        const withSquares = Object.fromEntries(
+          Object.entries(variants).map(([variant, metrics]) => [
+            variant,
+            Object.fromEntries(
+              Object.entries(metrics).map(([metric, summary]) => [
+                metric,
+                {
+                  ...summary,
+                  sumSquares: squares[`${projectId}/${experimentId}/${variant}/${metric}`],
+                  squared: summary.count,
+                },
+              ]),
+            ),
+          ]),
+        );
+        expect(await store.readLogSummaries(projectId, experimentId)).toStrictEqual(withSquares);
       }
     }
     await store.close();
@@ -85,13 +107,29 @@ describe("schema 6: aggregates and log summaries become counters", () => {
         latency_ms: {
           count: 2500,
           sum: 1250 * 100 + 1250 * 200,
+          sumSquares: 1250 * 100 ** 2 + 1250 * 200 ** 2,
+          squared: 2500,
           buckets: { [sketchBucket(100)]: 1250, [sketchBucket(200)]: 1250 },
         },
-        token_count: { count: 1250, sum: 1250 * 78, buckets: { [sketchBucket(78)]: 1250 } },
+        token_count: {
+          count: 1250,
+          sum: 1250 * 78,
+          sumSquares: 1250 * 78 ** 2,
+          squared: 1250,
+          buckets: { [sketchBucket(78)]: 1250 },
+        },
       },
     });
     expect(await store.readLogSummaries("other", "exp_1")).toStrictEqual({
-      A: { latency_ms: { count: 1, sum: 9, buckets: { [sketchBucket(9)]: 1 } } },
+      A: {
+        latency_ms: {
+          count: 1,
+          sum: 9,
+          sumSquares: 81,
+          squared: 1,
+          buckets: { [sketchBucket(9)]: 1 },
+        },
+      },
     });
     await store.close();
     const reopened = new Database(path);
@@ -159,6 +197,8 @@ describe("schema 6: aggregates and log summaries become counters", () => {
     expect(latency).toEqual({
       count: 3,
       sum: 246.8 + 123.4,
+      sumSquares: 2 * 123.4 ** 2 + 123.4 ** 2, // two rebuilt from the logs, one appended
+      squared: 3,
       buckets: { [sketchBucket(123.4)]: 3 },
     });
     await store.close();

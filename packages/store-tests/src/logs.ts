@@ -17,7 +17,7 @@ export function logsContract(harness: StoreHarness): void {
   describe("logs", () => {
     const ctx = useStore(harness);
 
-    it("summarizes each variant's log metrics: count, sum and sketch buckets equal a recount", async () => {
+    it("summarizes each variant's log metrics: count, sum, sum of squares and sketch buckets equal a recount", async () => {
       const exp = newId("exp");
       const logs = Array.from({ length: 40 }, (_, i) =>
         logRecord(P, exp, {
@@ -142,16 +142,22 @@ export function logsContract(harness: StoreHarness): void {
 function expectedLogSummaries(logs: LogRecord[]): LogSummaries {
   const summaries = new Map<
     string,
-    Map<string, { count: number; sum: number; buckets: Map<string, number> }>
+    Map<string, { count: number; sum: number; sumSquares: number; buckets: Map<string, number> }>
   >();
   for (const log of logs) {
     const variant = summaries.get(log.variantKey) ?? new Map();
     summaries.set(log.variantKey, variant);
     for (const [metric, value] of Object.entries(log.metrics)) {
-      const summary = variant.get(metric) ?? { count: 0, sum: 0, buckets: new Map() };
+      const summary = variant.get(metric) ?? {
+        count: 0,
+        sum: 0,
+        sumSquares: 0,
+        buckets: new Map(),
+      };
       variant.set(metric, summary);
       summary.count += 1;
       summary.sum += value;
+      summary.sumSquares += value ** 2;
       const bucket = sketchBucket(value);
       summary.buckets.set(bucket, (summary.buckets.get(bucket) ?? 0) + 1);
     }
@@ -160,9 +166,10 @@ function expectedLogSummaries(logs: LogRecord[]): LogSummaries {
     [...summaries].map(([variant, metrics]) => [
       variant,
       Object.fromEntries(
-        [...metrics].map(([metric, { count, sum, buckets }]) => [
+        // Every log's square is kept: `squared` equals `count`.
+        [...metrics].map(([metric, { count, sum, sumSquares, buckets }]) => [
           metric,
-          { count, sum, buckets: Object.fromEntries(buckets) },
+          { count, sum, sumSquares, squared: count, buckets: Object.fromEntries(buckets) },
         ]),
       ),
     ]),

@@ -83,14 +83,20 @@ describe("plannerModel", () => {
     expect(totals("u2", "2026-01-01", "2026-12-31")).toEqual({ tokens: 0, cost: 0 });
   });
 
-  it("sums log metrics per variant with their sketch buckets", () => {
+  it("sums log metrics and their squares per variant with their sketch buckets", () => {
     const model = plannerModel();
     model.appendLog(logRecord(P, E, { variantKey: "A", metrics: { latency_ms: 2, cost: 0 } }));
     model.appendLog(logRecord(P, E, { variantKey: "A", metrics: { latency_ms: -4 } }));
     expect(model.readLogSummaries(P, E)).toEqual({
       A: {
-        latency_ms: { count: 2, sum: -2, buckets: { [sketchBucket(2)]: 1, [sketchBucket(-4)]: 1 } },
-        cost: { count: 1, sum: 0, buckets: { z: 1 } },
+        latency_ms: {
+          count: 2,
+          sum: -2,
+          sumSquares: 20, // 2² + (-4)²
+          squared: 2,
+          buckets: { [sketchBucket(2)]: 1, [sketchBucket(-4)]: 1 },
+        },
+        cost: { count: 1, sum: 0, sumSquares: 0, squared: 1, buckets: { z: 1 } },
       },
     });
     expect(model.readLogSummaries(P, "other")).toEqual({});
@@ -117,6 +123,22 @@ describe("replayAgainstPlanner", () => {
     });
     await expect(replayAgainstPlanner(store, plannerStream(3), "seed 3")).rejects.toThrow(
       /^seed 3, .*: readAggregates\(/,
+    );
+  });
+
+  it("fails a store whose log summaries leave out the sums of squares", async () => {
+    const model = plannerModel();
+    const store = storeOver(model, {
+      readLogSummaries: async (projectId, experimentId) => {
+        const summaries = model.readLogSummaries(projectId, experimentId);
+        for (const metrics of Object.values(summaries)) {
+          for (const summary of Object.values(metrics)) delete summary.sumSquares;
+        }
+        return summaries;
+      },
+    });
+    await expect(replayAgainstPlanner(store, plannerStream(3), "seed 3")).rejects.toThrow(
+      /^seed 3, .*: readLogSummaries\(/,
     );
   });
 

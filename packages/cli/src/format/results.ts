@@ -25,7 +25,8 @@ export interface RenderResultsOptions {
  * effect against the control with its interval, relative effect, p-value, Holm-adjusted
  * p-value with 3+ variants, chance to beat the control in the metric's direction (a
  * lower-is-better metric says so in its heading), always-valid interval) with the metric's
- * verdict under it, then the execution log metrics.
+ * verdict under it, then the execution log metrics (count, mean, p50/p95/p99, and the mean,
+ * p50 and p95 differences against the control with their intervals).
  *
  * @example
  * process.stdout.write(`${renderResults(await abkit.results("checkout"))}\n`);
@@ -45,7 +46,7 @@ export function renderResults(
     ...(results.metrics.length === 0
       ? ["No metrics yet: declare them on the experiment or track events of exposed users."]
       : results.metrics.map((metric) => metricSection(metric, level))),
-    ...results.logMetrics.map(logMetricSection),
+    ...results.logMetrics.map((metric) => logMetricSection(metric, level)),
     "P-values hold when read once, at a sample size fixed in advance; the sequential\n" +
       "interval stays valid however often you look.",
   ];
@@ -185,7 +186,7 @@ function signedNumber(value: number): string {
   return formatNumber(value, true);
 }
 
-function logMetricSection(metric: ExperimentResults["logMetrics"][number]): string {
+function logMetricSection(metric: ExperimentResults["logMetrics"][number], level: string): string {
   const columns: Column[] = [
     { header: "VARIANT" },
     { header: "COUNT", align: "right" },
@@ -202,5 +203,35 @@ function logMetricSection(metric: ExperimentResults["logMetrics"][number]): stri
     formatNumber(variant.p95),
     formatNumber(variant.p99),
   ]);
-  return `Log metric ${metric.name} (from execution logs)\n${renderTable(columns, rows, "  ")}`;
+  const heading = `Log metric ${metric.name} (from execution logs)`;
+  const compared = metric.variants.flatMap((variant) => {
+    const comparison = variant.comparison;
+    if (!comparison) return [];
+    return [
+      [
+        variant.variantKey,
+        difference(comparison.mean),
+        difference(comparison.p50),
+        difference(comparison.p95),
+      ],
+    ];
+  });
+  const tables = [renderTable(columns, rows, "  ")];
+  if (compared.length > 0) {
+    const differences: Column[] = [
+      { header: "AGAINST CONTROL" },
+      { header: `MEAN DIFF (${level} CI)` },
+      { header: `P50 DIFF (${level} CI)` },
+      { header: `P95 DIFF (${level} CI)` },
+    ];
+    tables.push(renderTable(differences, compared, "  "));
+  }
+  return `${heading}\n${tables.join("\n")}`;
+}
+
+// A log metric's difference with its interval; `[n/a]` without one, `n/a` without either.
+function difference(part: { estimate: number | null; ci: [number, number] | null }): string {
+  if (part.estimate === null) return NA;
+  const interval = part.ci ? formatInterval(part.ci, signedNumber) : "[n/a]";
+  return `${signedNumber(part.estimate)} ${interval}`;
 }

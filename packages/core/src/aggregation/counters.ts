@@ -22,6 +22,9 @@ export interface CounterIncrement {
   delta: number;
 }
 
+/** The number fields of a log summary kept as counters (see `LogMetricSummary`). */
+export type LogField = "count" | "sum" | "sumSquares" | "squared";
+
 /**
  * The id of every counter, by family. Every part is a name (a slug: letters, digits, `.`,
  * `_`, `:`, `-`) or a `YYYY-MM-DD` day, so `/` separates them unambiguously.
@@ -47,9 +50,8 @@ export const counterId = {
   /** A metric's counted events of one variant on one UTC day (of the event's time). */
   eventsByDay: (metric: string, day: string, variant: string) =>
     `eventsByDay/${metric}/${day}/${variant}`,
-  /** A log metric's count or sum in one variant (see `LogMetricSummary`). */
-  log: (variant: string, metric: string, field: "count" | "sum") =>
-    `log/${variant}/${metric}/${field}`,
+  /** A log metric's `LogField` in one variant (see `LogMetricSummary`). */
+  log: (variant: string, metric: string, field: LogField) => `log/${variant}/${metric}/${field}`,
   /** A log metric's sketch bucket (`sketchBucket`) in one variant. */
   logBucket: (variant: string, metric: string, bucket: string) =>
     `log/${variant}/${metric}/bucket/${bucket}`,
@@ -122,11 +124,11 @@ export function logSummariesFromCounters(
   for (const [id, value] of counters) {
     const parts = id.split("/");
     if (parts[0] !== "log" || parts.length < 4) continue;
-    const field = parts.length === 4 && (parts[3] === "count" || parts[3] === "sum");
+    const field = parts.length === 4 && LOG_FIELDS.has(parts[3]!);
     const bucket = parts.length === 5 && parts[3] === "bucket";
     if (!field && !bucket) continue;
     const summary = ownEntry(byKey(out, parts[1]!), parts[2]!, zeroSummary);
-    if (field) summary[parts[3] as "count" | "sum"] = value;
+    if (field) summary[parts[3] as LogField] = value;
     else setOwn(summary.buckets, parts[4]!, value);
   }
   return out;
@@ -155,6 +157,7 @@ export function aggregatedMetrics(counterIds: Iterable<string>): Set<string> {
 const METRIC_FIELDS = new Set(["events", "sum", "sumSquares", "entities"]);
 const COVARIATE_FIELDS = new Set(["entities", "sum", "sumSquares"]);
 const PRODUCT_FIELDS = new Set(["sumXY", "sumXWithEvent"]);
+const LOG_FIELDS = new Set<string>(["count", "sum", "sumSquares", "squared"]);
 
 const zeroMetric = (): MetricAggregate => ({ events: 0, sum: 0, sumSquares: 0, entities: 0 });
 const zeroCovariate = (): CovariateAggregate => ({ entities: 0, sum: 0, sumSquares: 0 });

@@ -10,6 +10,12 @@ export { detectableEffect, planExperiment } from "./power.js";
 export type { DetectableEffectInput, PlanInput } from "./powerInput.js";
 export { detectableInputSchema, planInputSchema } from "./powerInput.js";
 export { proportionTest } from "./proportionTest.js";
+export type { QuantileEstimate } from "./quantileDifference.js";
+export {
+  orderStatisticRanks,
+  quantileDifference,
+  sketchQuantileInterval,
+} from "./quantileDifference.js";
 export { seededRandom, standardNormal } from "./random.js";
 export { relativeRate } from "./rateRatio.js";
 export { ratioTest } from "./ratioTest.js";
@@ -18,7 +24,13 @@ export { relativeEffect } from "./relativeEffect.js";
 export type { SequentialInterval, SequentialOptions } from "./sequential.js";
 export { proportionSequentialInterval, sequentialInterval } from "./sequential.js";
 export type { SketchBuckets } from "./sketch.js";
-export { mergeSketches, SKETCH_RELATIVE_ERROR, sketchBucket, sketchQuantile } from "./sketch.js";
+export {
+  mergeSketches,
+  SKETCH_RELATIVE_ERROR,
+  sketchBucket,
+  sketchBucketBounds,
+  sketchQuantile,
+} from "./sketch.js";
 export {
   betaDensity,
   logBeta,

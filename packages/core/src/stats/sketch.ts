@@ -14,6 +14,8 @@ const GAMMA = (1 + SKETCH_RELATIVE_ERROR) / (1 - SKETCH_RELATIVE_ERROR);
 const LOG_GAMMA = Math.log(GAMMA);
 // Magnitudes below this share the zero bucket: their relative error is meaningless anyway.
 const MIN_MAGNITUDE = 1e-9;
+// The relative slack of `sketchBucketBounds`, far above the rounding of Math.log.
+const EDGE_SLACK = 1e-12;
 
 /** Bucket counts by bucket id, as stores keep them. */
 export type SketchBuckets = Record<string, number>;
@@ -52,6 +54,24 @@ export function sketchQuantile(buckets: SketchBuckets, q: number): number | null
     if (seen > rank) return bucket.value;
   }
   return sorted.at(-1)?.value ?? null;
+}
+
+/**
+ * The values a bucket id holds, `[lowest, highest]` (ends included, so an interval built
+ * from them contains every value of the bucket); null for an id `sketchBucket` never gives.
+ *
+ * @example
+ * sketchBucketBounds("p1"); // [1, 1.0202] (a hair wider): 1 < v <= gamma
+ * sketchBucketBounds("z"); // [-1e-9, 1e-9]
+ */
+export function sketchBucketBounds(id: string): [number, number] | null {
+  if (id === "z") return [-MIN_MAGNITUDE, MIN_MAGNITUDE];
+  if (!/^[pn]-?\d+$/.test(id)) return null;
+  const k = Number(id.slice(1));
+  // A hair wider: a value at an edge may fall in either bucket as its logarithm rounds.
+  const low = GAMMA ** (k - 1) * (1 - EDGE_SLACK);
+  const high = GAMMA ** k * (1 + EDGE_SLACK);
+  return id[0] === "p" ? [low, high] : [-high, -low];
 }
 
 /** Adds `other`'s counts into a copy of `buckets`: the sketch of both sets of values. */

@@ -181,6 +181,25 @@ describe("logSummariesFromCounters", () => {
     });
   });
 
+  it("reads sums of squares and `squared`, and leaves them out of summaries that have none", () => {
+    const summaries = logSummariesFromCounters([
+      [counterId.log("A", "latency", "count"), 3],
+      [counterId.log("A", "latency", "sum"), 6],
+      [counterId.log("A", "latency", "sumSquares"), 8],
+      [counterId.log("A", "latency", "squared"), 2],
+      [counterId.log("B", "latency", "count"), 1],
+      [counterId.log("B", "latency", "sum"), 4],
+    ]);
+    expect(summaries.A?.latency).toEqual({
+      count: 3,
+      sum: 6,
+      sumSquares: 8,
+      squared: 2,
+      buckets: {},
+    });
+    expect(Object.keys(summaries.B?.latency ?? {}).sort()).toEqual(["buckets", "count", "sum"]);
+  });
+
   it("ignores aggregate counters, other families and malformed log ids", () => {
     const summaries = logSummariesFromCounters([
       [counterId.log("A", "latency", "count"), 2],

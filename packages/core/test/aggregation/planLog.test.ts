@@ -17,11 +17,13 @@ const log = (metrics: Record<string, number>, variantKey = "A"): LogRecord => ({
 });
 
 describe("planLog", () => {
-  it("counts each metric once, adds its value to the sum and one to its bucket", () => {
+  it("counts each metric once, adds its value to the sum, its square to the sum of squares and one to its bucket", () => {
     const increments = planLog(log({ latency: 123, tokens: 0 }));
     expect(increments).toEqual([
       { projectId: "p1", experimentId: "e1", counter: "log/A/latency/count", delta: 1 },
       { projectId: "p1", experimentId: "e1", counter: "log/A/latency/sum", delta: 123 },
+      { projectId: "p1", experimentId: "e1", counter: "log/A/latency/sumSquares", delta: 15_129 },
+      { projectId: "p1", experimentId: "e1", counter: "log/A/latency/squared", delta: 1 },
       {
         projectId: "p1",
         experimentId: "e1",
@@ -30,6 +32,8 @@ describe("planLog", () => {
       },
       { projectId: "p1", experimentId: "e1", counter: "log/A/tokens/count", delta: 1 },
       { projectId: "p1", experimentId: "e1", counter: "log/A/tokens/sum", delta: 0 },
+      { projectId: "p1", experimentId: "e1", counter: "log/A/tokens/sumSquares", delta: 0 },
+      { projectId: "p1", experimentId: "e1", counter: "log/A/tokens/squared", delta: 1 },
       { projectId: "p1", experimentId: "e1", counter: "log/A/tokens/bucket/z", delta: 1 },
     ]);
   });
@@ -38,7 +42,7 @@ describe("planLog", () => {
     expect(planLog(log({}))).toEqual([]);
   });
 
-  it("reads back, summed over logs, as each variant's count, sum and sketch", () => {
+  it("reads back, summed over logs, as each variant's count, sum, sum of squares and sketch", () => {
     const counters = new Map<string, number>();
     const records = [
       log({ latency: 100, cost: -2 }),
@@ -56,11 +60,21 @@ describe("planLog", () => {
         latency: {
           count: 3,
           sum: 450.5,
+          sumSquares: 82_750.25, // 100² + 100² + 250.5²
+          squared: 3,
           buckets: { [sketchBucket(100)]: 2, [sketchBucket(250.5)]: 1 },
         },
-        cost: { count: 1, sum: -2, buckets: { [sketchBucket(-2)]: 1 } },
+        cost: { count: 1, sum: -2, sumSquares: 4, squared: 1, buckets: { [sketchBucket(-2)]: 1 } },
       },
-      B: { latency: { count: 1, sum: 7, buckets: { [sketchBucket(7)]: 1 } } },
+      B: {
+        latency: {
+          count: 1,
+          sum: 7,
+          sumSquares: 49,
+          squared: 1,
+          buckets: { [sketchBucket(7)]: 1 },
+        },
+      },
     });
   });
 });

@@ -19,7 +19,11 @@ redis.call("ZADD", KEYS[2], 0, ARGV[1])
 for i = 4, #ARGV, 3 do
   local prefix = ARGV[3] .. "\0" .. ARGV[i] .. "\0"
   redis.call("HINCRBY", KEYS[3], prefix .. "count", 1)
-  addTo(KEYS[3], prefix .. "sum", tonumber(ARGV[i + 1]))
+  local value = tonumber(ARGV[i + 1])
+  addTo(KEYS[3], prefix .. "sum", value)
+  -- As planLog: the square, and one more log whose square is kept (see LogMetricSummary).
+  addTo(KEYS[3], prefix .. "sumSquares", value * value)
+  redis.call("HINCRBY", KEYS[3], prefix .. "squared", 1)
   redis.call("HINCRBY", KEYS[3], prefix .. "b:" .. ARGV[i + 2], 1)
 end
 return 0

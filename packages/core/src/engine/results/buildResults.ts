@@ -1,17 +1,16 @@
 import { type Experiment, metricDirection } from "../../schema/experiment.js";
-import { sketchQuantile } from "../../stats/sketch.js";
 import { srmTest } from "../../stats/srmTest.js";
 import type { Posterior } from "../../stats/thompson.js";
 import type { ExperimentAggregates, LogSummaries } from "../../store.js";
 import { banditChances, banditPosteriors } from "./bandit.js";
 import { adjustPValues, metricVariants, withoutFixedSampleClaims } from "./comparisons.js";
+import { logMetrics } from "./logMetrics.js";
 import { metricRows } from "./metricRows.js";
 import { eventsOverTime, exposuresOverTime } from "./overTime.js";
 import type {
   BanditResults,
   ExperimentResults,
   GuardrailViolation,
-  LogMetricVariant,
   MetricResult,
   MultipleTesting,
 } from "./resultTypes.js";
@@ -103,6 +102,7 @@ export function buildResults(
     logMetrics: logMetrics(
       ordered.map((variant) => variant.key),
       logSummaries,
+      { alpha, bandit: Boolean(experiment.bandit) },
     ),
     dimensions: [],
   });
@@ -145,38 +145,4 @@ function guardrailViolations(metrics: MetricResult[]): GuardrailViolation[] {
       ];
     }),
   );
-}
-
-function logMetrics(variantKeys: string[], summaries: LogSummaries) {
-  const names = new Set<string>();
-  for (const metrics of Object.values(summaries))
-    for (const name of Object.keys(metrics)) names.add(name);
-  return [...names].sort().map((name) => ({
-    name,
-    variants: variantKeys.map((variantKey): LogMetricVariant => {
-      const summary = Object.hasOwn(summaries, variantKey)
-        ? summaries[variantKey]?.[name]
-        : undefined;
-      if (!summary || summary.count === 0) {
-        return {
-          variantKey,
-          count: 0,
-          mean: null,
-          p50: null,
-          p95: null,
-          p99: null,
-          comparison: null,
-        };
-      }
-      return {
-        variantKey,
-        count: summary.count,
-        mean: summary.sum / summary.count,
-        p50: sketchQuantile(summary.buckets, 0.5),
-        p95: sketchQuantile(summary.buckets, 0.95),
-        p99: sketchQuantile(summary.buckets, 0.99),
-        comparison: null,
-      };
-    }),
-  }));
 }
