@@ -73,7 +73,9 @@ export interface EventStore {
    * to the entity's running totals and its variant's aggregates (see `MetricAggregate`), to
    * the covariate products of the covariates kept with that assignment (`CovariateProduct`)
    * and, for each partner B in `crossMetrics[experiment]`, to `crossProducts` by
-   * `value·t_u(B)`. A bad value or `crossMetrics` rejects the whole batch (`validation_failed`).
+   * `value·t_u(B)`, each read through the experiment's `caps` (see `EventRecord.caps`), and
+   * to `metricsByDay` under the event's UTC day. A bad value, `crossMetrics` or `caps`
+   * rejects the whole batch (`validation_failed`).
    */
   applyEvents(projectId: string, events: EventRecord[]): Promise<ApplyEventsResult>;
   /**
