@@ -1,7 +1,8 @@
 // What a batch of events does to the aggregates, free of I/O: dedup by idempotency key, each
 // entity's running totals, its variant's metric aggregates (exact sums of squares, capped
 // metrics, per-day increments), CUPED covariate products, ratio cross products, the
-// undeclared-metric cap and daily entity totals. Every store applies this plan in its atomic unit; Redis's Lua restates it.
+// undeclared-metric cap and daily entity totals. Every store applies this plan in its atomic
+// unit; Redis's Lua restates it.
 
 import type { EventRecord } from "../schema/event.js";
 import { MAX_AGGREGATED_METRICS } from "../schema/event.js";
@@ -193,9 +194,10 @@ export function planEvents(
       cell.sum += moves.sum;
       cell.sumSquares += moves.sumSquares;
       if (first) cell.entities += 1;
-      if (day !== null) cell.days.set(day, (cell.days.get(day) ?? 0) + 1);
-      if (day !== null)
+      if (day !== null) {
+        cell.days.set(day, (cell.days.get(day) ?? 0) + 1);
         metricDays.add(experimentId, metricName, day, variantKey, { ...moves, first });
+      }
       for (const [covariate, x] of covariates ? Object.entries(covariates) : []) {
         add(counterId.covariateProduct(metricName, covariate, variantKey, "sumXY"), x * moves.sum);
         add(
