@@ -137,10 +137,12 @@ export {
   welchTest,
 } from "./stats/index.js";
 export {
+  capped,
   crossPair,
   crossPartners,
   declaredIn,
   emptyAggregates,
+  metricCap,
 } from "./store/aggregates.js";
 export { dayRange, exposureDay } from "./store/days.js";
 export type { StoreDefinition, StoreMethods } from "./store/defineStore.js";
@@ -174,6 +176,7 @@ export type {
   LogStore,
   LogSummaries,
   MetricAggregate,
+  MetricDayAggregate,
   Store,
   StoreCapabilities,
 } from "./store.js";

@@ -73,7 +73,9 @@ export interface EventStore {
    * to the entity's running totals and its variant's aggregates (see `MetricAggregate`), to
    * the covariate products of the covariates kept with that assignment (`CovariateProduct`)
    * and, for each partner B in `crossMetrics[experiment]`, to `crossProducts` by
-   * `value·t_u(B)`. A bad value or `crossMetrics` rejects the whole batch (`validation_failed`).
+   * `value·t_u(B)`, each read through the experiment's `caps` (see `EventRecord.caps`), and
+   * to `metricsByDay` under the event's UTC day. A bad value, `crossMetrics` or `caps`
+   * rejects the whole batch (`validation_failed`).
    */
   applyEvents(projectId: string, events: EventRecord[]): Promise<ApplyEventsResult>;
   /**
@@ -189,6 +191,8 @@ export interface ApplyEventsResult {
  * Sufficient statistics of one metric in one variant, with the entity as the unit. With
  * `t_u` the total of entity u's events: `sum = Σ t_u`, `sumSquares = Σ t_u²` (kept exact by
  * adding `(t + v)² - t²` per event), `entities = #{u : u has an event}`, `events` = count.
+ * For a capped metric (`Metric.cap`), `t_u` is `min(total, cap)`: each event adds
+ * `c(t + v) - c(t)` and `c(t + v)² - c(t)²`.
  */
 export interface MetricAggregate {
   events: number;
@@ -244,6 +248,21 @@ export interface ExperimentAggregates {
    * none; data written before a store kept it counts from the upgrade on.
    */
   eventsByDay: Record<string, Record<string, Record<string, number>>>;
+  /**
+   * metric -> UTC day of the event's `timestamp` -> variant -> what that day's events added
+   * to the variant's `sum` and `sumSquares` (capped, like `metrics`), and the entities whose
+   * first counted event fell on it. Summed over the days through d, the cumulative aggregates
+   * as of the end of d (exact when each entity's events arrive in time order, at day
+   * granularity). An event whose time has no day counts in `metrics` only. `{}` when none.
+   */
+  metricsByDay: Record<string, Record<string, Record<string, MetricDayAggregate>>>;
+}
+
+/** What one UTC day's events added to one variant's aggregate of one metric. */
+export interface MetricDayAggregate {
+  sum: number;
+  sumSquares: number;
+  entities: number;
 }
 
 /** One log metric of one variant: how many logs carried it, their sum, and its sketch. */

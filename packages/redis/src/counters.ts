@@ -19,7 +19,7 @@ export interface AggregateHashes {
   covariates: Record<string, string>;
   /**
    * `x NUL metric NUL covariate NUL variant NUL stat`, `c NUL A NUL B NUL variant`,
-   * `d NUL metric NUL day NUL variant` -> number
+   * `d NUL metric NUL day NUL variant`, `m NUL metric NUL day NUL variant NUL stat` -> number
    */
   products: Record<string, string>;
 }
@@ -29,6 +29,7 @@ const PRODUCT_FAMILIES: Record<string, string | undefined> = Object.assign(Objec
   x: "covariateProduct",
   c: "crossProduct",
   d: "eventsByDay",
+  m: "metricByDay",
 });
 
 /**

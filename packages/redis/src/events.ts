@@ -10,7 +10,7 @@ import type { Connection } from "./connection.js";
 import { aggregateCounters } from "./counters.js";
 import { replyOf } from "./definitions.js";
 import { scriptError } from "./errors.js";
-import { encodeCovariates, encodePartners } from "./products.js";
+import { encodeCaps, encodeCovariates, encodePartners } from "./products.js";
 
 const SEPARATOR = "\u0000";
 const MAX_HMGET_FIELDS = 4096;
@@ -103,6 +103,7 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
             encodePartners(event),
             entityKey.get(event.entityId)!,
             exposureDay(event.timestamp) ?? "",
+            encodeCaps(event),
           );
         }
         const [first, second] = (await script("applyEvents", eventKeys, args)) as [number, number];

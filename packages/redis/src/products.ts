@@ -1,8 +1,8 @@
-import { crossPair, crossPartners, type EventRecord } from "@abkit/core";
+import { crossPair, crossPartners, type EventRecord, metricCap } from "@abkit/core";
 
 /**
- * How the CUPED and ratio-metric data go into the scripts: covariates and partner lists
- * encoded as arguments (`counters.ts` reads back what the scripts write). Names are slugs
+ * How the CUPED, ratio-metric and capping data go into the scripts: covariates, partner lists
+ * and caps encoded as arguments (`counters.ts` reads back what the scripts write). Names are slugs
  * (checked by the core helpers), so NUL and \x01 never occur in them.
  */
 
@@ -35,6 +35,29 @@ export function encodePartners(event: EventRecord): string {
           (partner) =>
             `${crossPair(event.metricName, partner)[0] === event.metricName ? "<" : ">"}${partner}`,
         )
+        .join(NUL),
+    )
+    .join(LIST);
+}
+
+/**
+ * The caps of an event for applyEvents: per experiment of `experimentIds` (in order), the
+ * cap of its own metric, then of each partner in `encodePartners`' order ("" where uncapped),
+ * joined by NUL; the lists joined by \x01. "" when the event carries no caps.
+ *
+ * @example
+ * encodeCaps({ ...event, experimentIds: ["e"], caps: { e: { revenue: 100 } } }); // "100"
+ */
+export function encodeCaps(event: EventRecord): string {
+  if (event.caps === undefined) return "";
+  const capOf = (experimentId: string, metric: string) => {
+    const cap = metricCap(event, experimentId, metric);
+    return cap === undefined ? "" : String(cap);
+  };
+  return event.experimentIds
+    .map((experimentId) =>
+      [event.metricName, ...crossPartners(event, experimentId)]
+        .map((metric) => capOf(experimentId, metric))
         .join(NUL),
     )
     .join(LIST);

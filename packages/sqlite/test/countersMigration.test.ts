@@ -17,10 +17,11 @@ describe("schema 6: aggregates and log summaries become counters", () => {
     const store = sqliteStore({ path });
     for (const [projectId, experiments] of Object.entries(AGGREGATES_AT_5)) {
       for (const [experimentId, aggregates] of Object.entries(experiments)) {
-        // Events by day were not kept at version 5: they count from the upgrade on.
+        // Events and metric increments by day were not kept at version 5: they count from the upgrade on.
         expect(await store.readAggregates(projectId, experimentId)).toStrictEqual({
           ...aggregates,
           eventsByDay: {},
+          metricsByDay: {},
         });
       }
     }

@@ -119,12 +119,16 @@ export function aggregateCases(ctx: StoreUnderTest): void {
     read.exposuresByDay[AT_DAY]!.A = 100;
     read.metrics.output_tokens!.A!.sum = 100;
     read.eventsByDay.output_tokens![AT_DAY]!.A = 100;
+    read.metricsByDay.output_tokens![AT_DAY]!.A!.sum = 100;
     expect(await ctx.store.readAggregates(P, exp)).toEqual({
       exposures: { A: 1 },
       exposuresByDay: { [AT_DAY]: { A: 1 } },
       metrics: { output_tokens: { A: { events: 1, sum: 2, sumSquares: 4, entities: 1 } } },
       ...NO_PRODUCTS,
       eventsByDay: { output_tokens: { [AT_DAY]: { A: 1 } } },
+      metricsByDay: {
+        output_tokens: { [AT_DAY]: { A: { sum: 2, sumSquares: 4, entities: 1 } } },
+      },
     });
   });
 }

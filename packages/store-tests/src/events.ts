@@ -141,6 +141,7 @@ export function eventsContract(harness: StoreHarness): void {
         metrics: { clicks: { A: one } },
         ...NO_PRODUCTS,
         eventsByDay: { clicks: { [AT_DAY]: { A: 1 } } },
+        metricsByDay: { clicks: { [AT_DAY]: { A: { sum: 3, sumSquares: 9, entities: 1 } } } },
       });
       expect((await ctx.store.readAggregates(P, exp2)).metrics).toEqual({ clicks: { X: one } });
       expect(await ctx.store.readAggregates(P, exp3)).toEqual({

@@ -25,8 +25,11 @@ export function firstOfEachKey(sent: readonly EventRecord[]): EventRecord[] {
  * The aggregates of `experimentId` from scratch: exposures are the variants of `assigned`
  * (entity -> variant), all made on `day` (the day of the fixtures' `AT` by default), and
  * each accepted event naming the experiment counts for its entity's variant, and on the UTC
- * day of its time in `eventsByDay`. Per entity u with total t_u: `sum = Σ t_u`,
- * `sumSquares = Σ t_u²`.
+ * day of its time in `eventsByDay`. Per entity u with total t_u, read through the metric's
+ * cap `c(t) = min(t, cap)` where the events carry one (`caps`): `sum = Σ c(t_u)`,
+ * `sumSquares = Σ c(t_u)²`. `metricsByDay` files each event's move of `c(t)` and `c(t)²`
+ * (entity's total before and after it, in the order given) under the event's day, and the
+ * entity under the day of its first event.
  */
 export function recount(
   experimentId: string,
@@ -38,21 +41,45 @@ export function recount(
   for (const variant of assigned.values()) exposures[variant] = (exposures[variant] ?? 0) + 1;
   const exposuresByDay = assigned.size > 0 ? { [day]: { ...exposures } } : {};
 
-  // metric -> variant -> entity -> { events, total }
-  const totals = new Map<string, Map<string, Map<string, { events: number; total: number }>>>();
+  // metric -> variant -> entity -> { events, total, cap }
+  const totals = new Map<
+    string,
+    Map<string, Map<string, { events: number; total: number; cap: number | undefined }>>
+  >();
   const eventsByDay: ExperimentAggregates["eventsByDay"] = {};
+  const metricsByDay: ExperimentAggregates["metricsByDay"] = {};
   for (const event of accepted) {
     const variant = assigned.get(event.entityId);
     if (variant === undefined || !event.experimentIds.includes(experimentId)) continue;
-    const time = Date.parse(event.timestamp);
-    if (Number.isFinite(time)) {
-      if (!Object.hasOwn(eventsByDay, event.metricName)) eventsByDay[event.metricName] = {};
-      const day = new Date(time).toISOString().slice(0, 10);
-      countExposureDay(eventsByDay[event.metricName]!, day, variant);
-    }
     const byVariant = getOrSet(totals, event.metricName, () => new Map());
     const byEntity = getOrSet(byVariant, variant, () => new Map());
-    const entity = getOrSet(byEntity, event.entityId, () => ({ events: 0, total: 0 }));
+    const entity = getOrSet(byEntity, event.entityId, () => ({
+      events: 0,
+      total: 0,
+      cap: undefined as number | undefined,
+    }));
+    entity.cap = event.caps?.[experimentId]?.[event.metricName];
+    const before = capAt(entity.total, entity.cap);
+    const after = capAt(entity.total + event.value, entity.cap);
+    const time = Date.parse(event.timestamp);
+    if (Number.isFinite(time)) {
+      const eventDay = new Date(time).toISOString().slice(0, 10);
+      if (!Object.hasOwn(eventsByDay, event.metricName)) eventsByDay[event.metricName] = {};
+      countExposureDay(eventsByDay[event.metricName]!, eventDay, variant);
+      const days = getOwn(metricsByDay, event.metricName, () => ({}));
+      const cell = getOwn(
+        getOwn(days, eventDay, () => ({})),
+        variant,
+        () => ({
+          sum: 0,
+          sumSquares: 0,
+          entities: 0,
+        }),
+      );
+      cell.sum += entity.cap === undefined ? event.value : after - before;
+      cell.sumSquares += after * after - before * before;
+      if (entity.events === 0) cell.entities += 1;
+    }
     entity.events += 1;
     entity.total += event.value;
   }
@@ -62,10 +89,11 @@ export function recount(
     const variants: Record<string, MetricAggregate> = {};
     for (const [variant, byEntity] of byVariant) {
       const aggregate = { events: 0, sum: 0, sumSquares: 0, entities: 0 };
-      for (const { events, total } of byEntity.values()) {
+      for (const { events, total, cap } of byEntity.values()) {
+        const counted = capAt(total, cap);
         aggregate.events += events;
-        aggregate.sum += total;
-        aggregate.sumSquares += total * total;
+        aggregate.sum += counted;
+        aggregate.sumSquares += counted * counted;
         aggregate.entities += 1;
       }
       variants[variant] = aggregate;
@@ -80,6 +108,7 @@ export function recount(
     covariateProducts: {},
     crossProducts: {},
     eventsByDay,
+    metricsByDay,
   };
 }
 
@@ -121,6 +150,16 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 // --- Internal helpers ---
+
+// A total read through a cap (min(total, cap)), the suite's own copy of the rule.
+function capAt(total: number, cap: number | undefined): number {
+  return cap !== undefined && total > cap ? cap : total;
+}
+
+function getOwn<T>(record: Record<string, T>, key: string, make: () => T): T {
+  if (!Object.hasOwn(record, key)) record[key] = make();
+  return record[key]!;
+}
 
 function getOrSet<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   let value = map.get(key);

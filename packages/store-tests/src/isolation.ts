@@ -86,6 +86,9 @@ export function isolationContract(harness: StoreHarness): void {
         metrics: { output_tokens: { control: { events: 1, sum: 3, sumSquares: 9, entities: 1 } } },
         ...NO_PRODUCTS,
         eventsByDay: { output_tokens: { [AT_DAY]: { control: 1 } } },
+        metricsByDay: {
+          output_tokens: { [AT_DAY]: { control: { sum: 3, sumSquares: 9, entities: 1 } } },
+        },
       });
       expect(await ctx.store.getAssignment(A, exp, "u1")).toBe("control");
     });

@@ -1,8 +1,10 @@
+import { isDeepStrictEqual } from "node:util";
 import { MAX_AGGREGATED_METRICS } from "@abkit/core";
 import { describe, expect, it } from "vitest";
 import { useStore } from "./harness.js";
+import { type PlannerModel, plannerModel } from "./plannerModel.js";
 import { replayAgainstPlanner } from "./plannerReplay.js";
-import { plannerStream, type StreamShape } from "./plannerStreams.js";
+import { type PlannerStream, plannerStream, type StreamShape } from "./plannerStreams.js";
 import type { StoreHarness } from "./types.js";
 
 // The seeds of the random streams: a failure names its seed, and `plannerStream(seed)`
@@ -32,14 +34,28 @@ export function plannerContract(harness: StoreHarness): void {
       const all = stream.projects.flatMap((p) =>
         stream.experiments.map((e) => model.readAggregates(p, e)),
       );
+      const uncapped = withoutCaps(stream);
       const exercised = {
         crossProducts: all.some((a) => Object.keys(a.crossProducts).length > 0),
         covariateProducts: all.some((a) => Object.keys(a.covariateProducts).length > 0),
+        metricsByDay: all.some((a) => Object.keys(a.metricsByDay).length > 0),
+        // Some cap bit: without the caps, the same stream sums otherwise.
+        caps: stream.projects.some((p) =>
+          stream.experiments.some(
+            (e) =>
+              !isDeepStrictEqual(
+                model.readAggregates(p, e).metrics,
+                uncapped.readAggregates(p, e).metrics,
+              ),
+          ),
+        ),
         logs: stream.steps.some((step) => step.kind === "log"),
       };
       expect(exercised, `seed ${seed}: what the stream exercised`).toEqual({
         crossProducts: true,
         covariateProducts: true,
+        metricsByDay: true,
+        caps: true,
         logs: true,
       });
     });
@@ -69,4 +85,21 @@ export function plannerContract(harness: StoreHarness): void {
       expect(sent.size).toBeGreaterThan(kept.length);
     });
   });
+}
+
+// --- Internal helpers ---
+
+// The model after the same stream with every event's caps left out.
+function withoutCaps(stream: PlannerStream): PlannerModel {
+  const model = plannerModel();
+  for (const step of stream.steps) {
+    if (step.kind === "assign") model.recordAssignments(step.records);
+    else if (step.kind === "log") model.appendLog(step.record);
+    else
+      model.applyEvents(
+        step.projectId,
+        step.events.map(({ caps: _, ...event }) => event),
+      );
+  }
+  return model;
 }

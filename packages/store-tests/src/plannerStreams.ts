@@ -6,8 +6,9 @@ import { logRecord } from "./fixtures.js";
 /**
  * Random call streams for the `planner` group: assignments, event batches and logs over a
  * few projects, experiments, variants and entities, drawn from a seed so a failure
- * reproduces. Every number is a multiple of 0.25 in a small range, so sums, squares and
- * products are exact in binary whatever the order a store adds them in.
+ * reproduces. Most events carry caps (`STREAM_CAPS`) for their metric and partners. Every
+ * number (caps too) is a multiple of 0.25 in a small range, so sums, squares and products
+ * are exact in binary whatever the order a store adds them in.
  */
 
 /** One store call of a stream. */
@@ -147,6 +148,7 @@ export function plannerStream(seed: number, shape: Partial<StreamShape> = {}): P
       if (chance(options.undeclaredShare)) {
         event.undeclaredIn = subset(experiments, 0.7);
       }
+      if (chance(0.8)) event.caps = capsOf(event, subset(experiments, 0.8), chance);
       events.push(event);
     }
     return events;
@@ -194,6 +196,17 @@ export function plannerStream(seed: number, shape: Partial<StreamShape> = {}): P
   };
 }
 
+/**
+ * The caps each experiment of a stream keeps (capping, `EventRecord.caps`): multiples of
+ * 0.25 below the totals events reach, so they bite.
+ */
+export const STREAM_CAPS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  "exp-0": { tokens: 1.5, revenue: 0.5, clicks: 2 },
+  "exp-1": { clicks: 0.75, tokens: 1, latency_ms: 2.5 },
+  "exp-2": { "cost.usd": 0.25, revenue: 1.25, tokens: 3 },
+  "exp-unassigned": { tokens: 1 },
+};
+
 /** The name of metric `i` of a stream: a few readable ones, then numbered. */
 export function metricName(i: number): string {
   return READABLE_METRICS[i] ?? `metric-${String(i).padStart(3, "0")}`;
@@ -205,6 +218,24 @@ const READABLE_METRICS = ["tokens", "clicks", "revenue", "latency_ms", "cost.usd
 const HOUR_MS = 3_600_000;
 const DAYS = 5;
 const FIRST_DAY_MS = Date.parse("2026-03-01T00:00:00.000Z");
+
+// The caps an event carries into `experiments`, as the engine attaches them: its metric's
+// and its partners' where the experiment caps them; now and then one for a metric the event
+// does not touch (stores must ignore it).
+function capsOf(
+  event: EventRecord,
+  experiments: readonly string[],
+  chance: (p: number) => boolean,
+): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    experiments.map((id) => {
+      const kept = STREAM_CAPS[id] ?? {};
+      const touched = [event.metricName, ...(event.crossMetrics?.[id] ?? [])];
+      const names = Object.keys(kept).filter((name) => touched.includes(name) || chance(0.2));
+      return [id, Object.fromEntries(names.map((name) => [name, kept[name]!]))];
+    }),
+  );
+}
 
 function dayOf(offset: number): string {
   return new Date(FIRST_DAY_MS + offset * 24 * HOUR_MS).toISOString().slice(0, 10);

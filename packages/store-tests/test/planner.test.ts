@@ -72,6 +72,10 @@ describe("plannerModel", () => {
         tokens: { "2026-03-01": { A: 1 } },
         cost: { "2026-03-02": { A: 1 } },
       },
+      metricsByDay: {
+        tokens: { "2026-03-01": { A: { sum: 3, sumSquares: 9, entities: 1 } } },
+        cost: { "2026-03-02": { A: { sum: 4, sumSquares: 16, entities: 1 } } },
+      },
     };
     expect(model.readAggregates(P, E)).toEqual(expected);
     const totals = (entityId: string, fromDay: string, toDay: string) =>

@@ -11,6 +11,7 @@ import type {
   LogMetricSummary,
   LogSummaries,
   MetricAggregate,
+  MetricDayAggregate,
 } from "../store.js";
 
 /** What a plan adds to one counter of one experiment. */
@@ -50,6 +51,9 @@ export const counterId = {
   /** A metric's counted events of one variant on one UTC day (of the event's time). */
   eventsByDay: (metric: string, day: string, variant: string) =>
     `eventsByDay/${metric}/${day}/${variant}`,
+  /** What a metric's events of one UTC day added to one variant's aggregate (`metricsByDay`). */
+  metricByDay: (metric: string, day: string, variant: string, field: keyof MetricDayAggregate) =>
+    `metricByDay/${metric}/${day}/${variant}/${field}`,
   /** A log metric's `LogField` in one variant (see `LogMetricSummary`). */
   log: (variant: string, metric: string, field: LogField) => `log/${variant}/${metric}/${field}`,
   /** A log metric's sketch bucket (`sketchBucket`) in one variant. */
@@ -98,6 +102,12 @@ export function aggregatesFromCounters(
       case "eventsByDay":
         if (parts.length === 4) {
           setOwn(byKey(byKey(out.eventsByDay, parts[1]!), parts[2]!), parts[3]!, value);
+        }
+        break;
+      case "metricByDay":
+        if (parts.length === 5 && DAY_FIELDS.has(parts[4]!)) {
+          const variants = byKey(byKey(out.metricsByDay, parts[1]!), parts[2]!);
+          setField(ownEntry(variants, parts[3]!, zeroDay), parts[4]!, value);
         }
         break;
       case "crossProduct":
@@ -158,10 +168,12 @@ const METRIC_FIELDS = new Set(["events", "sum", "sumSquares", "entities"]);
 const COVARIATE_FIELDS = new Set(["entities", "sum", "sumSquares"]);
 const PRODUCT_FIELDS = new Set(["sumXY", "sumXWithEvent"]);
 const LOG_FIELDS = new Set<string>(["count", "sum", "sumSquares", "squared"]);
+const DAY_FIELDS = new Set(["sum", "sumSquares", "entities"]);
 
 const zeroMetric = (): MetricAggregate => ({ events: 0, sum: 0, sumSquares: 0, entities: 0 });
 const zeroCovariate = (): CovariateAggregate => ({ entities: 0, sum: 0, sumSquares: 0 });
 const zeroProduct = (): CovariateProduct => ({ sumXY: 0, sumXWithEvent: 0 });
+const zeroDay = (): MetricDayAggregate => ({ sum: 0, sumSquares: 0, entities: 0 });
 const zeroSummary = (): LogMetricSummary => ({ count: 0, sum: 0, buckets: {} });
 
 function byKey<T>(record: Record<string, Record<string, T>>, key: string): Record<string, T> {

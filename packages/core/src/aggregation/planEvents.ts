@@ -1,15 +1,17 @@
 // What a batch of events does to the aggregates, free of I/O: dedup by idempotency key, each
-// entity's running totals, its variant's metric aggregates (exact sums of squares), CUPED
-// covariate products, ratio cross products, the undeclared-metric cap and daily entity
-// totals. Every store applies this plan in its atomic unit; Redis's Lua restates it.
+// entity's running totals, its variant's metric aggregates (exact sums of squares, capped
+// metrics, per-day increments), CUPED covariate products, ratio cross products, the
+// undeclared-metric cap and daily entity totals. Every store applies this plan in its atomic
+// unit; Redis's Lua restates it.
 
 import type { EventRecord } from "../schema/event.js";
 import { MAX_AGGREGATED_METRICS } from "../schema/event.js";
-import { crossPair, crossPartners, declaredIn } from "../store/aggregates.js";
+import { capped, crossPair, crossPartners, declaredIn, metricCap } from "../store/aggregates.js";
 import { exposureDay } from "../store/days.js";
 import type { MetricAggregate } from "../store.js";
 import { type CounterIncrement, counterId } from "./counters.js";
 import { Increments } from "./increments.js";
+import { MetricDays } from "./metricDays.js";
 
 /** An entity's running total of one metric in one experiment: its events and their sum. */
 export interface RunningTotal {
@@ -101,6 +103,7 @@ export function planEvents(
   const metricsByExperiment = new Map<string, Set<string>>();
   const counters = new Increments();
   const cells = new Map<string, MetricCell>();
+  const metricDays = new MetricDays();
   const dayTotals = new Map<string, DayTotalIncrement>();
   const acceptedEvents: EventRecord[] = [];
   // One batch usually shares one time (track stamps it): parse each distinct time once.
@@ -184,14 +187,19 @@ export function planEvents(
       const total = totalOf(experimentId, metricName, entityId);
       const first = total.events === 0;
       const cell = cellOf(experimentId, metricName, variantKey);
-      // Per-entity running totals make the sum of squares exact: Σ t² moves by (t+v)² - t².
+      // Per-entity running totals make the sum of squares exact: Σ t² moves by (t+v)² - t²,
+      // with t read through the metric's cap (the running total itself stays raw).
+      const moves = cappedMoves(total.sum, value, metricCap(event, experimentId, metricName));
       cell.events += 1;
-      cell.sum += value;
-      cell.sumSquares += (total.sum + value) ** 2 - total.sum ** 2;
+      cell.sum += moves.sum;
+      cell.sumSquares += moves.sumSquares;
       if (first) cell.entities += 1;
-      if (day !== null) cell.days.set(day, (cell.days.get(day) ?? 0) + 1);
+      if (day !== null) {
+        cell.days.set(day, (cell.days.get(day) ?? 0) + 1);
+        metricDays.add(experimentId, metricName, day, variantKey, { ...moves, first });
+      }
       for (const [covariate, x] of covariates ? Object.entries(covariates) : []) {
-        add(counterId.covariateProduct(metricName, covariate, variantKey, "sumXY"), x * value);
+        add(counterId.covariateProduct(metricName, covariate, variantKey, "sumXY"), x * moves.sum);
         add(
           counterId.covariateProduct(metricName, covariate, variantKey, "sumXWithEvent"),
           first ? x : 0,
@@ -199,8 +207,9 @@ export function planEvents(
       }
       for (const partner of crossPartners(event, experimentId)) {
         const [metricA, metricB] = crossPair(metricName, partner);
-        const partnerSum = totalOf(experimentId, partner, entityId).sum;
-        add(counterId.crossProduct(metricA, metricB, variantKey), value * partnerSum);
+        const partnerTotal = totalOf(experimentId, partner, entityId).sum;
+        const partnerSum = capped(partnerTotal, metricCap(event, experimentId, partner));
+        add(counterId.crossProduct(metricA, metricB, variantKey), moves.sum * partnerSum);
       }
       total.events += 1;
       total.sum += value;
@@ -221,6 +230,7 @@ export function planEvents(
       counters.add(projectId, experimentId, counterId.eventsByDay(metric, day, variant), n);
     }
   }
+  metricDays.writeTo(counters, projectId);
   return {
     accepted: acceptedEvents.length,
     deduped: events.length - acceptedEvents.length,
@@ -241,6 +251,21 @@ interface MetricCell extends MetricAggregate {
 }
 
 const METRIC_FIELDS = ["events", "sum", "sumSquares", "entities"] as const;
+
+/**
+ * What one event of `value` adds to its variant's sum and sum of squares when the entity's
+ * running total was `total`: with `c(t) = min(t, cap)`, `c(t + v) - c(t)` and
+ * `c(t + v)² - c(t)²`. Uncapped, the sum moves by `value` itself (not `(t + v) - t`, which
+ * may round).
+ */
+function cappedMoves(total: number, value: number, cap: number | undefined) {
+  const before = capped(total, cap);
+  const after = capped(total + value, cap);
+  return {
+    sum: cap === undefined ? value : after - before,
+    sumSquares: after ** 2 - before ** 2,
+  };
+}
 
 /**
  * Everything `planEvents` may ask of the state for this batch, for stores that read in bulk

@@ -74,4 +74,11 @@ export interface EventRecord {
    * fewer than `MAX_AGGREGATED_METRICS` metrics; otherwise the event counts nowhere there.
    */
   undeclaredIn?: string[] | undefined;
+  /**
+   * experimentId -> metric -> cap (capping, see `Metric.cap`): for this event's metric and
+   * its `crossMetrics` partners in that experiment, the most an entity's running total counts
+   * as in the aggregates (`min(total, cap)`; the running total itself stays raw). Positive,
+   * at most `MAX_EVENT_VALUE`. A metric without an entry is not capped.
+   */
+  caps?: Record<string, Record<string, number>> | undefined;
 }

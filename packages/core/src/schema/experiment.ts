@@ -326,6 +326,10 @@ function checkMetric(metric: Metric, index: number, ctx: z.RefinementCtx) {
   if (metric.covariate !== undefined && (metric.kind === "mean" || metric.kind === "ratio")) {
     issue("covariate", `CUPED needs a count, sum or binomial metric, not ${metric.kind}`);
   }
+  // A ratio divides two metrics' totals: capping applies to those metrics, each as declared.
+  if (metric.cap !== undefined && metric.kind === "ratio") {
+    issue("cap", "a ratio is not capped itself: cap its numerator or denominator metric");
+  }
   if (metric.guardrail !== undefined && metric.primary) {
     issue("guardrail", "the primary metric cannot also be a guardrail");
   }

@@ -48,6 +48,36 @@ export function crossPair(a: string, b: string): [string, string] {
   return a < b ? [a, b] : [b, a];
 }
 
+/**
+ * For store authors: the cap of `metricName` in `experimentId` that `event` carries (see
+ * `EventRecord.caps`), or undefined when that metric is not capped there.
+ *
+ * @example
+ * metricCap({ caps: { e: { revenue: 100 } } }, "e", "revenue"); // 100
+ */
+export function metricCap(
+  event: Pick<EventRecord, "caps">,
+  experimentId: string,
+  metricName: string,
+): number | undefined {
+  const caps = event.caps;
+  if (caps === undefined || !Object.hasOwn(caps, experimentId)) return undefined;
+  const byMetric = caps[experimentId];
+  return byMetric && Object.hasOwn(byMetric, metricName) ? byMetric[metricName] : undefined;
+}
+
+/**
+ * For store authors: what a running total counts as under a cap: `min(total, cap)` (a
+ * negative total is unchanged, as caps are positive); the total itself without one.
+ *
+ * @example
+ * capped(250, 100); // 100
+ * capped(-5, 100); // -5
+ */
+export function capped(total: number, cap: number | undefined): number {
+  return cap !== undefined && total > cap ? cap : total;
+}
+
 /** For store authors: the aggregates of an experiment with no data, every map empty. */
 export function emptyAggregates(): ExperimentAggregates {
   return {
@@ -58,5 +88,6 @@ export function emptyAggregates(): ExperimentAggregates {
     covariateProducts: {},
     crossProducts: {},
     eventsByDay: {},
+    metricsByDay: {},
   };
 }

@@ -42,8 +42,9 @@ export function checkAssignmentRecords(assignments: readonly AssignmentRecord[])
 
 /**
  * For store authors: throws the `validation_failed` that `applyEvents` must raise, before
- * any write, when a metric name is not a name, a value is not a finite number within `MAX_EVENT_VALUE` or `crossMetrics`
- * is not experiment id -> metric names.
+ * any write, when a metric name is not a name, a value is not a finite number within `MAX_EVENT_VALUE`, `crossMetrics`
+ * is not experiment id -> metric names or `caps` is not experiment id -> metric name -> a
+ * number above 0 and at most `MAX_EVENT_VALUE`.
  *
  * @example
  * checkEventRecords(events); // then write
@@ -62,6 +63,7 @@ export function checkEventRecords(events: readonly EventRecord[]): void {
         "events",
       );
     }
+    checkCaps(event.caps, index);
     const { crossMetrics, undeclaredIn } = event;
     if (
       undeclaredIn !== undefined &&
@@ -83,4 +85,29 @@ export function checkEventRecords(events: readonly EventRecord[]): void {
       });
     }
   });
+}
+
+// --- Internal helpers ---
+
+// Capping (see EventRecord.caps): a cap is a positive bound within the event value bound, so
+// a capped total stays as finite as a raw one.
+function checkCaps(caps: EventRecord["caps"], index: number): void {
+  if (caps === undefined) return;
+  if (!isPlainRecord(caps)) {
+    throw ValidationError.field([index, "caps"], "must be an object", "events");
+  }
+  for (const [experimentId, byMetric] of Object.entries(caps)) {
+    const path = [index, "caps", experimentId];
+    if (!isPlainRecord(byMetric)) throw ValidationError.field(path, "must be an object", "events");
+    for (const [metric, cap] of Object.entries(byMetric)) {
+      if (!isName(metric)) throw ValidationError.field([...path, metric], NAME_RULE, "events");
+      if (typeof cap !== "number" || !(cap > 0 && cap <= MAX_EVENT_VALUE)) {
+        throw ValidationError.field(
+          [...path, metric],
+          `must be a number above 0 and at most ${MAX_EVENT_VALUE}`,
+          "events",
+        );
+      }
+    }
+  }
 }

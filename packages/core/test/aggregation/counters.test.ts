@@ -17,6 +17,9 @@ describe("counterId", () => {
       "covariateProduct/revenue/age/B/sumXWithEvent",
     );
     expect(counterId.crossProduct("orders", "revenue", "A")).toBe("crossProduct/orders/revenue/A");
+    expect(counterId.metricByDay("clicks", "2026-03-01", "A", "sumSquares")).toBe(
+      "metricByDay/clicks/2026-03-01/A/sumSquares",
+    );
     expect(counterId.log("A", "latency", "count")).toBe("log/A/latency/count");
     expect(counterId.log("A", "latency", "sum")).toBe("log/A/latency/sum");
     expect(counterId.logBucket("A", "latency", "p241")).toBe("log/A/latency/bucket/p241");
@@ -42,6 +45,10 @@ describe("aggregatesFromCounters", () => {
       [counterId.crossProduct("orders", "revenue", "B"), 42],
       [counterId.eventsByDay("clicks", "2026-03-01", "A"), 3],
       [counterId.eventsByDay("clicks", "2026-03-02", "A"), 4],
+      [counterId.metricByDay("clicks", "2026-03-01", "A", "sum"), 2.5],
+      [counterId.metricByDay("clicks", "2026-03-01", "A", "sumSquares"), 6.25],
+      [counterId.metricByDay("clicks", "2026-03-01", "A", "entities"), 1],
+      [counterId.metricByDay("clicks", "2026-03-02", "B", "sum"), -1],
     ]);
     expect(aggregates).toEqual({
       exposures: { A: 10, B: 12 },
@@ -51,6 +58,12 @@ describe("aggregatesFromCounters", () => {
       covariateProducts: { clicks: { age: { A: { sumXY: 150, sumXWithEvent: 60 } } } },
       crossProducts: { orders: { revenue: { B: 42 } } },
       eventsByDay: { clicks: { "2026-03-01": { A: 3 }, "2026-03-02": { A: 4 } } },
+      metricsByDay: {
+        clicks: {
+          "2026-03-01": { A: { sum: 2.5, sumSquares: 6.25, entities: 1 } },
+          "2026-03-02": { B: { sum: -1, sumSquares: 0, entities: 0 } },
+        },
+      },
     } satisfies ExperimentAggregates);
   });
 
@@ -63,6 +76,7 @@ describe("aggregatesFromCounters", () => {
       covariateProducts: {},
       crossProducts: {},
       eventsByDay: {},
+      metricsByDay: {},
     });
   });
 
@@ -89,6 +103,8 @@ describe("aggregatesFromCounters", () => {
       ["covariate/age/A", 5],
       ["covariateProduct/clicks/age/A", 5],
       ["crossProduct/a/b", 5],
+      ["metricByDay/clicks/2026-03-01/A", 5],
+      ["metricByDay/clicks/2026-03-01/A/events", 5],
       ["", 5],
     ]);
     expect(aggregates).toEqual(aggregatesFromCounters([]));
@@ -132,6 +148,7 @@ describe("aggregatesFromCounters", () => {
       [counterId.covariateProduct("constructor", "valueOf", "toString", "sumXY"), 8],
       [counterId.crossProduct("constructor", "toString", "valueOf"), 9],
       [counterId.eventsByDay("toString", "2026-03-01", "constructor"), 5],
+      [counterId.metricByDay("valueOf", "2026-03-01", "toString", "sum"), 7],
     ]);
     expect(Object.hasOwn(aggregates.exposures, "constructor")).toBe(true);
     expect(aggregates).toEqual({
@@ -145,6 +162,9 @@ describe("aggregatesFromCounters", () => {
       covariateProducts: { constructor: { valueOf: { toString: { sumXY: 8, sumXWithEvent: 0 } } } },
       crossProducts: { constructor: { toString: { valueOf: 9 } } },
       eventsByDay: { toString: { "2026-03-01": { constructor: 5 } } },
+      metricsByDay: {
+        valueOf: { "2026-03-01": { toString: { sum: 7, sumSquares: 0, entities: 0 } } },
+      },
     });
     // Nothing leaked onto the shared prototype, and the maps hold only what was read.
     expect(Object.keys(aggregates.metrics).sort()).toEqual(["constructor", "hasOwnProperty"]);

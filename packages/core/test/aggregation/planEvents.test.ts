@@ -16,6 +16,9 @@ describe("planEvents: one event", () => {
       "metric/clicks/B/sumSquares": 9,
       "metric/clicks/B/entities": 1,
       "eventsByDay/clicks/2026-03-01/B": 1,
+      "metricByDay/clicks/2026-03-01/B/sum": 3,
+      "metricByDay/clicks/2026-03-01/B/sumSquares": 9,
+      "metricByDay/clicks/2026-03-01/B/entities": 1,
     });
     expect(plan.counters.every((c) => c.projectId === PROJECT)).toBe(true);
     expect(plan.totals).toEqual([
@@ -37,6 +40,9 @@ describe("planEvents: one event", () => {
       "metric/clicks/A/sumSquares": 64 - 25,
       "metric/clicks/A/entities": 0,
       "eventsByDay/clicks/2026-03-01/A": 1,
+      "metricByDay/clicks/2026-03-01/A/sum": 3,
+      "metricByDay/clicks/2026-03-01/A/sumSquares": 64 - 25,
+      "metricByDay/clicks/2026-03-01/A/entities": 0,
     });
     expect(plan.totals).toEqual([
       { experimentId: "e1", metricName: "clicks", entityId: "u1", events: 3, sum: 8 },
@@ -115,6 +121,9 @@ describe("planEvents: a batch", () => {
       "metric/clicks/A/sumSquares": 5.5 ** 2 + 1,
       "metric/clicks/A/entities": 2,
       "eventsByDay/clicks/2026-03-01/A": 4,
+      "metricByDay/clicks/2026-03-01/A/sum": 4.5,
+      "metricByDay/clicks/2026-03-01/A/sumSquares": 5.5 ** 2 + 1,
+      "metricByDay/clicks/2026-03-01/A/entities": 2,
     });
     expect(plan.totals).toEqual([
       { experimentId: "e1", metricName: "clicks", entityId: "u1", events: 3, sum: 5.5 },

@@ -1,7 +1,8 @@
 --[[
   Applies a batch of events: dedup, per-entity daily totals, per-entity running totals,
-  per-variant aggregates, counted events per day, and the covariate and cross products. Every input is checked before the first write, so a bad
-  batch changes nothing (Redis has no rollback).
+  per-variant aggregates (capped where the event carries caps), counted events per day, the
+  per-day metric increments, and the covariate and cross products. Every input is checked
+  before the first write, so a bad batch changes nothing (Redis has no rollback).
 
   Input:
     KEYS[1] idempotency keys set
@@ -11,7 +12,7 @@
       metrics it has aggregates of
     KEYS[n] after those: one daily totals hash per entity of the batch ("metric NUL day" ->
       Σ values of its accepted events that UTC day)
-    ARGV[1] number of events; then 9 values per event:
+    ARGV[1] number of events; then 10 values per event:
       entity, metric, value, idempotency key ("" for none),
       experiment indexes ("1,u3": which j to attribute to; "u" where j does not declare the
         metric, which then starts new aggregates only while j has fewer than MAX_METRICS),
@@ -20,7 +21,10 @@
         NUL, the experiments' lists joined by \1 (own metric and repeats already removed);
         each name is prefixed "<" when it sorts after the event's metric (in JavaScript
         order, the caller's), ">" when before,
-      the KEYS index of its entity's daily totals hash, its UTC day ("" for none)
+      the KEYS index of its entity's daily totals hash, its UTC day ("" for none),
+      caps ("" for none): per listed experiment, in the same order, the cap of its own
+        metric then of each partner in the partners' order ("" where uncapped) joined by
+        NUL, the experiments' lists joined by \1
   Output:
     { accepted, deduped }
     { -5, eventIndex }  a value is not a finite number within [-1e12, 1e12]
@@ -28,8 +32,16 @@
 --- @include "addTo"
 --- @include "split"
 
+-- Capping: what a running total counts as, min(total, cap); the total itself without a cap.
+local function capped(total, cap)
+  if cap and total > cap then
+    return cap
+  end
+  return total
+end
+
 local count = tonumber(ARGV[1])
-local FIELDS = 9
+local FIELDS = 10
 local PER_EXPERIMENT = 6
 -- MAX_AGGREGATED_METRICS in @abkit/core.
 local MAX_METRICS = 200
@@ -61,6 +73,7 @@ for e = 0, count - 1 do
       addTo(KEYS[tonumber(ARGV[base + 7])], metric .. "\0" .. day, value)
     end
     local partnerLists = split(ARGV[base + 6], "\1")
+    local capLists = ARGV[base + 9] ~= "" and split(ARGV[base + 9], "\1") or nil
     local listed = 0
     for item in string.gmatch(ARGV[base + 4], "[^,]+") do
       listed = listed + 1
@@ -78,13 +91,30 @@ for e = 0, count - 1 do
         local totalField = metric .. "\0" .. entity
         local events = redis.call("HINCRBY", totals, "n\0" .. totalField, 1)
         local total = addTo(totals, "s\0" .. totalField, value)
+        -- caps[1]: the metric's own cap, caps[1 + i]: partner i's (nil where uncapped).
+        local caps = capLists and split(capLists[listed] or "", "\0") or {}
+        local cap = tonumber(caps[1] or "")
+        local before, after = capped(total, cap), capped(total + value, cap)
+        -- Uncapped, the sum moves by the value itself ((t + v) - t may round).
+        local delta = value
+        if cap then
+          delta = after - before
+        end
+        local squares = after * after - before * before
         local aggregate = metric .. "\0" .. variant .. "\0"
         redis.call("HINCRBY", aggregates, aggregate .. "events", 1)
-        addTo(aggregates, aggregate .. "sum", value)
-        addTo(aggregates, aggregate .. "sumSquares", (total + value) * (total + value) - total * total)
+        addTo(aggregates, aggregate .. "sum", delta)
+        addTo(aggregates, aggregate .. "sumSquares", squares)
         -- Counted events per UTC day of the event's time (none without a day).
         if day ~= "" then
           redis.call("HINCRBY", products, "d\0" .. metric .. "\0" .. day .. "\0" .. variant, 1)
+        end
+        -- What the event adds to its variant's aggregate, filed under its UTC day.
+        if day ~= "" then
+          local byDay = "m\0" .. metric .. "\0" .. day .. "\0" .. variant .. "\0"
+          addTo(products, byDay .. "sum", delta)
+          addTo(products, byDay .. "sumSquares", squares)
+          redis.call("HINCRBY", products, byDay .. "entities", events == 1 and 1 or 0)
         end
         if events == 1 then
           redis.call("HINCRBY", aggregates, aggregate .. "entities", 1)
@@ -98,7 +128,7 @@ for e = 0, count - 1 do
           for c = 1, #parts - 1, 2 do
             local x = tonumber(parts[c + 1])
             local field = "x\0" .. metric .. "\0" .. parts[c] .. "\0" .. variant .. "\0"
-            addTo(products, field .. "sumXY", x * value)
+            addTo(products, field .. "sumXY", x * delta)
             if events == 1 then
               addTo(products, field .. "sumXWithEvent", x)
             end
@@ -106,17 +136,20 @@ for e = 0, count - 1 do
         end
         local partners = partnerLists[listed] or ""
         if partners ~= "" then
-          for _, entry in ipairs(split(partners, "\0")) do
+          for p, entry in ipairs(split(partners, "\0")) do
             local partner = string.sub(entry, 2)
             local partnerField = "s\0" .. partner .. "\0" .. entity
-            local partnerTotal = tonumber(redis.call("HGET", totals, partnerField) or "0")
+            local partnerTotal = capped(
+              tonumber(redis.call("HGET", totals, partnerField) or "0"),
+              tonumber(caps[1 + p] or "")
+            )
             local pair
             if string.sub(entry, 1, 1) == "<" then
               pair = metric .. "\0" .. partner
             else
               pair = partner .. "\0" .. metric
             end
-            addTo(products, "c\0" .. pair .. "\0" .. variant, value * partnerTotal)
+            addTo(products, "c\0" .. pair .. "\0" .. variant, delta * partnerTotal)
           end
         end
       end

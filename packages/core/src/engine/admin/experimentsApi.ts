@@ -19,6 +19,7 @@ import { namedFields } from "../../schema/patch.js";
 import type { EngineContext } from "../context.js";
 import type { CompiledDefinitions } from "../evaluation/compile.js";
 import { rebalanceBandit } from "../results/bandit.js";
+import { assertCapsKept } from "./capChanges.js";
 import {
   keyTakenError,
   listDefinitions,
@@ -92,6 +93,7 @@ export function experimentsApi(ctx: EngineContext): ExperimentsApi {
           "experiment",
         );
         checkReferences(defs, merged);
+        assertCapsKept(current, merged);
         return {
           ...current,
           ...merged,

@@ -4,6 +4,7 @@ import type { Posterior } from "../../stats/thompson.js";
 import type { ExperimentAggregates, LogSummaries } from "../../store.js";
 import { banditChances, banditPosteriors } from "./bandit.js";
 import { adjustPValues, metricVariants, withoutFixedSampleClaims } from "./comparisons.js";
+import { effectOverTime } from "./effectOverTime.js";
 import { logMetrics } from "./logMetrics.js";
 import { metricRows } from "./metricRows.js";
 import { eventsOverTime, exposuresOverTime } from "./overTime.js";
@@ -59,7 +60,9 @@ export function buildResults(
       metric.kind === "ratio" || !Object.hasOwn(aggregates.eventsByDay, metric.name)
         ? []
         : eventsOverTime(variantKeys, aggregates.eventsByDay[metric.name]!),
-    effectOverTime: [],
+    effectOverTime: effectOverTime(metric, variantKeys, aggregates, alpha, {
+      intervals: !experiment.bandit,
+    }),
     verdict: { kind: "keep-running", variantKey: null, summary: "" },
   }));
   adjustPValues(results, method, across);

@@ -15,6 +15,7 @@ import { parseInput } from "../../schema/parse.js";
 import type { ApplyEventsResult } from "../../store.js";
 import type { EngineContext } from "../context.js";
 import type { CompiledDefinitions } from "../evaluation/compile.js";
+import { experimentCaps, runningCaps } from "./caps.js";
 
 /** What `trackConversion` takes (seed 002's track body, camel-cased). */
 export interface ConversionInput {
@@ -69,6 +70,7 @@ export async function trackEvents(
     const crossMetrics = defs.runningCrossMetrics.get(event.metricName);
     // Where the metric is not declared, the store caps how many such metrics it keeps.
     const undeclaredIn = defs.runningUndeclaredIn.get(event.metricName) ?? running;
+    const caps = runningCaps(defs, event.metricName);
     return {
       id: newId("evt"),
       entityId: event.entityId,
@@ -79,6 +81,7 @@ export async function trackEvents(
       experimentIds: running,
       ...(crossMetrics ? { crossMetrics } : {}),
       ...(undeclaredIn.length > 0 ? { undeclaredIn } : {}),
+      ...(caps ? { caps } : {}),
     };
   });
   return ctx.store.applyEvents(ctx.projectId, records);
@@ -116,6 +119,7 @@ export async function trackConversion(
       experimentIds: [experiment.id],
       ...crossMetricsEntry(defs, experiment.id, conversion.metricName),
       ...(declares(experiment, conversion.metricName) ? {} : { undeclaredIn: [experiment.id] }),
+      ...capsEntry(defs, experiment.id, conversion.metricName),
     },
   ]);
 }
@@ -135,6 +139,13 @@ function declares(experiment: Experiment, metricName: string): boolean {
 function crossMetricsEntry(defs: CompiledDefinitions, experimentId: string, metricName: string) {
   const partners = defs.experimentsById.get(experimentId)?.crossPartners.get(metricName);
   return partners ? { crossMetrics: { [experimentId]: partners } } : {};
+}
+
+// A conversion counts in one experiment: its caps there, if any.
+function capsEntry(defs: CompiledDefinitions, experimentId: string, metricName: string) {
+  const entry = defs.experimentsById.get(experimentId);
+  const caps = entry && experimentCaps(entry, metricName);
+  return caps ? { caps } : {};
 }
 
 function conversionExperiment(
