@@ -165,6 +165,12 @@ export interface AssignmentRecord {
    * new assignment: a losing writer's covariates are ignored. Names are slugs, values finite.
    */
   covariates?: Record<string, number> | undefined;
+  /**
+   * Dimension -> the entity's value at its first exposure (`dimensionValue` of its
+   * property), null when it had none; at most `MAX_DIMENSIONS` names. Counted in slices of
+   * the results (see `ExperimentAggregates.slices`); kept only with a new assignment.
+   */
+  dimensions?: Record<string, string | null> | undefined;
 }
 
 /**
@@ -243,6 +249,18 @@ export interface ExperimentAggregates {
    * none; data written before a store kept it counts from the upgrade on.
    */
   eventsByDay: Record<string, Record<string, Record<string, number>>>;
+  /**
+   * dimension -> slice key (`sliceKey` of a value, `other` past `MAX_SLICE_VALUES` values,
+   * `none` without a value; read one with `sliceOf`) -> the slice's exposures and metric
+   * aggregates, moved as the variant's are. `{}` without dimensions.
+   */
+  slices: Record<string, Record<string, SliceAggregates>>;
+}
+
+/** One slice of a dimension: variant -> exposures, metric -> variant -> statistics. */
+export interface SliceAggregates {
+  exposures: Record<string, number>;
+  metrics: Record<string, Record<string, MetricAggregate>>;
 }
 
 /** One log metric of one variant: how many logs carried it, their sum, and its sketch. */

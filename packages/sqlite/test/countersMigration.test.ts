@@ -21,6 +21,7 @@ describe("schema 6: aggregates and log summaries become counters", () => {
         expect(await store.readAggregates(projectId, experimentId)).toStrictEqual({
           ...aggregates,
           eventsByDay: {},
+          slices: {},
         });
       }
     }

@@ -104,6 +104,7 @@ describe("sqliteStore", () => {
       covariateProducts: {},
       crossProducts: {},
       eventsByDay: {},
+      slices: {},
     });
     expect((await store.readAggregates("default", "exp_2")).exposuresByDay).toEqual({
       "2026-01-02": { A: 1 },

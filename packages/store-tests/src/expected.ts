@@ -80,6 +80,7 @@ export function recount(
     covariateProducts: {},
     crossProducts: {},
     eventsByDay,
+    slices: {},
   };
 }
 

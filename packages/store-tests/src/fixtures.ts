@@ -26,6 +26,7 @@ export const NO_PRODUCTS = {
   covariateProducts: {},
   crossProducts: {},
   eventsByDay: {},
+  slices: {},
 } as const;
 
 /**

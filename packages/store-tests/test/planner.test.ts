@@ -72,6 +72,7 @@ describe("plannerModel", () => {
         tokens: { "2026-03-01": { A: 1 } },
         cost: { "2026-03-02": { A: 1 } },
       },
+      slices: {},
     };
     expect(model.readAggregates(P, E)).toEqual(expected);
     const totals = (entityId: string, fromDay: string, toDay: string) =>

@@ -17,10 +17,12 @@ export interface RunningTotal {
   sum: number;
 }
 
-/** An entity's stored assignment: its variant and the covariates kept with it. */
+/** An entity's stored assignment: its variant and the covariates and slices kept with it. */
 export interface StoredAssignment {
   variantKey: string;
   covariates?: Readonly<Record<string, number>> | undefined;
+  /** Dimension -> slice key, as `planAssignments` planned it (`PlannedAssignment.slices`). */
+  slices?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -102,6 +104,7 @@ export function planEvents(
   const counters = new Increments();
   const cells = new Map<string, MetricCell>();
   const dayTotals = new Map<string, DayTotalIncrement>();
+  const sliceCells = new Map<string, SliceCell>();
   const acceptedEvents: EventRecord[] = [];
   // One batch usually shares one time (track stamps it): parse each distinct time once.
   let lastTime: string | undefined;
@@ -190,6 +193,11 @@ export function planEvents(
       cell.sumSquares += (total.sum + value) ** 2 - total.sum ** 2;
       if (first) cell.entities += 1;
       if (day !== null) cell.days.set(day, (cell.days.get(day) ?? 0) + 1);
+      if (assignment.slices) {
+        const { slices } = assignment;
+        const delta = sliceDelta(total, value, first);
+        addToSlices(sliceCells, experimentId, metricName, variantKey, slices, delta);
+      }
       for (const [covariate, x] of covariates ? Object.entries(covariates) : []) {
         add(counterId.covariateProduct(metricName, covariate, variantKey, "sumXY"), x * value);
         add(
@@ -221,6 +229,19 @@ export function planEvents(
       counters.add(projectId, experimentId, counterId.eventsByDay(metric, day, variant), n);
     }
   }
+  for (const {
+    experimentId,
+    dimension,
+    slice,
+    metricName,
+    variantKey,
+    ...sums
+  } of sliceCells.values()) {
+    for (const field of METRIC_FIELDS) {
+      const counter = counterId.sliceMetric(dimension, slice, metricName, variantKey, field);
+      counters.add(projectId, experimentId, counter, sums[field]);
+    }
+  }
   return {
     accepted: acceptedEvents.length,
     deduped: events.length - acceptedEvents.length,
@@ -241,6 +262,50 @@ interface MetricCell extends MetricAggregate {
 }
 
 const METRIC_FIELDS = ["events", "sum", "sumSquares", "entities"] as const;
+
+/** What a batch adds to one variant's aggregate of one metric in one slice of a dimension. */
+interface SliceCell extends MetricAggregate {
+  experimentId: string;
+  dimension: string;
+  slice: string;
+  metricName: string;
+  variantKey: string;
+}
+
+// One event's move of its variant's aggregate (see the cell update in planEvents): a slice
+// moves by the same amounts.
+function sliceDelta(total: RunningTotal, value: number, first: boolean): MetricAggregate {
+  return {
+    events: 1,
+    sum: value,
+    sumSquares: (total.sum + value) ** 2 - total.sum ** 2,
+    entities: first ? 1 : 0,
+  };
+}
+
+// Adds one event's move to the entity's slice of each dimension kept with its assignment.
+function addToSlices(
+  cells: Map<string, SliceCell>,
+  experimentId: string,
+  metricName: string,
+  variantKey: string,
+  slices: Readonly<Record<string, string>>,
+  delta: MetricAggregate,
+): void {
+  for (const [dimension, slice] of Object.entries(slices)) {
+    const id = `${experimentId}\u0000${dimension}\u0000${slice}\u0000${metricName}\u0000${variantKey}`;
+    let cell = cells.get(id);
+    if (!cell) {
+      cell = { experimentId, dimension, slice, metricName, variantKey, ...zeroAggregate() };
+      cells.set(id, cell);
+    }
+    for (const field of METRIC_FIELDS) cell[field] += delta[field];
+  }
+}
+
+function zeroAggregate(): MetricAggregate {
+  return { events: 0, sum: 0, sumSquares: 0, entities: 0 };
+}
 
 /**
  * Everything `planEvents` may ask of the state for this batch, for stores that read in bulk

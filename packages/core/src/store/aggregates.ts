@@ -58,5 +58,6 @@ export function emptyAggregates(): ExperimentAggregates {
     covariateProducts: {},
     crossProducts: {},
     eventsByDay: {},
+    slices: {},
   };
 }

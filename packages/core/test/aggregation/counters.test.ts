@@ -51,6 +51,7 @@ describe("aggregatesFromCounters", () => {
       covariateProducts: { clicks: { age: { A: { sumXY: 150, sumXWithEvent: 60 } } } },
       crossProducts: { orders: { revenue: { B: 42 } } },
       eventsByDay: { clicks: { "2026-03-01": { A: 3 }, "2026-03-02": { A: 4 } } },
+      slices: {},
     } satisfies ExperimentAggregates);
   });
 
@@ -63,6 +64,7 @@ describe("aggregatesFromCounters", () => {
       covariateProducts: {},
       crossProducts: {},
       eventsByDay: {},
+      slices: {},
     });
   });
 
@@ -145,6 +147,7 @@ describe("aggregatesFromCounters", () => {
       covariateProducts: { constructor: { valueOf: { toString: { sumXY: 8, sumXWithEvent: 0 } } } },
       crossProducts: { constructor: { toString: { valueOf: 9 } } },
       eventsByDay: { toString: { "2026-03-01": { constructor: 5 } } },
+      slices: {},
     });
     // Nothing leaked onto the shared prototype, and the maps hold only what was read.
     expect(Object.keys(aggregates.metrics).sort()).toEqual(["constructor", "hasOwnProperty"]);

@@ -264,6 +264,7 @@ function storeOver(options: Options = {}) {
         covariateProducts: {},
         crossProducts: {},
         eventsByDay: {},
+        slices: {},
       }),
     appendLog: (...args) => answer("appendLog", args, undefined),
     listLogs: (...args) => answer("listLogs", args, { logs: [], nextCursor: null }),
