@@ -5,6 +5,7 @@ import type { Posterior } from "../../stats/thompson.js";
 import type { ExperimentAggregates, LogSummaries } from "../../store.js";
 import { banditChances, banditPosteriors } from "./bandit.js";
 import { adjustPValues, metricVariants, withoutFixedSampleClaims } from "./comparisons.js";
+import { dimensionResults } from "./dimensions.js";
 import { metricRows } from "./metricRows.js";
 import { eventsOverTime, exposuresOverTime } from "./overTime.js";
 import type {
@@ -102,7 +103,7 @@ export function buildResults(
       ordered.map((variant) => variant.key),
       logSummaries,
     ),
-    dimensions: [],
+    dimensions: dimensionResults(experiment, aggregates, variantKeys, metrics, alpha),
   };
 }
 
