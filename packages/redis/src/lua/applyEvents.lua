@@ -46,6 +46,8 @@ for e = 0, count - 1 do
 end
 
 local accepted = 0
+-- Per experiment j: whether its slices hash exists (asked at its first assigned event).
+local keepsSlices = {}
 for e = 0, count - 1 do
   local base = 2 + e * FIELDS
   local entity, metric = ARGV[base], ARGV[base + 1]
@@ -106,7 +108,11 @@ for e = 0, count - 1 do
         end
         -- Slices kept with the assignment ("dimension NUL slice ..."): each moves by the
         -- same amounts as the variant's aggregate above.
-        local slices = redis.call("HGET", KEYS[k + 6], entity)
+        -- Most experiments have no dimensions: ask once per experiment whether any slice is kept.
+        if keepsSlices[j] == nil then
+          keepsSlices[j] = redis.call("EXISTS", KEYS[k + 7]) == 1
+        end
+        local slices = keepsSlices[j] and redis.call("HGET", KEYS[k + 6], entity)
         if slices then
           local parts = split(slices, "\0")
           for s = 1, #parts - 1, 2 do
