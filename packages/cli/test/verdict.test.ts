@@ -60,6 +60,8 @@ function results(
       covariateProducts: {},
       crossProducts: {},
       eventsByDay: {},
+      metricsByDay: {},
+      slices: {},
     },
     {},
     0.05,

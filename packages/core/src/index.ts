@@ -11,8 +11,9 @@ export {
   aggregatesFromCounters,
   counterId,
   logSummariesFromCounters,
+  sliceValues,
 } from "./aggregation/counters.js";
-export type { AssignmentPlan } from "./aggregation/planAssignments.js";
+export type { AssignmentPlan, PlannedAssignment } from "./aggregation/planAssignments.js";
 export { planAssignments } from "./aggregation/planAssignments.js";
 export type {
   DayTotalIncrement,
@@ -25,6 +26,18 @@ export type {
 } from "./aggregation/planEvents.js";
 export { eventReads, planEvents } from "./aggregation/planEvents.js";
 export { planLog } from "./aggregation/planLog.js";
+export type { SliceOf } from "./aggregation/slices.js";
+export {
+  dimensionValue,
+  isValueSlice,
+  MAX_DIMENSION_VALUE_BYTES,
+  MAX_DIMENSION_VALUE_CHARS,
+  MAX_SLICE_VALUES,
+  NONE_SLICE,
+  OTHER_SLICE,
+  sliceKey,
+  sliceOf,
+} from "./aggregation/slices.js";
 export type { BucketRange, NamespaceTuple } from "./bucketing/index.js";
 export {
   chooseVariation,
@@ -177,6 +190,7 @@ export type {
   LogSummaries,
   MetricAggregate,
   MetricDayAggregate,
+  SliceAggregates,
   Store,
   StoreCapabilities,
 } from "./store.js";

@@ -168,6 +168,12 @@ export interface AssignmentRecord {
    * new assignment: a losing writer's covariates are ignored. Names are slugs, values finite.
    */
   covariates?: Record<string, number> | undefined;
+  /**
+   * Dimension -> the entity's value at its first exposure (`dimensionValue` of its
+   * property), null when it had none; at most `MAX_DIMENSIONS` names. Counted in slices of
+   * the results (see `ExperimentAggregates.slices`); kept only with a new assignment.
+   */
+  dimensions?: Record<string, string | null> | undefined;
 }
 
 /**
@@ -256,6 +262,12 @@ export interface ExperimentAggregates {
    * granularity). An event whose time has no day counts in `metrics` only. `{}` when none.
    */
   metricsByDay: Record<string, Record<string, Record<string, MetricDayAggregate>>>;
+  /**
+   * dimension -> slice key (`sliceKey` of a value, `other` past `MAX_SLICE_VALUES` values,
+   * `none` without a value; read one with `sliceOf`) -> the slice's exposures and metric
+   * aggregates, moved as the variant's are. `{}` without dimensions.
+   */
+  slices: Record<string, Record<string, SliceAggregates>>;
 }
 
 /** What one UTC day's events added to one variant's aggregate of one metric. */
@@ -263,6 +275,12 @@ export interface MetricDayAggregate {
   sum: number;
   sumSquares: number;
   entities: number;
+}
+
+/** One slice of a dimension: variant -> exposures, metric -> variant -> statistics. */
+export interface SliceAggregates {
+  exposures: Record<string, number>;
+  metrics: Record<string, Record<string, MetricAggregate>>;
 }
 
 /** One log metric of one variant: how many logs carried it, their sum, and its sketch. */

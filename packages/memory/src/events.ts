@@ -6,6 +6,7 @@ import {
   ownEntry,
   planAssignments,
   planEvents,
+  sliceValues,
 } from "@abkit/core";
 import { addDayTotals } from "./dayTotals.js";
 import { addCounters, copy, countersOf, type MemoryState } from "./state.js";
@@ -16,11 +17,17 @@ export function eventMethods(state: MemoryState): EventStore {
     state.assignments.get(key(projectId, experimentId, entityId));
   return {
     async recordAssignments(assignments) {
-      const plan = planAssignments(assignments, (...ids) => assignmentOf(...ids)?.variantKey);
-      for (const { projectId, experimentId, entityId, variantKey, covariates } of plan.inserts) {
+      const plan = planAssignments(
+        assignments,
+        (...ids) => assignmentOf(...ids)?.variantKey,
+        (projectId, experimentId) => sliceValues(countersOf(state, projectId, experimentId).keys()),
+      );
+      for (const insert of plan.inserts) {
+        const { projectId, experimentId, entityId, variantKey, covariates, slices } = insert;
         state.assignments.set(key(projectId, experimentId, entityId), {
           variantKey,
           covariates: covariates && copy(covariates),
+          ...(slices ? { slices } : {}),
         });
       }
       addCounters(state, plan.counters);

@@ -1,4 +1,4 @@
-import type { CounterIncrement } from "@abkit/core";
+import { type AssignmentRecord, type CounterIncrement, sliceValues } from "@abkit/core";
 import type { ClientSession, Collection, Document, Filter, UpdateFilter } from "mongodb";
 import type { CounterDoc } from "./documents.js";
 
@@ -9,6 +9,8 @@ import type { CounterDoc } from "./documents.js";
  */
 export const LOG_COUNTERS = /^log\//;
 export const METRIC_COUNTERS = /^metric\//;
+/** Slice exposures: the values an experiment keeps slices of, for the cap on slices. */
+export const SLICE_EXPOSURE_COUNTERS = /^sliceExposures\//;
 
 /**
  * Adds a plan's increments: one upserted `$inc` per counter, in one bulk write.
@@ -29,6 +31,32 @@ export function addCounters(
     })),
     session,
   );
+}
+
+/**
+ * The values each (project, experiment) of `records` with dimensions keeps slices of, read
+ * in the transaction: `key(project, experiment)` -> dimension -> slice keys.
+ */
+export async function readSliceValues(
+  counters: Collection<CounterDoc>,
+  records: readonly AssignmentRecord[],
+  session: ClientSession,
+): Promise<Map<string, Map<string, Set<string>>>> {
+  const pairs = new Map<string, { projectId: string; experimentId: string }>();
+  for (const { projectId, experimentId, dimensions } of records) {
+    if (dimensions) pairs.set(`${projectId}\u0000${experimentId}`, { projectId, experimentId });
+  }
+  const ids = new Map<string, string[]>([...pairs.keys()].map((pair) => [pair, []]));
+  if (pairs.size > 0) {
+    const docs = await counters
+      .find(
+        { $or: [...pairs.values()], counter: SLICE_EXPOSURE_COUNTERS },
+        { projection: { _id: 0, projectId: 1, experimentId: 1, counter: 1 }, session },
+      )
+      .toArray();
+    for (const doc of docs) ids.get(`${doc.projectId}\u0000${doc.experimentId}`)?.push(doc.counter);
+  }
+  return new Map([...ids].map(([pair, counterIds]) => [pair, sliceValues(counterIds)]));
 }
 
 /** Upserts one document per `{ filter, update }` in one bulk write (none for an empty list). */

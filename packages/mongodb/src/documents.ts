@@ -7,6 +7,7 @@ import {
   type DefinitionOf,
   type LogRecord,
   ownEntry,
+  type PlannedAssignment,
   type Project,
   type StoredAssignment,
   type TotalUpdate,
@@ -43,9 +44,13 @@ export interface VersionDoc {
 /** One counter of an experiment, named by core's `counterId`. */
 export type CounterDoc = Omit<CounterIncrement, "delta"> & { value: number };
 
-/** The first (and only) assignment of an entity in an experiment, covariates as pairs. */
-export type AssignmentDoc = Omit<AssignmentRecord, "covariates"> & {
+/**
+ * The first (and only) assignment of an entity in an experiment, covariates as pairs, the
+ * slices it counts in as `{ dimension, slice }` pairs.
+ */
+export type AssignmentDoc = Omit<AssignmentRecord, "covariates" | "dimensions"> & {
   covariates?: { name: string; value: number }[];
+  slices?: { dimension: string; slice: string }[];
 };
 
 /** A seen idempotency key (`batchId` only on keys written before layout 2). */
@@ -104,18 +109,25 @@ export function fromDefinitionDoc<K extends DefinitionKind>(doc: DefinitionDoc):
  * @example
  * toAssignmentDoc(record).covariates; // [{ name: "past_orders", value: 3 }]
  */
-export function toAssignmentDoc(record: AssignmentRecord): AssignmentDoc {
+export function toAssignmentDoc(record: PlannedAssignment): AssignmentDoc {
   const { projectId, experimentId, entityId, variantKey, assignedAt, covariates } = record;
   const pairs = Object.entries(covariates ?? {}).map(([name, value]) => ({ name, value }));
-  const doc = { projectId, experimentId, entityId, variantKey, assignedAt };
-  return pairs.length > 0 ? { ...doc, covariates: pairs } : doc;
+  const doc: AssignmentDoc = { projectId, experimentId, entityId, variantKey, assignedAt };
+  if (pairs.length > 0) doc.covariates = pairs;
+  if (record.slices) {
+    doc.slices = Object.entries(record.slices).map(([dimension, slice]) => ({ dimension, slice }));
+  }
+  return doc;
 }
 
-/** What the planner reads of a stored assignment (covariates as own keys). */
+/** What the planner reads of a stored assignment (covariates and slices as own keys). */
 export function fromAssignmentDoc(doc: AssignmentDoc): StoredAssignment {
   const covariates: Record<string, number> = {};
   for (const { name, value } of doc.covariates ?? []) ownEntry(covariates, name, () => value);
-  return { variantKey: doc.variantKey, covariates };
+  if (!doc.slices) return { variantKey: doc.variantKey, covariates };
+  const slices: Record<string, string> = {};
+  for (const { dimension, slice } of doc.slices) ownEntry(slices, dimension, () => slice);
+  return { variantKey: doc.variantKey, covariates, slices };
 }
 
 /**

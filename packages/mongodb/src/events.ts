@@ -1,7 +1,7 @@
 import { aggregatesFromCounters, type EventStore, planAssignments } from "@abkit/core";
 import { applyEvents } from "./applyEvents.js";
 import type { Connection } from "./connection.js";
-import { addCounters, readCounters } from "./counters.js";
+import { addCounters, readCounters, readSliceValues } from "./counters.js";
 import { toAssignmentDoc } from "./documents.js";
 import { readEntityTotals } from "./entityDayTotals.js";
 import { inTransaction } from "./transactions.js";
@@ -35,7 +35,12 @@ export function eventMethods({ run }: Connection): EventStore {
           const stored = new Map(
             docs.map((d) => [key(d.projectId, d.experimentId, d.entityId), d.variantKey]),
           );
-          const plan = planAssignments(records, (p, e, u) => stored.get(key(p, e, u)));
+          const known = await readSliceValues(counters, records, session);
+          const plan = planAssignments(
+            records,
+            (p, e, u) => stored.get(key(p, e, u)),
+            (p, e) => known.get(`${p}\u0000${e}`) ?? new Map(),
+          );
           if (plan.inserts.length > 0) {
             await assignments.insertMany(plan.inserts.map(toAssignmentDoc), { session });
           }

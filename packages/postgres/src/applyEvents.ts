@@ -4,6 +4,7 @@ import {
   type EventBatchState,
   type EventRecord,
   eventReads,
+  ownEntry,
   planEvents,
   type RunningTotal,
   type StoredAssignment,
@@ -111,10 +112,11 @@ async function readAssignments(
     experiment_id: string;
     entity_id: string;
     variant_key: string;
+    slices: Record<string, string> | null;
     covariates: string[];
     values: number[];
   }>(
-    `SELECT r.experiment_id, r.entity_id, a.variant_key,
+    `SELECT r.experiment_id, r.entity_id, a.variant_key, a.slices,
        ARRAY(SELECT c.covariate FROM ${t.assignmentCovariates} c
              WHERE c.project_id = $1 AND c.experiment_id = r.experiment_id
                AND c.entity_id = r.entity_id ORDER BY c.covariate) AS covariates,
@@ -123,7 +125,7 @@ async function readAssignments(
                AND c.entity_id = r.entity_id ORDER BY c.covariate) AS values
      FROM unnest($2::text[], $3::text[]) AS r(experiment_id, entity_id)
      CROSS JOIN LATERAL (
-       SELECT variant_key FROM ${t.assignments}
+       SELECT variant_key, slices FROM ${t.assignments}
        WHERE project_id = $1 AND experiment_id = r.experiment_id AND entity_id = r.entity_id
        LIMIT 1
      ) a`,
@@ -132,6 +134,7 @@ async function readAssignments(
   for (const row of rows) {
     const key = pairKey({ experimentId: row.experiment_id, entityId: row.entity_id });
     const assignment: StoredAssignment = { variantKey: row.variant_key };
+    if (row.slices) assignment.slices = ownRecord(row.slices);
     if (row.covariates.length > 0) {
       assignment.covariates = Object.fromEntries(
         row.covariates.map((name, i) => [name, row.values[i]!]),
@@ -233,4 +236,11 @@ async function addDayTotals(
       sorted.map((row) => row.delta),
     ],
   );
+}
+
+// A JSON object read from the database as own keys only (a dimension may be `__proto__`).
+function ownRecord(json: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(json)) ownEntry(out, key, () => value);
+  return out;
 }

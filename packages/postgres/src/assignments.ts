@@ -1,6 +1,6 @@
-import { type AssignmentRecord, planAssignments } from "@abkit/core";
+import { type AssignmentRecord, type PlannedAssignment, planAssignments } from "@abkit/core";
 import type { Db } from "./connection.js";
-import { addCounters, compare } from "./counters.js";
+import { addCounters, compare, readSliceValues } from "./counters.js";
 import type { Tables } from "./tables.js";
 import type { Tx } from "./transactions.js";
 
@@ -23,15 +23,19 @@ export function recordAssignments(db: Db, records: readonly AssignmentRecord[]):
     const stored = await readVariants(tx, t, records);
     const lookup = (projectId: string, experimentId: string, entityId: string) =>
       stored.get(keyOf({ projectId, experimentId, entityId }));
-    let plan = planAssignments(records, lookup);
+    const slices = await readKnownSlices(tx, t, records);
+    const known = (projectId: string, experimentId: string) =>
+      slices.get(projectId)?.get(experimentId) ?? new Map();
+    let plan = planAssignments(records, lookup, known);
     const won = await insertAssignments(tx, t, plan.inserts);
     if (won.size < plan.inserts.length) {
       const lost = plan.inserts.filter((record) => !won.has(keyOf(record)));
       for (const [key, variant] of await readVariants(tx, t, lost)) stored.set(key, variant);
-      plan = planAssignments(records, lookup);
+      plan = planAssignments(records, lookup, known);
       if (plan.inserts.length !== won.size) {
         throw new Error("postgres store: an assignment lost to another writer was not found");
       }
+      await writeSlices(tx, t, plan.inserts);
     }
     await insertCovariates(tx, t, plan.inserts);
     await addCounters(tx, t, plan.counters);
@@ -91,22 +95,60 @@ async function readVariants(
 async function insertAssignments(
   tx: Tx,
   t: Tables,
-  inserts: readonly AssignmentRecord[],
+  inserts: readonly PlannedAssignment[],
 ): Promise<Set<string>> {
   if (inserts.length === 0) return new Set();
   const sorted = [...inserts].sort(byEntity);
   const { rows } = await tx.query<EntityRow>(
-    `INSERT INTO ${t.assignments} (project_id, experiment_id, entity_id, variant_key, assigned_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+    `INSERT INTO ${t.assignments} (project_id, experiment_id, entity_id, variant_key, assigned_at, slices)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
      ON CONFLICT DO NOTHING
      RETURNING project_id, experiment_id, entity_id`,
     [
       ...columns(sorted),
       sorted.map((record) => record.variantKey),
       sorted.map((record) => record.assignedAt),
+      sorted.map((record) => (record.slices ? JSON.stringify(record.slices) : null)),
     ],
   );
   return new Set(rows.map((row) => keyOf(fromRow(row))));
+}
+
+// The values each experiment of the records keeps slices of, for those with dimensions.
+async function readKnownSlices(
+  tx: Tx,
+  t: Tables,
+  records: readonly AssignmentRecord[],
+): Promise<Map<string, Map<string, Map<string, Set<string>>>>> {
+  const experiments = new Map<string, Set<string>>();
+  for (const { projectId, experimentId, dimensions } of records) {
+    if (!dimensions) continue;
+    experiments.set(projectId, (experiments.get(projectId) ?? new Set()).add(experimentId));
+  }
+  const known = new Map<string, Map<string, Map<string, Set<string>>>>();
+  for (const [projectId, ids] of experiments) {
+    known.set(projectId, await readSliceValues(tx, t, projectId, [...ids]));
+  }
+  return known;
+}
+
+// The slices of the assignments this transaction inserted, as the plan made again after a
+// lost insert gave them (a value at the cap may have moved to or from `other`).
+async function writeSlices(
+  tx: Tx,
+  t: Tables,
+  inserts: readonly PlannedAssignment[],
+): Promise<void> {
+  const rows = inserts.filter((record) => record.slices);
+  if (rows.length === 0) return;
+  await tx.query(
+    `UPDATE ${t.assignments} a SET slices = r.slices::jsonb
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+       AS r(project_id, experiment_id, entity_id, slices)
+     WHERE a.project_id = r.project_id AND a.experiment_id = r.experiment_id
+       AND a.entity_id = r.entity_id`,
+    [...columns(rows), rows.map((row) => JSON.stringify(row.slices))],
+  );
 }
 
 // The covariates kept with the assignments this transaction inserted (rows only it writes).

@@ -5,6 +5,7 @@ import {
   type ExperimentAggregates,
   type LogSummaries,
   logSummariesFromCounters,
+  sliceValues,
 } from "@abkit/core";
 import type { Db } from "./connection.js";
 import type { Tables } from "./tables.js";
@@ -95,6 +96,29 @@ export async function readAggregatedMetrics(
   return new Map([...byExperiment].map(([id, counters]) => [id, aggregatedMetrics(counters)]));
 }
 
+/**
+ * The values an experiment keeps slices of, per dimension (for the cap on slices), from its
+ * `sliceExposures/...` counter ids. Two writers at once may each add a value at the cap: it
+ * bounds the slices, give or take the writers racing.
+ */
+export async function readSliceValues(
+  tx: Tx,
+  t: Tables,
+  projectId: string,
+  experimentIds: readonly string[],
+): Promise<Map<string, Map<string, Set<string>>>> {
+  const byExperiment = new Map<string, string[]>(experimentIds.map((id) => [id, []]));
+  if (experimentIds.length > 0) {
+    const { rows } = await tx.query<{ experiment_id: string; counter: string }>(
+      `SELECT experiment_id, counter FROM ${t.counters}
+       WHERE project_id = $1 AND experiment_id = ANY($2::text[]) AND counter >= $3 AND counter < $4`,
+      [projectId, experimentIds, ...SLICE_EXPOSURES],
+    );
+    for (const row of rows) byExperiment.get(row.experiment_id)?.push(row.counter);
+  }
+  return new Map([...byExperiment].map(([id, counters]) => [id, sliceValues(counters)]));
+}
+
 /** Orders strings by UTF-16 code units: the same order in every process, for locking. */
 export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -105,3 +129,4 @@ export function compare(a: string, b: string): number {
 // A family's ids run from `<family>/` up to `<family>0`: "0" is the character after "/".
 const LOGS = ["log/", "log0"] as const;
 const METRICS = ["metric/", "metric0"] as const;
+const SLICE_EXPOSURES = ["sliceExposures/", "sliceExposures0"] as const;

@@ -100,6 +100,9 @@ export const MIGRATIONS: readonly ((t: Tables) => string)[] = [
   );
   CREATE INDEX api_keys_by_organization ON ${t.apiKeys} (organization_id, created_at, id);
   `,
+  // 2: the slices (dimension -> slice key) each new assignment counts in; assignments made
+  // before count in no slice.
+  (t) => `ALTER TABLE ${t.assignments} ADD COLUMN slices jsonb;`,
 ];
 
 /** The schema version this code writes. */

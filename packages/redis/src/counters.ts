@@ -22,6 +22,12 @@ export interface AggregateHashes {
    * `d NUL metric NUL day NUL variant`, `m NUL metric NUL day NUL variant NUL stat` -> number
    */
   products: Record<string, string>;
+  /**
+   * `e NUL dimension NUL slice NUL variant` (exposures), `m NUL dimension NUL slice NUL
+   * metric NUL variant NUL stat` -> number; `v` and `k` fields (the values kept, for the
+   * cap) are no counters.
+   */
+  slices: Record<string, string>;
 }
 
 /** The products hash's field kinds as counter families (own keys only). */
@@ -30,6 +36,12 @@ const PRODUCT_FAMILIES: Record<string, string | undefined> = Object.assign(Objec
   c: "crossProduct",
   d: "eventsByDay",
   m: "metricByDay",
+});
+
+/** The slices hash's counter field kinds as counter families (own keys only). */
+const SLICE_FAMILIES: Record<string, string | undefined> = Object.assign(Object.create(null), {
+  e: "sliceExposures",
+  m: "sliceMetric",
 });
 
 /**
@@ -52,6 +64,11 @@ export function aggregateCounters(hashes: AggregateHashes): [string, number][] {
   for (const [field, value] of Object.entries(hashes.products)) {
     const [kind, ...parts] = field.split(NUL);
     const family = PRODUCT_FAMILIES[kind ?? ""];
+    if (family !== undefined) counters.push([`${family}/${parts.join("/")}`, Number(value)]);
+  }
+  for (const [field, value] of Object.entries(hashes.slices)) {
+    const [kind, ...parts] = field.split(NUL);
+    const family = SLICE_FAMILIES[kind ?? ""];
     if (family !== undefined) counters.push([`${family}/${parts.join("/")}`, Number(value)]);
   }
   return counters;

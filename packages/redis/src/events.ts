@@ -10,7 +10,7 @@ import type { Connection } from "./connection.js";
 import { aggregateCounters } from "./counters.js";
 import { replyOf } from "./definitions.js";
 import { scriptError } from "./errors.js";
-import { encodeCaps, encodeCovariates, encodePartners } from "./products.js";
+import { encodeCaps, encodeCovariates, encodePartners, encodeSlices } from "./products.js";
 
 const SEPARATOR = "\u0000";
 const MAX_HMGET_FIELDS = 4096;
@@ -39,14 +39,18 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
                 k.exposuresByDay(first.experimentId),
                 k.entityCovariates(first.experimentId),
                 k.covariates(first.experimentId),
+                k.entitySlices(first.experimentId),
+                k.slices(first.experimentId),
               ],
               indexes.flatMap((i) => {
-                const { entityId, variantKey, assignedAt, covariates } = assignments[i]!;
+                const { entityId, variantKey, assignedAt, covariates, dimensions } =
+                  assignments[i]!;
                 return [
                   entityId,
                   variantKey,
                   exposureDay(assignedAt) ?? "",
                   encodeCovariates(covariates),
+                  encodeSlices(dimensions),
                 ];
               }),
             )) as string[];
@@ -79,6 +83,8 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
             k.aggregates(id),
             k.products(id),
             k.metricNames(id),
+            k.entitySlices(id),
+            k.slices(id),
           );
         }
         // Each entity's daily totals hash follows the experiments' keys, once per entity.
@@ -161,6 +167,7 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
           .hgetall(k.exposuresByDay(experimentId))
           .hgetall(k.covariates(experimentId))
           .hgetall(k.products(experimentId))
+          .hgetall(k.slices(experimentId))
           .exec();
         const hash = (index: number) => replyOf<Record<string, string>>(replies, index) ?? {};
         return aggregatesFromCounters(
@@ -170,6 +177,7 @@ export function eventMethods({ client, keys, script, run }: Connection): EventSt
             exposuresByDay: hash(2),
             covariates: hash(3),
             products: hash(4),
+            slices: hash(5),
           }),
         );
       }),

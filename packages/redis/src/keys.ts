@@ -28,6 +28,10 @@ export interface ProjectKeys {
   aggregates(experimentId: string): string;
   /** The metrics the experiment has aggregates of (since v5 of the scripts), for the cap. */
   metricNames(experimentId: string): string;
+  /** entity -> the slices (dimension NUL slice key ...) kept with its assignment. */
+  entitySlices(experimentId: string): string;
+  /** Slice exposures and metric aggregates, and the values kept per dimension. */
+  slices(experimentId: string): string;
   logIndex(experimentId: string): string;
   logSummaries(experimentId: string): string;
   /** One entity's daily totals: `metric NUL day` -> Σ values of its accepted events. */
@@ -62,6 +66,8 @@ export function keysFor(prefix: string): Keys {
         totals: (experimentId) => `${base}tot:${experimentId}`,
         aggregates: (experimentId) => `${base}agg:${experimentId}`,
         metricNames: (experimentId) => `${base}aggnames:${experimentId}`,
+        entitySlices: (experimentId) => `${base}asgslice:${experimentId}`,
+        slices: (experimentId) => `${base}slice:${experimentId}`,
         logIndex: (experimentId) => `${base}logidx:${experimentId}`,
         logSummaries: (experimentId) => `${base}logsum:${experimentId}`,
         entityDays: (entityId) => `${base}entday:${entityId}`,

@@ -1,4 +1,4 @@
-import { crossPair, crossPartners, type EventRecord, metricCap } from "@abkit/core";
+import { crossPair, crossPartners, type EventRecord, metricCap, sliceKey } from "@abkit/core";
 
 /**
  * How the CUPED, ratio-metric and capping data go into the scripts: covariates, partner lists
@@ -19,6 +19,20 @@ const LIST = "\u0001";
 export function encodeCovariates(covariates: Record<string, number> | undefined): string {
   return Object.entries(covariates ?? {})
     .flatMap(([name, value]) => [name, String(value)])
+    .join(NUL);
+}
+
+/**
+ * A new assignment's dimensions as recordAssignments takes them: `dimension NUL slice key
+ * NUL ...` (`sliceKey` of each value, `none` for null; the script applies the cap), "" for
+ * none.
+ *
+ * @example
+ * encodeSlices({ country: "FR", plan: null }); // "country\0vRlI\0plan\0none"
+ */
+export function encodeSlices(dimensions: Record<string, string | null> | undefined): string {
+  return Object.entries(dimensions ?? {})
+    .flatMap(([dimension, value]) => [dimension, sliceKey(value)])
     .join(NUL);
 }
 

@@ -8,7 +8,7 @@ import { type ReplicaWait, scriptSha, writeAndWait } from "./replicas.js";
 const SCRIPTS = {
   putDefinition: "putDefinition-3",
   deleteDefinition: "deleteDefinition-3",
-  recordAssignments: "recordAssignments-5",
+  recordAssignments: "recordAssignments-7",
   applyEvents: "applyEvents",
   appendLog: "appendLog-3",
   createApiKey: "createApiKey-2",

@@ -3,6 +3,7 @@ import {
   aggregatesFromCounters,
   type CounterIncrement,
   logSummariesFromCounters,
+  sliceValues,
 } from "@abkit/core";
 import type Database from "better-sqlite3";
 
@@ -30,6 +31,7 @@ export function countersTable(db: Database.Database) {
   // A family's ids run from `<family>/` up to `<family>0`: "0" is the character after "/".
   const logs = ["log/", "log0"] as const;
   const metrics = ["metric/", "metric0"] as const;
+  const sliceExposures = ["sliceExposures/", "sliceExposures0"] as const;
 
   return {
     /** Adds a plan's increments; call it in the transaction that applies the plan. */
@@ -45,5 +47,8 @@ export function countersTable(db: Database.Database) {
     /** The metrics the experiment keeps aggregates of (for the undeclared-metric cap). */
     metrics: (projectId: string, experimentId: string) =>
       aggregatedMetrics(inRange.all(projectId, experimentId, ...metrics).map(([id]) => id)),
+    /** The values the experiment keeps slices of, per dimension (for the cap on slices). */
+    sliceValues: (projectId: string, experimentId: string) =>
+      sliceValues(inRange.all(projectId, experimentId, ...sliceExposures).map(([id]) => id)),
   };
 }

@@ -16,8 +16,8 @@ import { reader, writer } from "./transactions.js";
  */
 export function eventMethods(db: Database.Database, counters: Counters): EventStore {
   const insertAssignment = db.prepare(
-    `INSERT INTO assignments (project_id, experiment_id, entity_id, variant_key, assigned_at)
-     VALUES (@projectId, @experimentId, @entityId, @variantKey, @assignedAt)`,
+    `INSERT INTO assignments (project_id, experiment_id, entity_id, variant_key, assigned_at, slices)
+     VALUES (@projectId, @experimentId, @entityId, @variantKey, @assignedAt, @slices)`,
   );
   const insertCovariate = db.prepare(
     `INSERT INTO assignment_covariates (project_id, experiment_id, entity_id, covariate, value)
@@ -28,6 +28,11 @@ export function eventMethods(db: Database.Database, counters: Counters): EventSt
   const selectVariant = db
     .prepare<Entity, string>(`SELECT variant_key FROM assignments WHERE ${entity}`)
     .pluck();
+  const selectAssignment = db
+    .prepare<Entity, [string, string | null]>(
+      `SELECT variant_key, slices FROM assignments WHERE ${entity}`,
+    )
+    .raw();
   const selectCovariates = db
     .prepare<Entity, [string, number]>(
       `SELECT covariate, value FROM assignment_covariates WHERE ${entity}`,
@@ -71,9 +76,15 @@ export function eventMethods(db: Database.Database, counters: Counters): EventSt
 
   return {
     recordAssignments: writer(db, (records) => {
-      const plan = planAssignments(records, (...entity) => selectVariant.get(...entity));
+      const plan = planAssignments(
+        records,
+        (...entity) => selectVariant.get(...entity),
+        (projectId, experimentId) => counters.sliceValues(projectId, experimentId),
+      );
       for (const record of plan.inserts) {
-        insertAssignment.run(record);
+        const { projectId, experimentId, entityId, variantKey, assignedAt } = record;
+        const slices = record.slices ? JSON.stringify(record.slices) : null;
+        insertAssignment.run({ projectId, experimentId, entityId, variantKey, assignedAt, slices });
         for (const [name, value] of Object.entries(record.covariates ?? {})) {
           insertCovariate.run(name, value, record);
         }
@@ -90,15 +101,17 @@ export function eventMethods(db: Database.Database, counters: Counters): EventSt
       const plan = planEvents(projectId, events, {
         seen: (key) => selectKey.get(projectId, key) !== undefined,
         assignment(experimentId, entityId) {
-          const variantKey = selectVariant.get(projectId, experimentId, entityId);
-          if (variantKey === undefined) return undefined;
+          const row = selectAssignment.get(projectId, experimentId, entityId);
+          if (row === undefined) return undefined;
+          const [variantKey, sliceJson] = row;
+          const slices = sliceJson === null ? {} : { slices: parseSlices(sliceJson) };
           if (!keepsCovariates.has(experimentId)) {
             const any = selectAnyCovariate.get(projectId, experimentId) !== undefined;
             keepsCovariates.set(experimentId, any);
           }
-          if (!keepsCovariates.get(experimentId)) return { variantKey };
+          if (!keepsCovariates.get(experimentId)) return { variantKey, ...slices };
           const covariates = selectCovariates.all(projectId, experimentId, entityId);
-          return { variantKey, covariates: Object.fromEntries(covariates) };
+          return { variantKey, covariates: Object.fromEntries(covariates), ...slices };
         },
         total: (experimentId, metric, entityId) =>
           selectTotal.get(projectId, experimentId, metric, entityId),
@@ -132,4 +145,13 @@ export function eventMethods(db: Database.Database, counters: Counters): EventSt
 
     readAggregates: async (projectId, experimentId) => counters.aggregates(projectId, experimentId),
   };
+}
+
+// Slices as the assignment keeps them (JSON of dimension -> slice key), as own keys only.
+function parseSlices(json: string): Record<string, string> {
+  const slices: Record<string, string> = {};
+  for (const [dimension, slice] of Object.entries(JSON.parse(json) as Record<string, string>)) {
+    ownEntry(slices, dimension, () => slice);
+  }
+  return slices;
 }

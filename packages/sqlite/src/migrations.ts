@@ -258,6 +258,9 @@ export const MIGRATIONS: readonly Migration[] = [
       for (const row of rows) counters.add(planLog(JSON.parse(row.body) as LogRecord));
     }
   },
+  // 7: the slices (dimension -> slice key, JSON) each new assignment counts in; assignments
+  // made before count in no slice.
+  "ALTER TABLE assignments ADD COLUMN slices TEXT;",
 ];
 
 /** One schema step: SQL to run, or a function for steps that need code (backfills). */

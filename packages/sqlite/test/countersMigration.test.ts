@@ -22,6 +22,7 @@ describe("schema 6: aggregates and log summaries become counters", () => {
           ...aggregates,
           eventsByDay: {},
           metricsByDay: {},
+          slices: {},
         });
       }
     }

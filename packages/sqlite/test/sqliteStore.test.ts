@@ -105,6 +105,7 @@ describe("sqliteStore", () => {
       crossProducts: {},
       eventsByDay: {},
       metricsByDay: {},
+      slices: {},
     });
     expect((await store.readAggregates("default", "exp_2")).exposuresByDay).toEqual({
       "2026-01-02": { A: 1 },

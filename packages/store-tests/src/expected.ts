@@ -109,6 +109,7 @@ export function recount(
     crossProducts: {},
     eventsByDay,
     metricsByDay,
+    slices: {},
   };
 }
 

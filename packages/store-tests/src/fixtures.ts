@@ -27,6 +27,7 @@ export const NO_PRODUCTS = {
   crossProducts: {},
   eventsByDay: {},
   metricsByDay: {},
+  slices: {},
 } as const;
 
 /**

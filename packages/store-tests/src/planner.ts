@@ -1,9 +1,10 @@
 import { isDeepStrictEqual } from "node:util";
-import { MAX_AGGREGATED_METRICS } from "@abkit/core";
+import { MAX_AGGREGATED_METRICS, MAX_SLICE_VALUES, sliceOf } from "@abkit/core";
 import { describe, expect, it } from "vitest";
 import { useStore } from "./harness.js";
 import { type PlannerModel, plannerModel } from "./plannerModel.js";
 import { replayAgainstPlanner } from "./plannerReplay.js";
+import { expectSlicesAddUp, sliceCapStream } from "./plannerSlices.js";
 import { type PlannerStream, plannerStream, type StreamShape } from "./plannerStreams.js";
 import type { StoreHarness } from "./types.js";
 
@@ -38,6 +39,7 @@ export function plannerContract(harness: StoreHarness): void {
       const exercised = {
         crossProducts: all.some((a) => Object.keys(a.crossProducts).length > 0),
         covariateProducts: all.some((a) => Object.keys(a.covariateProducts).length > 0),
+
         metricsByDay: all.some((a) => Object.keys(a.metricsByDay).length > 0),
         // Some cap bit: without the caps, the same stream sums otherwise.
         caps: stream.projects.some((p) =>
@@ -49,15 +51,43 @@ export function plannerContract(harness: StoreHarness): void {
               ),
           ),
         ),
+        slices: all.some((a) => Object.keys(a.slices.country ?? {}).length > 2),
         logs: stream.steps.some((step) => step.kind === "log"),
       };
       expect(exercised, `seed ${seed}: what the stream exercised`).toEqual({
         crossProducts: true,
         covariateProducts: true,
+
         metricsByDay: true,
         caps: true,
+        slices: true,
         logs: true,
       });
+      // Every assignment of exp-0 and exp-1 carried its dimensions: slices add up.
+      for (const projectId of stream.projects) {
+        for (const experimentId of ["exp-0", "exp-1"]) {
+          const aggregates = await ctx.store.readAggregates(projectId, experimentId);
+          expectSlicesAddUp(aggregates, ["country", "plan"], `seed ${seed}, ${experimentId}`);
+        }
+      }
+    });
+
+    it(`matches the core planner past MAX_SLICE_VALUES (${MAX_SLICE_VALUES}) values of a dimension`, async () => {
+      const { stream, otherEntities } = sliceCapStream();
+      await replayAgainstPlanner(ctx.store, stream, "slice cap");
+      const aggregates = await ctx.store.readAggregates(
+        stream.projects[0]!,
+        stream.experiments[0]!,
+      );
+      const country = aggregates.slices.country ?? {};
+      const values = Object.keys(country).filter((key) => sliceOf(key)?.kind === "value");
+      expect(values.map((key) => sliceOf(key)?.value).sort()).toEqual(
+        Array.from({ length: MAX_SLICE_VALUES }, (_, i) => `c${i}`).sort(),
+      );
+      const other = country.other?.exposures ?? {};
+      expect((other.control ?? 0) + (other.treatment ?? 0)).toBe(otherEntities);
+      expect(otherEntities).toBeGreaterThan(0);
+      expectSlicesAddUp(aggregates, ["country", "device"], "slice cap");
     });
 
     it(`matches the core planner past MAX_AGGREGATED_METRICS (${MAX_AGGREGATED_METRICS}) undeclared metrics, seed ${CAP_SEED}`, async () => {
@@ -69,6 +99,8 @@ export function plannerContract(harness: StoreHarness): void {
         listShare: 0.8,
         projects: 1,
         assignEveryone: true,
+        // Slices are crossed in their own case below: this one stays as fast as it was.
+        dimensions: false,
       };
       const stream = plannerStream(CAP_SEED, shape);
       const model = await replayAgainstPlanner(ctx.store, stream, `seed ${CAP_SEED} (cap)`);

@@ -17,6 +17,7 @@ import {
   planLog,
   type RunningTotal,
   type StoredAssignment,
+  sliceValues,
 } from "@abkit/core";
 
 /**
@@ -71,9 +72,11 @@ export function plannerModel(): PlannerModel {
         records,
         (projectId, experimentId, entityId) =>
           assignments.get(key(projectId, experimentId, entityId))?.variantKey,
+        (projectId, experimentId) => sliceValues(countersOf(projectId, experimentId).keys()),
       );
-      for (const { projectId, experimentId, entityId, variantKey, covariates } of plan.inserts) {
-        assignments.set(key(projectId, experimentId, entityId), { variantKey, covariates });
+      for (const insert of plan.inserts) {
+        const { projectId, experimentId, entityId, variantKey, covariates, slices } = insert;
+        assignments.set(key(projectId, experimentId, entityId), { variantKey, covariates, slices });
       }
       addCounters(plan.counters);
       return plan.variants;

@@ -32,6 +32,8 @@ export interface StreamShape {
   projects: number;
   /** Whether the stream opens by assigning every assignable entity everywhere. */
   assignEveryone: boolean;
+  /** Whether assignments of exp-0 and exp-1 carry dimensions (and count in slices). */
+  dimensions: boolean;
 }
 
 /** A stream and the names it uses, for reading everything back. */
@@ -54,6 +56,7 @@ export const DEFAULT_SHAPE: StreamShape = {
   listShare: 0.5,
   projects: 2,
   assignEveryone: false,
+  dimensions: true,
 };
 
 /**
@@ -85,6 +88,17 @@ export function plannerStream(seed: number, shape: Partial<StreamShape> = {}): P
   const assignedEntities = entities.slice(0, 10);
   const metrics = Array.from({ length: options.metrics }, (_, i) => metricName(i));
   const covariates = ["pre:tokens:7d", "age", "plan.tier"];
+  // Every assignment of the experiments with dimensions carries them (null: no value), so
+  // their slices add up to the whole; exp-2 has none.
+  const dimensionsOf = (experimentId: string) =>
+    experimentId === "exp-2" || !options.dimensions
+      ? {}
+      : {
+          dimensions: {
+            country: draw(["FR", "DE", "US", "é😀 a/b", "other", "none", null]),
+            plan: draw(["free", "pro", null]),
+          },
+        };
   const idempotencyKeys = Array.from({ length: 120 }, (_, i) => `key-${i}`);
   const timestamp = () => {
     if (chance(0.05)) return "not a time";
@@ -114,6 +128,7 @@ export function plannerStream(seed: number, shape: Partial<StreamShape> = {}): P
         variantKey: draw(variants[experimentId] ?? []),
         assignedAt: timestamp(),
         ...(chance(0.6) ? { covariates: covariateValues } : {}),
+        ...dimensionsOf(experimentId),
       });
     }
     return records;
@@ -173,6 +188,7 @@ export function plannerStream(seed: number, shape: Partial<StreamShape> = {}): P
           entityId,
           variantKey: draw(variants[experimentId]!),
           assignedAt: timestamp(),
+          ...dimensionsOf(experimentId),
         })),
       ),
     );

@@ -76,6 +76,7 @@ describe("plannerModel", () => {
         tokens: { "2026-03-01": { A: { sum: 3, sumSquares: 9, entities: 1 } } },
         cost: { "2026-03-02": { A: { sum: 4, sumSquares: 16, entities: 1 } } },
       },
+      slices: {},
     };
     expect(model.readAggregates(P, E)).toEqual(expected);
     const totals = (entityId: string, fromDay: string, toDay: string) =>

@@ -12,7 +12,9 @@ import type {
   LogSummaries,
   MetricAggregate,
   MetricDayAggregate,
+  SliceAggregates,
 } from "../store.js";
+import { isValueSlice } from "./slices.js";
 
 /** What a plan adds to one counter of one experiment. */
 export interface CounterIncrement {
@@ -59,6 +61,17 @@ export const counterId = {
   /** A log metric's sketch bucket (`sketchBucket`) in one variant. */
   logBucket: (variant: string, metric: string, bucket: string) =>
     `log/${variant}/${metric}/bucket/${bucket}`,
+  /** Exposures of one variant in one slice (`sliceKey`) of a dimension. */
+  sliceExposures: (dimension: string, slice: string, variant: string) =>
+    `sliceExposures/${dimension}/${slice}/${variant}`,
+  /** A metric's aggregate of one variant in one slice of a dimension. */
+  sliceMetric: (
+    dimension: string,
+    slice: string,
+    metric: string,
+    variant: string,
+    field: keyof MetricAggregate,
+  ) => `sliceMetric/${dimension}/${slice}/${metric}/${variant}/${field}`,
 } as const;
 
 /**
@@ -115,6 +128,15 @@ export function aggregatesFromCounters(
           setOwn(byKey(byKey(out.crossProducts, parts[1]!), parts[2]!), parts[3]!, value);
         }
         break;
+      case "sliceExposures":
+        if (parts.length === 4) setOwn(sliceOf(out, parts).exposures, parts[3]!, value);
+        break;
+      case "sliceMetric":
+        if (parts.length === 6 && METRIC_FIELDS.has(parts[5]!)) {
+          const variants = byKey(sliceOf(out, parts).metrics, parts[3]!);
+          setField(ownEntry(variants, parts[4]!, zeroMetric), parts[5]!, value);
+        }
+        break;
     }
   }
   return out;
@@ -162,7 +184,31 @@ export function aggregatedMetrics(counterIds: Iterable<string>): Set<string> {
   return metrics;
 }
 
+/**
+ * For store authors: the values an experiment keeps slices of, dimension -> slice keys
+ * (`other` and `none` left out), from its counter ids: what `planAssignments` asks for the
+ * cap `MAX_SLICE_VALUES`. Only `sliceExposures/` ids matter; a store may pass just those.
+ *
+ * @example
+ * sliceValues(["sliceExposures/country/vRlI/control"]); // Map { "country" => Set {"vRlI"} }
+ */
+export function sliceValues(counterIds: Iterable<string>): Map<string, Set<string>> {
+  const values = new Map<string, Set<string>>();
+  for (const id of counterIds) {
+    const parts = id.split("/");
+    if (parts[0] !== "sliceExposures" || parts.length !== 4 || !isValueSlice(parts[2]!)) continue;
+    const set = values.get(parts[1]!) ?? new Set<string>();
+    set.add(parts[2]!);
+    values.set(parts[1]!, set);
+  }
+  return values;
+}
+
 // --- Internal helpers ---
+
+function sliceOf(out: ExperimentAggregates, parts: string[]): SliceAggregates {
+  return ownEntry(byKey(out.slices, parts[1]!), parts[2]!, () => ({ exposures: {}, metrics: {} }));
+}
 
 const METRIC_FIELDS = new Set(["events", "sum", "sumSquares", "entities"]);
 const COVARIATE_FIELDS = new Set(["entities", "sum", "sumSquares"]);

@@ -19,10 +19,12 @@ export interface RunningTotal {
   sum: number;
 }
 
-/** An entity's stored assignment: its variant and the covariates kept with it. */
+/** An entity's stored assignment: its variant and the covariates and slices kept with it. */
 export interface StoredAssignment {
   variantKey: string;
   covariates?: Readonly<Record<string, number>> | undefined;
+  /** Dimension -> slice key, as `planAssignments` planned it (`PlannedAssignment.slices`). */
+  slices?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -105,6 +107,7 @@ export function planEvents(
   const cells = new Map<string, MetricCell>();
   const metricDays = new MetricDays();
   const dayTotals = new Map<string, DayTotalIncrement>();
+  const sliceCells = new Map<string, SliceCell>();
   const acceptedEvents: EventRecord[] = [];
   // One batch usually shares one time (track stamps it): parse each distinct time once.
   let lastTime: string | undefined;
@@ -198,6 +201,11 @@ export function planEvents(
         cell.days.set(day, (cell.days.get(day) ?? 0) + 1);
         metricDays.add(experimentId, metricName, day, variantKey, { ...moves, first });
       }
+      if (assignment.slices) {
+        // A slice moves as its variant does: the same (capped) sums.
+        const delta = { events: 1, ...moves, entities: first ? 1 : 0 };
+        addToSlices(sliceCells, experimentId, metricName, variantKey, assignment.slices, delta);
+      }
       for (const [covariate, x] of covariates ? Object.entries(covariates) : []) {
         add(counterId.covariateProduct(metricName, covariate, variantKey, "sumXY"), x * moves.sum);
         add(
@@ -231,6 +239,19 @@ export function planEvents(
     }
   }
   metricDays.writeTo(counters, projectId);
+  for (const {
+    experimentId,
+    dimension,
+    slice,
+    metricName,
+    variantKey,
+    ...sums
+  } of sliceCells.values()) {
+    for (const field of METRIC_FIELDS) {
+      const counter = counterId.sliceMetric(dimension, slice, metricName, variantKey, field);
+      counters.add(projectId, experimentId, counter, sums[field]);
+    }
+  }
   return {
     accepted: acceptedEvents.length,
     deduped: events.length - acceptedEvents.length,
@@ -251,6 +272,39 @@ interface MetricCell extends MetricAggregate {
 }
 
 const METRIC_FIELDS = ["events", "sum", "sumSquares", "entities"] as const;
+
+/** What a batch adds to one variant's aggregate of one metric in one slice of a dimension. */
+interface SliceCell extends MetricAggregate {
+  experimentId: string;
+  dimension: string;
+  slice: string;
+  metricName: string;
+  variantKey: string;
+}
+
+// Adds one event's move to the entity's slice of each dimension kept with its assignment.
+function addToSlices(
+  cells: Map<string, SliceCell>,
+  experimentId: string,
+  metricName: string,
+  variantKey: string,
+  slices: Readonly<Record<string, string>>,
+  delta: MetricAggregate,
+): void {
+  for (const [dimension, slice] of Object.entries(slices)) {
+    const id = `${experimentId}\u0000${dimension}\u0000${slice}\u0000${metricName}\u0000${variantKey}`;
+    let cell = cells.get(id);
+    if (!cell) {
+      cell = { experimentId, dimension, slice, metricName, variantKey, ...zeroAggregate() };
+      cells.set(id, cell);
+    }
+    for (const field of METRIC_FIELDS) cell[field] += delta[field];
+  }
+}
+
+function zeroAggregate(): MetricAggregate {
+  return { events: 0, sum: 0, sumSquares: 0, entities: 0 };
+}
 
 /**
  * What one event of `value` adds to its variant's sum and sum of squares when the entity's

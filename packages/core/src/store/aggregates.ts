@@ -89,5 +89,6 @@ export function emptyAggregates(): ExperimentAggregates {
     crossProducts: {},
     eventsByDay: {},
     metricsByDay: {},
+    slices: {},
   };
 }

@@ -1,8 +1,15 @@
 // For store authors: the checks a store runs on records before it writes them
 // (`recordAssignments`, `applyEvents`), for the fields the engine's schemas leave open to
 // adapters and plain JavaScript callers.
+
+import {
+  dimensionValue,
+  MAX_DIMENSION_VALUE_BYTES,
+  MAX_DIMENSION_VALUE_CHARS,
+} from "../aggregation/slices.js";
 import { ValidationError } from "../errors/ValidationError.js";
 import { type EventRecord, MAX_COVARIATE_VALUE, MAX_EVENT_VALUE } from "../schema/event.js";
+import { MAX_DIMENSIONS } from "../schema/experiment.js";
 import type { AssignmentRecord } from "../store.js";
 import { isName, isPlainRecord, NAME_RULE } from "./inputShape.js";
 
@@ -20,6 +27,7 @@ export function checkAssignmentRecords(assignments: readonly AssignmentRecord[])
     if (typeof record.variantKey !== "string" || !isName(record.variantKey)) {
       throw ValidationError.field([index, "variantKey"], NAME_RULE, "assignments");
     }
+    checkDimensions(record.dimensions, index);
     const { covariates } = record;
     if (covariates === undefined) return;
     if (!isPlainRecord(covariates)) {
@@ -108,6 +116,35 @@ function checkCaps(caps: EventRecord["caps"], index: number): void {
           "events",
         );
       }
+    }
+  }
+}
+
+// Dimension names name counters; values become slice keys (`sliceKey`), so their length is
+// bounded as `dimensionValue` cuts them.
+function checkDimensions(dimensions: unknown, index: number): void {
+  if (dimensions === undefined) return;
+  if (!isPlainRecord(dimensions)) {
+    throw ValidationError.field([index, "dimensions"], "must be an object", "assignments");
+  }
+  const entries = Object.entries(dimensions);
+  if (entries.length > MAX_DIMENSIONS) {
+    throw ValidationError.field(
+      [index, "dimensions"],
+      `must hold at most ${MAX_DIMENSIONS} dimensions`,
+      "assignments",
+    );
+  }
+  for (const [name, value] of entries) {
+    if (!isName(name)) {
+      throw ValidationError.field([index, "dimensions", name], NAME_RULE, "assignments");
+    }
+    if (value !== null && (typeof value !== "string" || dimensionValue(value) !== value)) {
+      throw ValidationError.field(
+        [index, "dimensions", name],
+        `must be null or a string of at most ${MAX_DIMENSION_VALUE_CHARS} characters and ${MAX_DIMENSION_VALUE_BYTES} bytes (see dimensionValue)`,
+        "assignments",
+      );
     }
   }
 }

@@ -64,6 +64,7 @@ describe("aggregatesFromCounters", () => {
           "2026-03-02": { B: { sum: -1, sumSquares: 0, entities: 0 } },
         },
       },
+      slices: {},
     } satisfies ExperimentAggregates);
   });
 
@@ -77,6 +78,7 @@ describe("aggregatesFromCounters", () => {
       crossProducts: {},
       eventsByDay: {},
       metricsByDay: {},
+      slices: {},
     });
   });
 
@@ -165,6 +167,7 @@ describe("aggregatesFromCounters", () => {
       metricsByDay: {
         valueOf: { "2026-03-01": { toString: { sum: 7, sumSquares: 0, entities: 0 } } },
       },
+      slices: {},
     });
     // Nothing leaked onto the shared prototype, and the maps hold only what was read.
     expect(Object.keys(aggregates.metrics).sort()).toEqual(["constructor", "hasOwnProperty"]);

@@ -77,6 +77,25 @@ describe("defineStore: input checks before the method", () => {
       (s) => s.recordAssignments([assignment({ covariates: { "a b": 1 } })]),
     ],
     [
+      "a dimension name with a slash",
+      (s) => s.recordAssignments([assignment({ dimensions: { "a/b": "x" } })]),
+    ],
+    [
+      "a dimension value longer than dimensionValue keeps",
+      (s) => s.recordAssignments([assignment({ dimensions: { country: "x".repeat(65) } })]),
+    ],
+    [
+      "a dimension value that is not a string",
+      (s) => s.recordAssignments([assignment({ dimensions: { country: 3 as unknown as string } })]),
+    ],
+    [
+      "more than MAX_DIMENSIONS dimensions",
+      (s) =>
+        s.recordAssignments([
+          assignment({ dimensions: { a: "1", b: "1", c: "1", d: "1", e: "1", f: "1" } }),
+        ]),
+    ],
+    [
       "a metric name with a slash",
       (s) => s.applyEvents("p1", [event(), event({ metricName: "a/b" })]),
     ],
@@ -265,6 +284,7 @@ function storeOver(options: Options = {}) {
         crossProducts: {},
         eventsByDay: {},
         metricsByDay: {},
+        slices: {},
       }),
     appendLog: (...args) => answer("appendLog", args, undefined),
     listLogs: (...args) => answer("listLogs", args, { logs: [], nextCursor: null }),

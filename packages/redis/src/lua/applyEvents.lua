@@ -7,9 +7,9 @@
   Input:
     KEYS[1] idempotency keys set
     KEYS[2] events list (JSON of every accepted event)
-    KEYS[3 + 6(j-1)] .. KEYS[8 + 6(j-1)]: for experiment j, its assignments hash, entity
-      covariates hash, entity totals hash, aggregates hash, products hash and the set of
-      metrics it has aggregates of
+    KEYS[3 + 8(j-1)] .. KEYS[10 + 8(j-1)]: for experiment j, its assignments hash, entity
+      covariates hash, entity totals hash, aggregates hash, products hash, the set of
+      metrics it has aggregates of, entity slices hash and slices hash (recordAssignments)
     KEYS[n] after those: one daily totals hash per entity of the batch ("metric NUL day" ->
       Σ values of its accepted events that UTC day)
     ARGV[1] number of events; then 10 values per event:
@@ -42,7 +42,7 @@ end
 
 local count = tonumber(ARGV[1])
 local FIELDS = 10
-local PER_EXPERIMENT = 6
+local PER_EXPERIMENT = 8
 -- MAX_AGGREGATED_METRICS in @abkit/core.
 local MAX_METRICS = 200
 
@@ -58,6 +58,8 @@ for e = 0, count - 1 do
 end
 
 local accepted = 0
+-- Per experiment j: whether its slices hash exists (asked at its first assigned event).
+local keepsSlices = {}
 for e = 0, count - 1 do
   local base = 2 + e * FIELDS
   local entity, metric = ARGV[base], ARGV[base + 1]
@@ -131,6 +133,25 @@ for e = 0, count - 1 do
             addTo(products, field .. "sumXY", x * delta)
             if events == 1 then
               addTo(products, field .. "sumXWithEvent", x)
+            end
+          end
+        end
+        -- Slices kept with the assignment ("dimension NUL slice ..."): each moves by the
+        -- same (capped) amounts as the variant's aggregate above.
+        -- Most experiments have no dimensions: ask once per experiment whether any slice is kept.
+        if keepsSlices[j] == nil then
+          keepsSlices[j] = redis.call("EXISTS", KEYS[k + 7]) == 1
+        end
+        local slices = keepsSlices[j] and redis.call("HGET", KEYS[k + 6], entity)
+        if slices then
+          local parts = split(slices, "\0")
+          for s = 1, #parts - 1, 2 do
+            local field = "m\0" .. parts[s] .. "\0" .. parts[s + 1] .. "\0" .. metric .. "\0" .. variant .. "\0"
+            redis.call("HINCRBY", KEYS[k + 7], field .. "events", 1)
+            addTo(KEYS[k + 7], field .. "sum", delta)
+            addTo(KEYS[k + 7], field .. "sumSquares", squares)
+            if events == 1 then
+              redis.call("HINCRBY", KEYS[k + 7], field .. "entities", 1)
             end
           end
         end

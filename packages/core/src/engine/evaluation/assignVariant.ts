@@ -1,6 +1,8 @@
+import { dimensionValue } from "../../aggregation/slices.js";
 import type { Attributes } from "../../conditions/index.js";
 import { MAX_COVARIATE_VALUE } from "../../schema/event.js";
 import type { Variant } from "../../schema/experiment.js";
+import { ownEntry } from "../../store/ownEntry.js";
 import type { EngineContext } from "../context.js";
 import type { CompiledExperiment } from "./compile.js";
 import { type EvaluationReason, enroll } from "./enroll.js";
@@ -52,6 +54,9 @@ export async function assignVariant(
       variantKey: variant.key,
       assignedAt: new Date().toISOString(),
       ...(covariates ? { covariates } : {}),
+      ...(compiled.dimensions.length > 0
+        ? { dimensions: dimensionsOf(compiled.dimensions, properties) }
+        : {}),
       // Read from tracked history when the queue writes it: no store call on evaluate.
       ...(compiled.preCovariates.length > 0 ? { preCovariates: compiled.preCovariates } : {}),
     });
@@ -97,6 +102,16 @@ function covariatesOf(
     }
   }
   return found ? values : null;
+}
+
+// Each dimension's value at first exposure (null: the `none` slice), as `dimensionValue` reads it.
+function dimensionsOf(names: string[], properties: Attributes): Record<string, string | null> {
+  const values: Record<string, string | null> = {};
+  for (const name of names) {
+    const value = dimensionValue(Object.hasOwn(properties, name) ? properties[name] : undefined);
+    ownEntry(values, name, () => value);
+  }
+  return values;
 }
 
 function stored(compiled: CompiledExperiment, variantKey: string): Assigned {

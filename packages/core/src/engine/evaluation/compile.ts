@@ -28,6 +28,8 @@ export interface CompiledExperiment {
   covariates: string[];
   /** Its pre-period covariates: metric totals before first exposure, read when it is stored. */
   preCovariates: PreCovariate[];
+  /** The entity properties its results break down by, read at first exposure. */
+  dimensions: string[];
   /** For ratio metrics: metric -> the metrics whose totals its events multiply. */
   crossPartners: Map<string, string[]>;
 }

@@ -48,6 +48,7 @@ export function compileExperiment(
       ),
     ],
     preCovariates: preCovariatesOf(experiment),
+    dimensions: experiment.dimensions ?? [],
     crossPartners: crossPartnersOf(experiment),
   };
 }

@@ -4,6 +4,7 @@ import type { Posterior } from "../../stats/thompson.js";
 import type { ExperimentAggregates, LogSummaries } from "../../store.js";
 import { banditChances, banditPosteriors } from "./bandit.js";
 import { adjustPValues, metricVariants, withoutFixedSampleClaims } from "./comparisons.js";
+import { dimensionResults } from "./dimensions.js";
 import { effectOverTime } from "./effectOverTime.js";
 import { logMetrics } from "./logMetrics.js";
 import { metricRows } from "./metricRows.js";
@@ -107,7 +108,7 @@ export function buildResults(
       logSummaries,
       { alpha, bandit: Boolean(experiment.bandit) },
     ),
-    dimensions: [],
+    dimensions: dimensionResults(experiment, aggregates, variantKeys, metrics, alpha),
   });
 }
 
