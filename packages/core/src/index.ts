@@ -38,7 +38,10 @@ export { evalCondition } from "./conditions/index.js";
 export type {
   Abkit,
   AbkitOptions,
+  Adjustment,
+  ArmEstimate,
   BanditResults,
+  BayesianComparison,
   Comparison,
   ConversionInput,
   CupedComparison,
@@ -55,6 +58,7 @@ export type {
   FlagLookup,
   FlagReason,
   FlagsApi,
+  GuardrailArms,
   GuardrailStatus,
   GuardrailVerdict,
   GuardrailViolation,
@@ -88,6 +92,8 @@ export * from "./schema/index.js";
 // functions, moments, seeded random draws) are at the "@abkit/core/stats" subpath.
 export type {
   AbsoluteEffect,
+  BayesianOptions,
+  BayesianResult,
   CupedResult,
   CupedSide,
   DetectableEffect,
@@ -95,6 +101,7 @@ export type {
   ExperimentPlan,
   Interval,
   MeanSide,
+  NormalPosterior,
   PlanInput,
   Posterior,
   ProportionSide,
@@ -111,6 +118,8 @@ export type {
   TestResult,
 } from "./stats/index.js";
 export {
+  bayesianBinomial,
+  bayesianNormal,
   benjaminiHochbergAdjust,
   chanceToBeatControl,
   chanceToBeatControlNormal,
@@ -120,8 +129,10 @@ export {
   detectableInputSchema,
   holmAdjust,
   mergeSketches,
+  oneSidedSequentialBounds,
   planExperiment,
   planInputSchema,
+  proportionOneSidedSequentialBounds,
   proportionSequentialInterval,
   proportionTest,
   ratioTest,
