@@ -94,7 +94,9 @@ export function bayesianBinomial(
  * mean with its standard error, so the difference is normal with `m = m_t - m_c` and
  * `s = sqrt(se_t² + se_c²)`: interval `m ∓ z s`, chance to beat `Φ(m / s)` (higher is
  * better), expected losses `E[max(-D, 0)] = s φ(m/s) - m Φ(-m/s)` and
- * `E[max(D, 0)] = s φ(m/s) + m Φ(m/s)`. The relative difference `(T - C) / |C|` is
+ * `E[max(D, 0)] = s φ(m/s) + m Φ(m/s)`. The relative difference `(T - C) / |C|`: with the
+ * control more than 8 se from 0, `P(R <= r) = Φ((k m_c - m_t) / sqrt(se_t² + k² se_c²))`,
+ * `k = 1 + sign(m_c) r` (exact but for a chance below 1e-15 that C changes sign); nearer 0,
  * integrated numerically over the control's posterior. Null when a standard error is not a
  * finite number at or above 0.
  *
@@ -125,7 +127,7 @@ export function bayesianNormal(
   const lower = options.direction === "lower";
   const relative = relativeNormal(control, treatment, alpha, z);
   return {
-    prior: `${prior}; relative by numerical integration`,
+    prior: `${prior}; relative: Fieller's closed form, or numerical integration near 0`,
     absolute: { estimate: m, ci: [m - z * s, m + z * s] },
     relative,
     chanceToBeatControl: lower ? 1 - higher : higher,
@@ -138,6 +140,8 @@ export function bayesianNormal(
 // --- Internal helpers ---
 
 const WHAT = "bayesian input";
+// How many standard errors from 0 a control's mean must be for the closed-form relative CDF.
+const CLEAR_OF_ZERO = 8;
 const BETA_PRIOR =
   "Beta(1, 1) per arm; intervals and expected loss by numerical integration of the Beta posteriors";
 
@@ -259,21 +263,13 @@ function relativeNormal(
   z: number,
 ): BayesianResult["relative"] {
   if (!(Math.abs(control.mean) > z * control.se)) return null;
-  const treatmentCdf =
-    treatment.se > 0
-      ? (x: number) => normalCdf((x - treatment.mean) / treatment.se)
-      : (x: number) => (x >= treatment.mean ? 1 : 0);
   const size = Math.abs(control.mean);
   const start = (treatment.mean - control.mean) / size;
   const scale = Math.hypot(treatment.se, control.se) / size;
-  // F_T(c (1 + r)) varies on the scale se_T / (1 + r): the control's grid is made fine enough
-  // (up to 10x) to hold about 10 nodes per such scale.
-  const finer = (control.se * (1 + Math.abs(start) + 10 * scale)) / treatment.se;
-  const points = 2 * Math.round((GRID_POINTS * Math.min(Math.max(finer, 1), 10)) / 2) + 1;
-  const c =
-    control.se > 0 ? normalGrid(control, points) : tabulate(() => 1, control.mean, control.mean);
-  const controlNodes = c.nodes;
-  const relativeCdf = (r: number) => mixtureCdf(controlNodes, treatmentCdf, 0, r);
+  const relativeCdf =
+    size > CLEAR_OF_ZERO * control.se
+      ? fiellerCdf(control, treatment)
+      : integratedCdf(control, treatment, start, scale);
   if (!(scale > 0)) return { estimate: start, ci: [start, start] };
   return {
     estimate: quantile(relativeCdf, 0.5, start, scale),
@@ -282,6 +278,38 @@ function relativeNormal(
       quantile(relativeCdf, 1 - alpha / 2, start, scale),
     ],
   };
+}
+
+// With the control's posterior clear of 0 (beyond 8 sd: P(sign(C) flips) < 1e-15), (T - C) / |C|
+// <= r is T - k C <= 0 with k = 1 + sign(C) r, a normal event: the CDF is
+// Φ((k m_C - m_T) / sqrt(se_T² + k² se_C²)) (Fieller's construction), exactly.
+function fiellerCdf(control: NormalPosterior, treatment: NormalPosterior): (r: number) => number {
+  const sign = Math.sign(control.mean);
+  return (r) => {
+    const k = 1 + sign * r;
+    const spread = Math.hypot(treatment.se, k * control.se);
+    const gap = k * control.mean - treatment.mean;
+    return spread > 0 ? normalCdf(gap / spread) : gap >= 0 ? 1 : 0;
+  };
+}
+
+// Nearer 0, Σ over the control's nodes of F_T(c + r |c|).
+function integratedCdf(
+  control: NormalPosterior,
+  treatment: NormalPosterior,
+  start: number,
+  scale: number,
+): (r: number) => number {
+  const treatmentCdf =
+    treatment.se > 0
+      ? (x: number) => normalCdf((x - treatment.mean) / treatment.se)
+      : (x: number) => (x >= treatment.mean ? 1 : 0);
+  // F_T(c (1 + r)) varies on the scale se_T / (1 + r): the control's grid is made fine enough
+  // (up to 10x) to hold about 10 nodes per such scale.
+  const finer = (control.se * (1 + Math.abs(start) + 10 * scale)) / treatment.se;
+  const points = 2 * Math.round((GRID_POINTS * Math.min(Math.max(finer, 1), 10)) / 2) + 1;
+  const nodes = normalGrid(control, points).nodes;
+  return (r) => mixtureCdf(nodes, treatmentCdf, 0, r);
 }
 
 function spreadOf({ weight: mass, at }: Nodes, mean: number): number {

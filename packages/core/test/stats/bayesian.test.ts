@@ -139,22 +139,50 @@ describe("bayesianNormal", () => {
     );
   });
 
-  it.each([
-    ["a bigger control arm", { mean: 10, se: 0.5 }, { mean: 11, se: 0.4 }],
-    ["a control arm ten times noisier", { mean: 10, se: 1 }, { mean: 11, se: 0.1 }],
-  ])("integrates the relative difference: %s", (_, control, treatment) => {
-    // With the control far from 0, T - (1 + r) C is normal: the exact CDF of the ratio is
-    // P((T - C) / C <= r) = Φ(((1 + r) m_C - m_T) / sqrt(se_T² + (1 + r)² se_C²)).
-    const exact = (r: number) =>
-      normalCdf(
-        ((1 + r) * control.mean - treatment.mean) / Math.hypot(treatment.se, (1 + r) * control.se),
-      );
-    const result = bayesianNormal(control, treatment, { alpha: 0.1 });
-    const relative = result?.relative;
+  it("gives the relative difference in closed form when the control is far from 0", () => {
+    // 20 se from 0: T - (1 + r) C is normal, so P((T - C) / C <= r) is
+    // Φ(((1 + r) m_C - m_T) / sqrt(se_T² + (1 + r)² se_C²)) (Fieller).
+    const control = { mean: 10, se: 0.5 };
+    const treatment = { mean: 11, se: 0.4 };
+    const exact = (r: number) => normalCdf(((1 + r) * 10 - 11) / Math.hypot(0.4, (1 + r) * 0.5));
+    const relative = bayesianNormal(control, treatment, { alpha: 0.1 })?.relative;
     if (!relative) throw new Error("expected a relative interval");
-    expect(exact(relative.ci[0])).toBeCloseTo(0.05, 5);
-    expect(exact(relative.estimate)).toBeCloseTo(0.5, 5);
-    expect(exact(relative.ci[1])).toBeCloseTo(0.95, 5);
+    expect(exact(relative.ci[0])).toBeCloseTo(0.05, 9);
+    expect(exact(relative.estimate)).toBeCloseTo(0.5, 9);
+    expect(exact(relative.ci[1])).toBeCloseTo(0.95, 9);
+  });
+
+  it.each([
+    ["a control 5 se from 0", { mean: 5, se: 1 }, { mean: 5.5, se: 0.6 }],
+    ["a control ten times noisier", { mean: 5, se: 1 }, { mean: 5.3, se: 0.1 }],
+    ["a negative control", { mean: -3, se: 0.8 }, { mean: -2.5, se: 0.6 }],
+  ])("integrates the relative difference nearer 0: %s", (_, control, treatment) => {
+    // Reference, integrating over T instead of C: for |r| < 1, c + r|c| is increasing in c,
+    // so T <= C + r|C| is C >= t / (1 + r) for t >= 0 and C >= t / (1 - r) for t < 0.
+    // Simpson over t, 20,000 panels across m_T ∓ 12 se_T.
+    const reference = (r: number) => {
+      const panels = 20_000;
+      const lo = treatment.mean - 12 * treatment.se;
+      const h = (24 * treatment.se) / panels;
+      let sum = 0;
+      for (let i = 0; i <= panels; i++) {
+        const t = lo + i * h;
+        const density =
+          Math.exp(-(((t - treatment.mean) / treatment.se) ** 2) / 2) /
+          (treatment.se * Math.sqrt(2 * Math.PI));
+        const threshold = t >= 0 ? t / (1 + r) : t / (1 - r);
+        const above = normalCdf(-(threshold - control.mean) / control.se);
+        sum += (i === 0 || i === panels ? 1 : i % 2 === 1 ? 4 : 2) * density * above;
+      }
+      return (sum * h) / 3;
+    };
+    const relative = bayesianNormal(control, treatment, { alpha: 0.1 })?.relative;
+    if (!relative) throw new Error("expected a relative interval");
+    expect(Math.abs(relative.ci[0])).toBeLessThan(1);
+    expect(Math.abs(relative.ci[1])).toBeLessThan(1);
+    expect(reference(relative.ci[0])).toBeCloseTo(0.05, 5);
+    expect(reference(relative.estimate)).toBeCloseTo(0.5, 5);
+    expect(reference(relative.ci[1])).toBeCloseTo(0.95, 5);
   });
 
   it("has no relative view when the control cannot be told from 0", () => {
