@@ -70,7 +70,7 @@ export interface NormalPosterior {
  *
  * @example
  * bayesianBinomial({ n: 1000, conversions: 100 }, { n: 1000, conversions: 120 });
- * // { absolute: { estimate: 0.01996, ci: [-0.00784, 0.04783] }, chanceToBeatControl: 0.9232, ... }
+ * // { absolute: { estimate: 0.01996, ci: [-0.00747, 0.04747] }, chanceToBeatControl: 0.9232, ... }
  */
 export function bayesianBinomial(
   control: ProportionSide,

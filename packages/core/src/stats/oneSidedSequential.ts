@@ -26,7 +26,7 @@ import { checkAlpha } from "./validate.js";
  * @throws ValidationError when `alpha` is outside (0, 0.5) or `tuning` is not positive
  *
  * @example
- * oneSidedSequentialBounds(0.5, 0.1, 10_000); // [0.2423, 0.7577] (two-sided 95%: ∓0.306)
+ * oneSidedSequentialBounds(0.5, 0.1, 10_000); // [0.2209, 0.7791] (two-sided 95%: ∓0.3061)
  */
 export function oneSidedSequentialBounds(
   estimate: number | null,
@@ -46,6 +46,7 @@ export function oneSidedSequentialBounds(
  *
  * @example
  * proportionOneSidedSequentialBounds({ n: 5000, conversions: 500 }, { n: 5000, conversions: 560 });
+ * // [-0.00520, 0.02922]
  */
 export function proportionOneSidedSequentialBounds(
   control: ProportionSide,
@@ -60,7 +61,7 @@ export function proportionOneSidedSequentialBounds(
  * estimate after `n` users: `oneSidedSequentialBounds(0, 1, n)`'s upper end. Null for `n < 2`.
  *
  * @example
- * oneSidedSequentialCritical(10_000); // 2.577 (the fixed-n one-sided z is 1.645)
+ * oneSidedSequentialCritical(10_000); // 2.791 (the fixed-n one-sided z is 1.645)
  */
 export function oneSidedSequentialCritical(
   n: number,

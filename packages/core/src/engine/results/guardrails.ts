@@ -84,7 +84,7 @@ export interface GuardrailArms {
  *   { harm: "increase", tolerance: 50, toleranceScale: "absolute" },
  *   { control: { value: 800, se: 3 }, treatment: { value: 900, se: 3 }, users: 2000 },
  *   0.05,
- * ); // { status: "harm", readOn: "absolute", margin: 50, ci: [88.1, 111.9], bound: 88.1, ... }
+ * ); // { status: "harm", readOn: "absolute", margin: 50, ci: [87.86, 112.14], bound: 87.86, ... }
  */
 export function guardrailVerdict(
   guardrail: Guardrail,
