@@ -90,8 +90,9 @@ export function adjustPValues(
 }
 
 // Adaptive shares make sample sizes depend on the outcomes so far: fixed-sample p-values and
-// intervals no longer mean what they say (docs/statistics.md#bandits). Estimates and the
-// Bayesian chance to beat the control stay.
+// intervals no longer mean what they say (docs/statistics.md#bandits). Estimates, the
+// chance to beat the control and the Bayesian view (posteriors do not depend on how traffic
+// was allocated) stay.
 export function withoutFixedSampleClaims(metrics: MetricResult[]): void {
   for (const metric of metrics) {
     for (const variant of metric.variants) {

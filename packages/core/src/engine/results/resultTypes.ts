@@ -45,7 +45,10 @@ export interface Comparison {
   guardrail: GuardrailVerdict | null;
   /** How `pValueAdjusted` was corrected, stated beside it; null when it was not. */
   adjustment: Adjustment | null;
-  /** The Bayesian read of the same data; null when an arm has no users. */
+  /**
+   * The Bayesian read of the same data (docs/statistics.md, "Bayesian view"); null when an
+   * arm has no users or, for a metric that is not binomial, no standard error yet.
+   */
   bayesian: BayesianComparison | null;
 }
 
