@@ -51,7 +51,10 @@ export { evalCondition } from "./conditions/index.js";
 export type {
   Abkit,
   AbkitOptions,
+  Adjustment,
+  ArmEstimate,
   BanditResults,
+  BayesianComparison,
   Comparison,
   ConversionInput,
   CupedComparison,
@@ -68,6 +71,7 @@ export type {
   FlagLookup,
   FlagReason,
   FlagsApi,
+  GuardrailArms,
   GuardrailStatus,
   GuardrailVerdict,
   GuardrailViolation,
@@ -103,6 +107,8 @@ export * from "./schema/index.js";
 // functions, moments, seeded random draws) are at the "@abkit/core/stats" subpath.
 export type {
   AbsoluteEffect,
+  BayesianOptions,
+  BayesianResult,
   CupedResult,
   CupedSide,
   DetectableEffect,
@@ -110,6 +116,7 @@ export type {
   ExperimentPlan,
   Interval,
   MeanSide,
+  NormalPosterior,
   PlanInput,
   Posterior,
   ProportionSide,
@@ -126,6 +133,8 @@ export type {
   TestResult,
 } from "./stats/index.js";
 export {
+  bayesianBinomial,
+  bayesianNormal,
   benjaminiHochbergAdjust,
   chanceToBeatControl,
   chanceToBeatControlNormal,
@@ -135,8 +144,10 @@ export {
   detectableInputSchema,
   holmAdjust,
   mergeSketches,
+  oneSidedSequentialBounds,
   planExperiment,
   planInputSchema,
+  proportionOneSidedSequentialBounds,
   proportionSequentialInterval,
   proportionTest,
   ratioTest,

@@ -408,7 +408,11 @@ describe.each(MOUNTS)("HTTP API on %s", (mount) => {
       expect(list.experiments.map((e: { key: string }) => e.key)).toContain(key);
       const results = await json(await call("GET", `/api/v1/experiments/${key}/results`));
       expect(results).toMatchObject({ experimentKey: key, srm: { mismatch: false } });
-      expect(results.correction).toEqual({ method: "holm", across: "variants" });
+      expect(results.correction).toEqual({ method: "holm", across: "metrics" });
+      const perMetric = await json(
+        await call("GET", `/api/v1/experiments/${key}/results?correctAcross=variants`),
+      );
+      expect(perMetric.correction).toEqual({ method: "holm", across: "variants" });
       const corrected = await json(
         await call(
           "GET",

@@ -26,7 +26,12 @@ export type {
 export type { FlagLookup } from "./evaluation/flagLookup.js";
 export { BANDIT_HISTORY_LIMIT, banditWeights } from "./results/bandit.js";
 export { buildResults } from "./results/buildResults.js";
-export type { GuardrailStatus, GuardrailVerdict } from "./results/guardrails.js";
+export type {
+  ArmEstimate,
+  GuardrailArms,
+  GuardrailStatus,
+  GuardrailVerdict,
+} from "./results/guardrails.js";
 export type { MetricRow } from "./results/metricRows.js";
 export type { EventDay, ExposureDay } from "./results/overTime.js";
 export type {

@@ -1,3 +1,5 @@
+export type { BayesianOptions, BayesianResult, NormalPosterior } from "./bayesian.js";
+export { bayesianBinomial, bayesianNormal } from "./bayesian.js";
 export { chanceToBeatControl, chanceToBeatControlNormal } from "./chanceToBeatControl.js";
 export { cupedTest } from "./cuped.js";
 export { chiSquareSurvival, studentTCdf, studentTQuantile } from "./distributions.js";
@@ -5,6 +7,11 @@ export { sampleCovariance, sampleMean, sampleVariance } from "./moments.js";
 export { benjaminiHochbergAdjust, holmAdjust } from "./multipleTesting.js";
 export { newcombeInterval, wilsonInterval } from "./newcombe.js";
 export { normalCdf, normalQuantile } from "./normal.js";
+export {
+  oneSidedSequentialBounds,
+  oneSidedSequentialCritical,
+  proportionOneSidedSequentialBounds,
+} from "./oneSidedSequential.js";
 export type { DetectableEffect, ExperimentPlan } from "./power.js";
 export { detectableEffect, planExperiment } from "./power.js";
 export type { DetectableEffectInput, PlanInput } from "./powerInput.js";

@@ -13,7 +13,7 @@ const listQuery = projectQuery.extend({
 const resultsQuery = projectQuery.extend({
   alpha: numeric.pipe(z.number().gt(0).lt(1)).optional(),
   correction: text.pipe(z.enum(["holm", "benjamini-hochberg"])).optional(),
-  correctAcross: text.pipe(z.enum(["variants", "metrics-and-variants"])).optional(),
+  correctAcross: text.pipe(z.enum(["metrics", "variants", "metrics-and-variants"])).optional(),
 });
 
 const logsQuery = projectQuery.extend({

@@ -27,7 +27,7 @@ export function buildResults(
   correction: MultipleTesting = {},
 ): ExperimentResults {
   const method = correction.method ?? "holm";
-  const across = correction.across ?? "variants";
+  const across = correction.across ?? "metrics";
   const control = experiment.control ?? experiment.variants[0]?.key ?? "";
   const ordered = [
     ...experiment.variants.filter((variant) => variant.key === control),

@@ -5,20 +5,25 @@ import { benjaminiHochbergAdjust, holmAdjust } from "../../stats/multipleTesting
 import { proportionTest } from "../../stats/proportionTest.js";
 import { ratioTest } from "../../stats/ratioTest.js";
 import { proportionSequentialInterval, sequentialInterval } from "../../stats/sequential.js";
-import type { TestResult } from "../../stats/types.js";
+import type { ProportionSide, TestResult } from "../../stats/types.js";
 import { welchTest } from "../../stats/welchTest.js";
+import { armEstimates } from "./armEstimates.js";
+import { bayesian } from "./bayesianView.js";
 import { guardrailVerdict } from "./guardrails.js";
 import type { MetricRow } from "./metricRows.js";
 import type {
+  Adjustment,
   Comparison,
   CupedComparison,
   MetricResult,
+  MultipleTesting,
   VariantMetricResult,
 } from "./resultTypes.js";
 
 /**
  * Each treatment of one metric against the control: the test the metric's kind calls for,
- * chance to beat the control (in the metric's direction), the always-valid interval, CUPED and the guardrail verdict.
+ * chance to beat the control (in the metric's direction), the always-valid interval, CUPED,
+ * the Bayesian view and the guardrail verdict.
  * `pValueAdjusted` stays null until `adjustPValues` has seen every comparison.
  */
 export function metricVariants(
@@ -40,42 +45,54 @@ export function metricVariants(
         comparison.chanceToBeatControl,
         metric.direction,
       );
+      comparison.bayesian = bayesian(metric, control, row, alpha);
       if (metric.guardrail) {
-        comparison.guardrail = guardrailVerdict(metric.guardrail, comparison, control.value);
+        const proportions =
+          metric.kind === "binomial"
+            ? { control: proportionSide(control), treatment: proportionSide(row) }
+            : null;
+        comparison.guardrail = guardrailVerdict(
+          metric.guardrail,
+          { ...armEstimates(metric.kind, control, row), users: control.n + row.n, proportions },
+          alpha,
+        );
       }
       return { ...shown(row), comparison };
     }),
   ];
 }
 
-// Corrects every treatment's p-value within its family: one metric's treatments, or every
-// treatment of every non-guardrail metric (guardrails are read on their own).
+/**
+ * Corrects every treatment's p-value within its family and states the family beside it
+ * (`comparison.adjustment`):
+ * - `metrics` (the default): the primary metric's treatments are one family; every treatment
+ *   of every secondary metric (neither primary nor guardrail) together another; guardrails
+ *   are not corrected (each is read on its own always-valid interval, see `guardrailVerdict`);
+ * - `variants`: each metric's treatments;
+ * - `metrics-and-variants`: every treatment of every metric but guardrails, each guardrail
+ *   then its own family.
+ * A comparison without a p-value is left out of its family and gets no adjustment.
+ */
 export function adjustPValues(
   metrics: MetricResult[],
-  method: "holm" | "benjamini-hochberg",
-  across: "variants" | "metrics-and-variants",
+  method: Adjustment["method"],
+  across: NonNullable<MultipleTesting["across"]>,
 ): void {
   const adjust = method === "holm" ? holmAdjust : benjaminiHochbergAdjust;
-  const comparisonsOf = (metric: MetricResult) =>
-    metric.variants.flatMap((variant) => (variant.comparison ? [variant.comparison] : []));
-  const families =
-    across === "variants"
-      ? metrics.map(comparisonsOf)
-      : [
-          metrics.filter((metric) => !metric.guardrail).flatMap(comparisonsOf),
-          ...metrics.filter((metric) => metric.guardrail).map(comparisonsOf),
-        ];
-  for (const family of families) {
+  for (const { members, label } of families(metrics, across)) {
+    const family = members.filter((entry) => entry.pValue !== null);
     const adjusted = adjust(family.map((entry) => entry.pValue));
     family.forEach((entry, index) => {
       entry.pValueAdjusted = adjusted[index] ?? null;
+      entry.adjustment = { method, across: label, tests: family.length };
     });
   }
 }
 
 // Adaptive shares make sample sizes depend on the outcomes so far: fixed-sample p-values and
-// intervals no longer mean what they say (docs/statistics.md#bandits). Estimates and the
-// Bayesian chance to beat the control stay.
+// intervals no longer mean what they say (docs/statistics.md#bandits). Estimates, the
+// chance to beat the control and the Bayesian view (posteriors do not depend on how traffic
+// was allocated) stay.
 export function withoutFixedSampleClaims(metrics: MetricResult[]): void {
   for (const metric of metrics) {
     for (const variant of metric.variants) {
@@ -89,6 +106,7 @@ export function withoutFixedSampleClaims(metrics: MetricResult[]): void {
       };
       comparison.pValue = null;
       comparison.pValueAdjusted = null;
+      comparison.adjustment = null;
       comparison.sequential = null;
       comparison.cuped = null;
       comparison.guardrail = null;
@@ -97,6 +115,27 @@ export function withoutFixedSampleClaims(metrics: MetricResult[]): void {
 }
 
 // --- Internal helpers ---
+
+// The families `adjustPValues` corrects within, each with the `across` it reports.
+function families(
+  metrics: MetricResult[],
+  across: NonNullable<MultipleTesting["across"]>,
+): { members: Comparison[]; label: Adjustment["across"] }[] {
+  const comparisonsOf = (metric: MetricResult) =>
+    metric.variants.flatMap((variant) => (variant.comparison ? [variant.comparison] : []));
+  const guardrails = metrics.filter((metric) => metric.guardrail);
+  const others = metrics.filter((metric) => !metric.guardrail);
+  const each = (list: MetricResult[]) =>
+    list.map((metric) => ({ members: comparisonsOf(metric), label: "variants" as const }));
+  if (across === "variants") return each(metrics);
+  if (across === "metrics-and-variants") {
+    return [{ members: others.flatMap(comparisonsOf), label: across }, ...each(guardrails)];
+  }
+  return [
+    ...each(others.filter((metric) => metric.primary)),
+    { members: others.filter((metric) => !metric.primary).flatMap(comparisonsOf), label: across },
+  ];
+}
 
 // pValueAdjusted is filled in once every comparison is known (adjustPValues).
 function compare(
@@ -107,8 +146,8 @@ function compare(
 ): Comparison {
   const n = control.n + treatment.n;
   if (kind === "binomial") {
-    const c = { n: control.n, conversions: control.usersWithEvents };
-    const t = { n: treatment.n, conversions: treatment.usersWithEvents };
+    const c = proportionSide(control);
+    const t = proportionSide(treatment);
     const test = proportionTest(c, t, { alpha });
     const chance = c.n > 0 && t.n > 0 ? chanceToBeatControl(c, t) : null;
     // Rates get their own always-valid interval: score intervals, not the test's se.
@@ -172,4 +211,8 @@ function normalChance(test: TestResult): number | null {
 function sequential(estimate: number | null, se: number | null, n: number, alpha: number) {
   if (estimate === null || se === null) return null;
   return sequentialInterval(estimate, se, n, { alpha });
+}
+
+function proportionSide(row: MetricRow): ProportionSide {
+  return { n: row.n, conversions: row.usersWithEvents };
 }

@@ -45,7 +45,10 @@ export interface Comparison {
   guardrail: GuardrailVerdict | null;
   /** How `pValueAdjusted` was corrected, stated beside it; null when it was not. */
   adjustment: Adjustment | null;
-  /** The Bayesian read of the same data; null when an arm has no users. */
+  /**
+   * The Bayesian read of the same data (docs/statistics.md, "Bayesian view"); null when an
+   * arm has no users or, for a metric that is not binomial, no standard error yet.
+   */
   bayesian: BayesianComparison | null;
 }
 
@@ -264,18 +267,20 @@ export interface GuardrailViolation {
 
 /**
  * The multiple-comparison correction of `pValueAdjusted`: Holm (family-wise error) or
- * Benjamini-Hochberg (false discovery rate), over each metric's treatments (`variants`) or
- * over every treatment of every metric but guardrails (`metrics-and-variants`).
+ * Benjamini-Hochberg (false discovery rate), over the primary metric's treatments and,
+ * apart, every secondary metric's treatments together (`metrics`, the default; guardrails
+ * are not corrected), over each metric's treatments (`variants`) or over every treatment of
+ * every metric but guardrails (`metrics-and-variants`).
  */
 export interface MultipleTesting {
   method?: "holm" | "benjamini-hochberg";
-  across?: "variants" | "metrics-and-variants";
+  across?: "metrics" | "variants" | "metrics-and-variants";
 }
 
 /** Options of `results()`. */
 export interface ResultsOptions {
   /** Significance level: 0.05 (95% intervals) by default. */
   alpha?: number;
-  /** Holm over each metric's treatments by default. */
+  /** Holm over the primary metric's treatments, and over every secondary metric's together, by default. */
   correction?: MultipleTesting;
 }

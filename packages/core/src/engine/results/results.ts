@@ -10,9 +10,9 @@ const optionsSchema = z.strictObject({
   correction: z
     .strictObject({
       method: z.enum(["holm", "benjamini-hochberg"]).default("holm"),
-      across: z.enum(["variants", "metrics-and-variants"]).default("variants"),
+      across: z.enum(["metrics", "variants", "metrics-and-variants"]).default("metrics"),
     })
-    .default({ method: "holm", across: "variants" }),
+    .default({ method: "holm", across: "metrics" }),
 });
 
 /**
