@@ -2,7 +2,7 @@ import type { ExperimentResults, MetricResult } from "@abkit/core";
 
 /**
  * The results as a table people read: the verdict first (what to do, and why), the SRM check,
- * then each metric with its own verdict, then latency.
+ * then each metric with its own verdict, the primary metric by country, then latency.
  */
 export function formatResults(results: ExperimentResults): string[] {
   const lines = [`Results of "${results.experimentKey}" (${results.status})`, ""];
@@ -17,6 +17,7 @@ export function formatResults(results: ExperimentResults): string[] {
     "",
   );
   for (const metric of results.metrics) lines.push(...metricTable(metric), "");
+  lines.push(...sliceTable(results), "");
   const latency = results.logMetrics.find((metric) => metric.name === "latency_ms");
   if (latency) {
     lines.push("latency_ms (from execution logs)");
@@ -104,7 +105,40 @@ function metricTable(metric: MetricResult): string[] {
   return lines;
 }
 
+// The primary metric in each country: the treatment's uplift, its p-value adjusted (Holm)
+// across the countries, so one lucky country does not read as a win.
+function sliceTable(results: ExperimentResults): string[] {
+  const primary = results.metrics.find((metric) => metric.primary);
+  const country = results.dimensions.find((dimension) => dimension.name === "country");
+  if (!primary || !country) return [];
+  const lines = [
+    `${primary.name} by country`,
+    row(["country", "users", "uplift [95% CI]", "adjusted p"], SLICE_WIDTHS),
+  ];
+  for (const slice of country.slices) {
+    const metric = slice.metrics.find((candidate) => candidate.name === primary.name);
+    const effect = metric?.variants[1]?.comparison;
+    const uplift = effect?.relative
+      ? `${signed(effect.relative.estimate)} [${signed(effect.relative.ci?.[0])}, ${signed(effect.relative.ci?.[1])}]`
+      : "n/a";
+    const adjusted = effect?.pValueAdjusted ?? null;
+    lines.push(
+      row(
+        [
+          slice.value ?? slice.kind,
+          String(slice.users),
+          uplift,
+          adjusted === null ? "" : pValue(adjusted),
+        ],
+        SLICE_WIDTHS,
+      ),
+    );
+  }
+  return lines;
+}
+
 const WIDTHS = [11, 7, 8, 27, 9, 16];
+const SLICE_WIDTHS = [11, 7, 27, 10];
 
 function row(cells: string[], widths = WIDTHS): string {
   return cells

@@ -25,6 +25,13 @@ describe("chatbot demo", () => {
     expect(text).toMatch(/verdict: worse \(treatment\)/);
     expect(text).toMatch(/treatment +\d+ +[\d.]+% +[+-][\d.]+% \[/);
     expect(text).toMatch(/latency_ms \(from execution logs\)/);
+    // The primary metric by country: the segment's two countries, whose users add up to all.
+    const byCountry = text.slice(text.indexOf("thumbs_up by country"));
+    const countryUsers = [...byCountry.matchAll(/\n(ES|FR) +(\d+) /g)].map((m) => Number(m[2]));
+    expect(countryUsers).toHaveLength(2);
+    const [, totalUsers] = /\ntreatment +(\d+) /.exec(text) ?? [];
+    const [, controlUsers] = /\ncontrol +(\d+) /.exec(text) ?? [];
+    expect(countryUsers.reduce((a, b) => a + b, 0)).toBe(Number(totalUsers) + Number(controlUsers));
     // The step-by-step prompt spends more tokens: worse, since fewer is better.
     const tokens = text.slice(text.indexOf("output_tokens (mean per user, lower is better)"));
     const [, tokenChance] = /\ntreatment +.* ([\d.]+)%/.exec(tokens) ?? [];
