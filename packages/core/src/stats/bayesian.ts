@@ -1,10 +1,3 @@
-/**
- * The Bayesian view of a treatment against the control: posterior credible intervals for
- * the absolute and relative difference, the chance to beat the control and the expected
- * loss of each decision, all computed deterministically (closed forms or numerical
- * integration on a grid; no simulation).
- */
-import { ValidationError } from "../errors/ValidationError.js";
 import { chanceToBeatControl } from "./chanceToBeatControl.js";
 import { normalCdf, normalQuantile } from "./normal.js";
 import {
@@ -19,7 +12,7 @@ import {
   tabulate,
 } from "./posteriorGrid.js";
 import type { Interval, ProportionSide } from "./types.js";
-import { checkAlpha, checkCount, checkFinite, checkObject } from "./validate.js";
+import { checkAlpha, checkFinite, checkProportionSide } from "./validate.js";
 
 /** The posterior summaries of treatment minus control, read in the metric's direction. */
 export interface BayesianResult {
@@ -78,8 +71,8 @@ export function bayesianBinomial(
   options: BayesianOptions = {},
 ): BayesianResult | null {
   const alpha = checkAlpha(options.alpha, WHAT);
-  checkSide(control, "control");
-  checkSide(treatment, "treatment");
+  checkProportionSide(control, "control", WHAT);
+  checkProportionSide(treatment, "treatment", WHAT);
   if (control.n === 0 || treatment.n === 0) return null;
   const c = betaGrid(control);
   const t = betaGrid(treatment);
@@ -144,15 +137,6 @@ const WHAT = "bayesian input";
 const CLEAR_OF_ZERO = 8;
 const BETA_PRIOR =
   "Beta(1, 1) per arm; intervals and expected loss by numerical integration of the Beta posteriors";
-
-function checkSide(side: ProportionSide, name: string): void {
-  checkObject(side, name, WHAT);
-  const n = checkCount(side.n, [name, "n"], WHAT);
-  const conversions = checkCount(side.conversions, [name, "conversions"], WHAT);
-  if (conversions > n) {
-    throw ValidationError.field([name, "conversions"], "must not exceed n", WHAT);
-  }
-}
 
 function validSe(se: number): boolean {
   return typeof se === "number" && se >= 0 && Number.isFinite(se);

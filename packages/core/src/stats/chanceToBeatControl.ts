@@ -1,12 +1,7 @@
-/**
- * The Bayesian "chance to beat control": the posterior probability that the treatment's
- * rate is above the control's, computed exactly (no simulation).
- */
-import { ValidationError } from "../errors/ValidationError.js";
 import { normalCdf } from "./normal.js";
 import { logBeta } from "./special.js";
 import type { ProportionSide } from "./types.js";
-import { checkCount, checkObject } from "./validate.js";
+import { checkProportionSide } from "./validate.js";
 
 /**
  * `P(rate_t > rate_c)` when each rate has the posterior `Beta(1 + conversions,
@@ -25,8 +20,8 @@ import { checkCount, checkObject } from "./validate.js";
  * chanceToBeatControl({ n: 0, conversions: 0 }, { n: 0, conversions: 0 }); // 0.5
  */
 export function chanceToBeatControl(control: ProportionSide, treatment: ProportionSide): number {
-  checkSide(control, "control");
-  checkSide(treatment, "treatment");
+  checkProportionSide(control, "control", WHAT);
+  checkProportionSide(treatment, "treatment", WHAT);
   const aT = 1 + treatment.conversions;
   const bT = 1 + treatment.n - treatment.conversions;
   const aC = 1 + control.conversions;
@@ -79,15 +74,6 @@ interface Form {
   b: number;
   c: number;
   complement: boolean;
-}
-
-function checkSide(side: ProportionSide, name: string): void {
-  checkObject(side, name, WHAT);
-  const n = checkCount(side.n, [name, "n"], WHAT);
-  const conversions = checkCount(side.conversions, [name, "conversions"], WHAT);
-  if (conversions > n) {
-    throw ValidationError.field([name, "conversions"], "must not exceed n", WHAT);
-  }
 }
 
 // The terms T_i = B(a + i, b + c) / ((c + i) B(1 + i, c) B(a, b)), i >= 0, are a probability

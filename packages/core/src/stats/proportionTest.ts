@@ -1,14 +1,8 @@
-/**
- * The two-proportion z-test for conversion rates with the pooled (score) standard error,
- * Newcombe's hybrid score interval for the difference, and the skewness-corrected score
- * interval for the relative lift.
- */
-import { ValidationError } from "../errors/ValidationError.js";
 import { newcombeInterval } from "./newcombe.js";
 import { normalCdf, normalQuantile } from "./normal.js";
 import { relativeRate } from "./rateRatio.js";
 import type { ProportionSide, TestOptions, TestResult } from "./types.js";
-import { checkAlpha, checkCount, checkObject } from "./validate.js";
+import { checkAlpha, checkProportionSide } from "./validate.js";
 
 /**
  * Compares the treatment's conversion rate with the control's.
@@ -45,8 +39,8 @@ export function proportionTest(
   options: TestOptions = {},
 ): TestResult {
   const alpha = checkAlpha(options.alpha, WHAT);
-  checkSide(control, "control");
-  checkSide(treatment, "treatment");
+  checkProportionSide(control, "control", WHAT);
+  checkProportionSide(treatment, "treatment", WHAT);
   const result: TestResult = {
     absolute: { estimate: null, ci: null },
     relative: null,
@@ -72,12 +66,3 @@ export function proportionTest(
 // --- Internal helpers ---
 
 const WHAT = "proportionTest input";
-
-function checkSide(side: ProportionSide, name: string): void {
-  checkObject(side, name, WHAT);
-  const n = checkCount(side.n, [name, "n"], WHAT);
-  const conversions = checkCount(side.conversions, [name, "conversions"], WHAT);
-  if (conversions > n) {
-    throw ValidationError.field([name, "conversions"], "must not exceed n", WHAT);
-  }
-}

@@ -3,6 +3,7 @@
  * field, so that callers (and the HTTP layer) get a 4xx-shaped error, never NaN.
  */
 import { ValidationError } from "../errors/ValidationError.js";
+import type { ProportionSide } from "./types.js";
 
 /**
  * The significance level to use: `alpha` if given (must be in (0, 1)), else 0.05.
@@ -53,5 +54,20 @@ export function checkCount(value: unknown, path: PropertyKey[], what: string): n
 export function checkObject(side: unknown, path: string, what: string): void {
   if (typeof side !== "object" || side === null) {
     throw ValidationError.field([path], "must be an object", what);
+  }
+}
+
+/**
+ * Checks one arm of a proportion: an object with counts `n` and `conversions <= n`.
+ *
+ * @example
+ * checkProportionSide({ n: 100, conversions: 12 }, "control", "proportionTest input");
+ */
+export function checkProportionSide(side: ProportionSide, name: string, what: string): void {
+  checkObject(side, name, what);
+  const n = checkCount(side.n, [name, "n"], what);
+  const conversions = checkCount(side.conversions, [name, "conversions"], what);
+  if (conversions > n) {
+    throw ValidationError.field([name, "conversions"], "must not exceed n", what);
   }
 }
