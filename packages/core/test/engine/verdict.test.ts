@@ -177,6 +177,21 @@ describe("experiment verdict", () => {
     expect(results.metrics[0]?.verdict.kind).toBe("keep-running");
   });
 
+  it("says no-detectable-effect, not keep running, once an inconclusive experiment is stopped", () => {
+    const arms: Record<string, [number, number]> = { A: [1000, 100], B: [1000, 105] };
+    const stopped = binomialResults(arms, { plan: PLAN, status: "stopped" });
+    expect(stopped.verdict).toMatchObject({
+      kind: "no-detectable-effect",
+      interval: "always-valid",
+      usersNeeded: 5682,
+    });
+    expect(stopped.verdict.rule).toMatch(/stopped before/i);
+    expect(stopped.verdict.summary).toMatch(/^Stopped before a conclusion: thumbs_up/);
+    // A stopped experiment with a clear winner still ships it.
+    const winner = binomialResults({ A: [10_000, 1000], B: [10_000, 1300] }, { status: "stopped" });
+    expect(winner.verdict.kind).toBe("ship");
+  });
+
   it("plans a lower-is-better rate for a decrease", () => {
     // 10% down to 8%: power.prop.test(p1 = 0.1, p2 = 0.08) gives n = 3212.9 -> 3,213 per arm.
     expect(powerPropTest(0.1, 0.08)).toBe(3213);

@@ -18,6 +18,8 @@ export const VERDICT_RULES = {
     "Before the planned size, or without a plan, no always-valid interval on the primary metric excludes 0: keep running.",
   noEffect:
     "The planned size is reached and no fixed interval on the primary metric shows a better treatment: any effect is smaller than the plan could detect.",
+  stoppedEarly:
+    "The experiment was stopped before any interval on the primary metric excluded 0: no detectable effect, however many users it had.",
   banditShip:
     "Bandit: an arm's chance to be best on the primary metric is at least 1 - alpha: ship it.",
   banditKeep:
@@ -27,7 +29,7 @@ export const VERDICT_RULES = {
 /** What the verdicts are read from: the built results, before their verdicts. */
 export type VerdictInput = Pick<
   ExperimentResults,
-  "control" | "alpha" | "variants" | "srm" | "metrics" | "guardrailViolations" | "bandit"
+  "status" | "control" | "alpha" | "variants" | "srm" | "metrics" | "guardrailViolations" | "bandit"
 >;
 
 /**
@@ -39,7 +41,7 @@ export type VerdictInput = Pick<
  * results.verdict; // { kind: "ship", variantKey: "B", metric: "thumbs_up", ... }
  */
 export function withVerdicts<T extends VerdictInput>(plan: ExperimentPlan | null, results: T): T {
-  const verdict = experimentVerdict(results, plan);
+  const verdict = stoppedEarly(results.status, experimentVerdict(results, plan));
   return {
     ...results,
     verdict,
@@ -121,6 +123,18 @@ export function experimentVerdict(results: VerdictInput, plan: ExperimentPlan | 
 }
 
 // --- Internal helpers ---
+
+// A stopped experiment cannot keep running: what it would have needed is no effect found.
+function stoppedEarly(status: VerdictInput["status"], verdict: Verdict): Verdict {
+  if (status !== "stopped" || verdict.kind !== "keep-running") return verdict;
+  if (verdict.rule === VERDICT_RULES.noPrimary) return verdict;
+  return {
+    ...verdict,
+    kind: "no-detectable-effect",
+    rule: VERDICT_RULES.stoppedEarly,
+    summary: verdict.summary.replace(/^Keep running: /, "Stopped before a conclusion: "),
+  };
+}
 
 function primaryVerdict(
   results: VerdictInput,
