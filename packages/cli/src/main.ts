@@ -4,6 +4,7 @@ import { UsageError } from "./args.js";
 import { experimentsCommand } from "./commands/experiments.js";
 import { gateCommand } from "./commands/gate.js";
 import { keysCommand } from "./commands/keys.js";
+import { logsCommand } from "./commands/logs.js";
 import { planCommand } from "./commands/plan.js";
 import { resultsCommand } from "./commands/results.js";
 import type { CliContext } from "./context.js";
@@ -73,6 +74,8 @@ async function dispatch(args: string[], ctx: CliContext): Promise<number> {
       return planCommand(rest, ctx);
     case "gate":
       return gateCommand(rest, ctx);
+    case "logs":
+      return logsCommand(rest, ctx);
     case "help":
     case "--help":
     case "-h":

@@ -18,6 +18,7 @@ Usage:
   abkit results <experimentKey> [--project <id>] [--json]
   abkit plan --metric binomial|mean --baseline <x> --mde <x>|--users <n> [--sd <x>] [--json] ...
   abkit gate <experimentKey> --policy <file> [--store <url> | --url <base> --key <key>] [--json]
+  abkit logs export <experimentKey> --format jsonl [--project <id>] [--variant <key>] [--out <file>]
 
 Every command but plan takes:
 ${STORE_HELP}
@@ -163,5 +164,22 @@ Options:
   --key <key>        the admin API key for --url (env ABKIT_API_KEY)
   --project <id>     the project (default "default"; over HTTP, the key's)
   --json             print {decision, exitCode, reasons, metric, variant, numbers} as JSON
+${STORE_HELP}`,
+
+  logs: `Usage: abkit logs export <experimentKey> --format jsonl [--project <id>] [--variant <key>] [--out <file>]
+
+Run "abkit logs export --help" for details.`,
+
+  "logs export": `Usage: abkit logs export <experimentKey> --format jsonl [--project <id>] [--variant <key>] [--out <file>]
+
+Writes every execution log of an experiment as JSON lines, newest first, reading the store
+page by page: {"id", "variant", "input", "output", "metrics", "context", "timestamp"}.
+
+Options:
+  --format <format>  jsonl (one JSON object a line); required
+  --project <id>     the project (default "default")
+  --variant <key>    only this variant's logs
+  --out <file>       write to this file (created or truncated) instead of standard output;
+                     the count is printed on standard error
 ${STORE_HELP}`,
 };
