@@ -308,6 +308,19 @@ describe("abkit gate: policy and usage errors exit 64, unreadable results 3", ()
       "http://x",
     ]);
     expect(both.code).toBe(64);
+    const noScheme = await gate([
+      "winner",
+      "--policy",
+      policyFile("b", {}),
+      "--url",
+      "localhost:3000",
+      "--key",
+      "k",
+    ]);
+    expect(noScheme.code).toBe(64);
+    expect(noScheme.stderr).toContain(
+      '--url must be a base URL such as http://127.0.0.1:3000 (got "localhost:3000")',
+    );
     const noKey = await gate(["winner", "--policy", policyFile("b", {}), "--url", "http://x"]);
     expect(noKey.code).toBe(64);
     expect(noKey.stderr).toContain("--url needs an admin key");

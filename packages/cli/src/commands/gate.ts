@@ -70,6 +70,12 @@ async function gate(args: string[], ctx: CliContext): Promise<number> {
   if (values.url !== undefined && !apiKey) {
     throw new UsageError("--url needs an admin key: --key <key> or ABKIT_API_KEY", command);
   }
+  if (values.url !== undefined && !isHttpUrl(values.url)) {
+    throw new UsageError(
+      `--url must be a base URL such as http://127.0.0.1:3000 (got "${values.url}")`,
+      command,
+    );
+  }
   if (values.url === undefined && values.key !== undefined) {
     throw new UsageError("--key goes with --url", command);
   }
@@ -99,4 +105,9 @@ async function gate(args: string[], ctx: CliContext): Promise<number> {
   const decision = decideGate(results, policy);
   ctx.out(values.json ? JSON.stringify(decision, null, 2) : renderGate(experimentKey, decision));
   return decision.exitCode;
+}
+
+function isHttpUrl(value: string): boolean {
+  const protocol = URL.canParse(value) ? new URL(value).protocol : "";
+  return protocol === "http:" || protocol === "https:";
 }
