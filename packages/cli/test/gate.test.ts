@@ -174,10 +174,21 @@ describe("abkit gate: the decision and its exit code, from a store", () => {
       `treatment: ${fewest} users in the smaller arm < ${(fewest + 1).toLocaleString("en-US")} (policy.minUsers)`,
     );
     expect((await gateJson("winner", { minUsers: fewest })).code).toBe(0);
-    // The posterior chance for a 20-point lift on 500 users an arm rounds to 1 at most.
-    const chance = await gateJson("winner", { minChanceToBeat: 1 });
-    const reached = chance.decision.numbers.treatments[0]!.chanceToBeatControl!;
-    expect(chance.code).toBe(reached >= 1 ? 0 : 2);
+    // The modest lift passes on the fixed interval; its chance to beat the control, below 1,
+    // then decides alone: the policy at that chance passes, a little above it holds.
+    const modest = (await gateJson("modest", { interval: "fixed" })).decision;
+    const reached = modest.numbers.treatments[0]!.chanceToBeatControl!;
+    expect(reached).toBeGreaterThan(0.9);
+    expect(reached).toBeLessThan(1);
+    expect((await gateJson("modest", { interval: "fixed", minChanceToBeat: reached })).code).toBe(
+      0,
+    );
+    const above = Math.min(1, reached + 0.0005);
+    const held = await gateJson("modest", { interval: "fixed", minChanceToBeat: above });
+    expect(held.code).toBe(2);
+    expect(held.decision.reasons.at(-1)).toMatch(
+      /^treatment: chance to beat the control .+ \(policy\.minChanceToBeat\)$/,
+    );
   });
 
   it("fails a sample ratio mismatch (1), whatever the metric says", async () => {
