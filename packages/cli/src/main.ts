@@ -2,14 +2,19 @@ import { createRequire } from "node:module";
 import { isAbkitError } from "@abkit/core";
 import { UsageError } from "./args.js";
 import { experimentsCommand } from "./commands/experiments.js";
+import { gateCommand } from "./commands/gate.js";
 import { keysCommand } from "./commands/keys.js";
+import { logsCommand } from "./commands/logs.js";
 import { planCommand } from "./commands/plan.js";
 import { resultsCommand } from "./commands/results.js";
 import type { CliContext } from "./context.js";
 import { describeListenError } from "./listenError.js";
 import { USAGE } from "./usage.js";
 
-/** Exit codes: 0 done, 1 the command failed (an abkit or other error), 2 a usage error. */
+/**
+ * Exit codes: 0 done, 1 the command failed (an abkit or other error), 2 a usage error.
+ * `abkit gate` has its own (see `GATE_ERROR_EXIT`): its 1 and 2 are decisions.
+ */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /**
@@ -67,6 +72,10 @@ async function dispatch(args: string[], ctx: CliContext): Promise<number> {
       return resultsCommand(rest, ctx);
     case "plan":
       return planCommand(rest, ctx);
+    case "gate":
+      return gateCommand(rest, ctx);
+    case "logs":
+      return logsCommand(rest, ctx);
     case "help":
     case "--help":
     case "-h":

@@ -17,6 +17,8 @@ Usage:
   abkit experiments list [--project <id>] [--status draft|running|stopped]
   abkit results <experimentKey> [--project <id>] [--json]
   abkit plan --metric binomial|mean --baseline <x> --mde <x>|--users <n> [--sd <x>] [--json] ...
+  abkit gate <experimentKey> --policy <file> [--store <url> | --url <base> --key <key>] [--json]
+  abkit logs export <experimentKey> --format jsonl [--project <id>] [--variant <key>] [--out <file>]
 
 Every command but plan takes:
 ${STORE_HELP}
@@ -137,4 +139,47 @@ Options:
   --daily-users <n>  users entering a day, to print the days it takes
   --users <n>        users in all variants: print the detectable effect instead
   --json             print the plan object (or the detectable effect) as JSON instead`,
+
+  gate: `Usage: abkit gate <experimentKey> --policy <file> [--store <url> | --url <base> --key <key>]
+                  [--project <id>] [--json]
+
+A check for CI pipelines: reads the experiment's results (from the store, or from a running
+"abkit serve" over HTTP with an admin key), applies the policy file and exits by its
+decision. It fails on a sample ratio mismatch, a guardrail harm, or the metric wholly worse
+on the policy's interval; passes when the metric is wholly better (with the policy's chance
+to beat the control and users); and is otherwise inconclusive. See "abkit gate" in
+docs/cli.md for the policy file.
+
+Exit codes:
+  0   pass
+  1   fail
+  2   inconclusive: not enough data yet
+  3   the results could not be read (store, HTTP, unknown experiment)
+  64  a usage error, or a policy file that is missing or invalid
+
+Options:
+  --policy <file>    the policy, JSON: {"metric", "variant", "minChanceToBeat", "interval",
+                     "minUsers", "guardrails", "srm", "failOn"}, every field optional
+  --url <base>       read the results from the HTTP API at this base URL instead of a store
+  --key <key>        the admin API key for --url (env ABKIT_API_KEY)
+  --project <id>     the project (default "default"; over HTTP, the key's)
+  --json             print {decision, exitCode, reasons, metric, variant, numbers} as JSON
+${STORE_HELP}`,
+
+  logs: `Usage: abkit logs export <experimentKey> --format jsonl [--project <id>] [--variant <key>] [--out <file>]
+
+Run "abkit logs export --help" for details.`,
+
+  "logs export": `Usage: abkit logs export <experimentKey> --format jsonl [--project <id>] [--variant <key>] [--out <file>]
+
+Writes every execution log of an experiment as JSON lines, newest first, reading the store
+page by page: {"id", "variant", "input", "output", "metrics", "context", "timestamp"}.
+
+Options:
+  --format <format>  jsonl (one JSON object a line); required
+  --project <id>     the project (default "default")
+  --variant <key>    only this variant's logs
+  --out <file>       write to this file (created or truncated) instead of standard output;
+                     the count is printed on standard error
+${STORE_HELP}`,
 };
