@@ -97,3 +97,43 @@ describe("the Bayesian view in results", () => {
     expect(empty.metrics[0]?.variants[1]?.comparison?.bayesian).toBeNull();
   });
 });
+
+describe("the Bayesian view beside series and breakdowns", () => {
+  it("is given for the whole experiment, and left out of slices and days", () => {
+    const rates = (a: number, b: number) => ({
+      A: { events: a, sum: a, sumSquares: a, entities: a },
+      B: { events: b, sum: b, sumSquares: b, entities: b },
+    });
+    const results = buildResults(
+      runningExperiment({ dimensions: ["country"] }),
+      {
+        ...emptyAggregates(),
+        exposures: { A: 1000, B: 1000 },
+        exposuresByDay: { "2026-03-01": { A: 1000, B: 1000 } },
+        metrics: { thumbs_up: rates(100, 120) },
+        metricsByDay: {
+          thumbs_up: {
+            "2026-03-01": {
+              A: { sum: 100, sumSquares: 100, entities: 100 },
+              B: { sum: 120, sumSquares: 120, entities: 120 },
+            },
+          },
+        },
+        slices: {
+          country: {
+            none: { exposures: { A: 1000, B: 1000 }, metrics: { thumbs_up: rates(100, 120) } },
+          },
+        },
+      },
+      {},
+      0.05,
+    );
+    const whole = results.metrics[0]?.variants[1]?.comparison;
+    expect(whole?.bayesian?.chanceToBeatControl).toBeGreaterThan(0.5);
+    const slice = results.dimensions[0]?.slices[0]?.metrics[0]?.variants[1]?.comparison;
+    // The slice holds the same numbers as the whole: same p-value, no Bayesian view.
+    expect(slice?.pValue).toBe(whole?.pValue);
+    expect(slice?.bayesian).toBeNull();
+    expect(results.metrics[0]?.effectOverTime).toHaveLength(1);
+  });
+});

@@ -24,12 +24,15 @@ import type {
  * Each treatment of one metric against the control: the test the metric's kind calls for,
  * chance to beat the control (in the metric's direction), the always-valid interval, CUPED,
  * the Bayesian view and the guardrail verdict.
- * `pValueAdjusted` stays null until `adjustPValues` has seen every comparison.
+ * `pValueAdjusted` stays null until `adjustPValues` has seen every comparison. The Bayesian
+ * view integrates numerically (milliseconds per binomial comparison): series and breakdowns,
+ * which compare many times per read, leave it out with `{ bayesian: false }`.
  */
 export function metricVariants(
   metric: Pick<Metric, "kind" | "guardrail"> & { direction: MetricDirection },
   rows: MetricRow[],
   alpha: number,
+  options: { bayesian?: boolean } = {},
 ): VariantMetricResult[] {
   const [control, ...treatments] = rows;
   if (!control) return [];
@@ -45,7 +48,7 @@ export function metricVariants(
         comparison.chanceToBeatControl,
         metric.direction,
       );
-      comparison.bayesian = bayesian(metric, control, row, alpha);
+      if (options.bayesian !== false) comparison.bayesian = bayesian(metric, control, row, alpha);
       if (metric.guardrail) {
         const proportions =
           metric.kind === "binomial"

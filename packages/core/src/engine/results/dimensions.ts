@@ -104,7 +104,9 @@ function sliceResult(
       const plain = { name: metric.name, kind: metric.kind, direction: metric.direction };
       return {
         name: metric.name,
-        variants: metricVariants(plain, metricRows(plain, variants, aggregates), alpha),
+        variants: metricVariants(plain, metricRows(plain, variants, aggregates), alpha, {
+          bayesian: false,
+        }),
       };
     }),
   };

@@ -74,7 +74,7 @@ export function effectOverTime(
       variantKeys.map((key) => ({ key, users: usersThrough(running.get(key)!) })),
       cumulativeAggregates(metric.name, running),
     );
-    const variants = metricVariants(compared, rows, alpha).map((variant) => ({
+    const variants = metricVariants(compared, rows, alpha, { bayesian: false }).map((variant) => ({
       variantKey: variant.variantKey,
       users: variant.users,
       value: variant.value,
