@@ -1,46 +1,24 @@
-import { buildResults, type Experiment, type ExperimentResults, type Metric } from "@abkit/core";
+import { buildResults, type ExperimentResults, type Metric } from "@abkit/core";
 import { describe, expect, it } from "vitest";
 import { decideGate, readInterval } from "../src/gate/decide.js";
 import { parsePolicy } from "../src/gate/policy.js";
+import { binomialArm, storedExperiment } from "./storedExperiment.js";
 
 // Three arms of 10,000 users: A the control at 10%, B at 12% (better), C at 8% (worse).
-const rate = (converted: number) => ({
-  events: converted,
-  sum: converted,
-  sumSquares: converted,
-  entities: converted,
-});
+const rate = binomialArm;
 
 function results(metric: Partial<Metric> = {}): ExperimentResults {
-  const experiment: Experiment = {
-    id: "exp_1",
-    projectId: "default",
+  const experiment = storedExperiment({
     key: "three",
     name: "three",
-    description: "",
+    hashSeed: "three",
     variants: [
       { key: "A", weight: 34, config: null },
       { key: "B", weight: 33, config: null },
       { key: "C", weight: 33, config: null },
     ],
-    segments: [],
-    coverage: 1,
-    hashSeed: "three",
-    hashVersion: 2,
-    namespace: null,
     metrics: [{ name: "conversion", kind: "binomial", primary: true, ...metric } as Metric],
-    environment: "production",
-    flagKey: null,
-    overrides: {},
-    holdout: null,
-    bandit: null,
-    status: "running",
-    revision: 2,
-    createdAt: "",
-    updatedAt: "",
-    startedAt: "",
-    stoppedAt: null,
-  };
+  });
   return buildResults(
     experiment,
     {

@@ -5,46 +5,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { renderResults } from "../src/format/results.js";
 import { runCli } from "../src/main.js";
 import { captureContext, tempDir } from "./helpers.js";
+import { binomialArm, storedExperiment } from "./storedExperiment.js";
 
-// A binomial arm of the aggregates: `converted` users with an event.
-const rate = (converted: number) => ({
-  events: converted,
-  sum: converted,
-  sumSquares: converted,
-  entities: converted,
-});
-
-function experiment(overrides: Partial<Experiment> = {}): Experiment {
-  return {
-    id: "exp_1",
-    projectId: "default",
-    key: "checkout",
-    name: "checkout",
-    description: "",
-    variants: [
-      { key: "A", weight: 50, config: null },
-      { key: "B", weight: 50, config: null },
-    ],
-    segments: [],
-    coverage: 1,
-    hashSeed: "checkout",
-    hashVersion: 2,
-    namespace: null,
-    metrics: [{ name: "thumbs_up", kind: "binomial", primary: true }],
-    environment: "production",
-    flagKey: null,
-    overrides: {},
-    holdout: null,
-    bandit: null,
-    status: "running",
-    revision: 2,
-    createdAt: "",
-    updatedAt: "",
-    startedAt: "",
-    stoppedAt: null,
-    ...overrides,
-  };
-}
+const rate = binomialArm;
+const experiment = storedExperiment;
 
 function results(
   arms: { A: [number, number]; B: [number, number] },
