@@ -26,6 +26,7 @@ export type {
 } from "./aggregation/planEvents.js";
 export { eventReads, planEvents } from "./aggregation/planEvents.js";
 export { planLog } from "./aggregation/planLog.js";
+export { planScore } from "./aggregation/planScore.js";
 export type { SliceOf } from "./aggregation/slices.js";
 export {
   dimensionValue,
@@ -179,11 +180,16 @@ export {
   MAX_ENTITY_TOTALS_REQUESTS,
 } from "./store/entityTotalsChecks.js";
 export { ownEntry } from "./store/ownEntry.js";
-export { checkAssignmentRecords, checkEventRecords } from "./store/recordChecks.js";
+export {
+  checkAssignmentRecords,
+  checkEventRecords,
+  checkScoreRecord,
+} from "./store/recordChecks.js";
 export type {
   AccountStore,
   ApplyEventsResult,
   AssignmentRecord,
+  AttachScoreResult,
   CovariateAggregate,
   CovariateProduct,
   DefinitionKind,

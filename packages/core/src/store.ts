@@ -4,6 +4,7 @@ import type { Experiment } from "./schema/experiment.js";
 import type { Flag } from "./schema/flag.js";
 import type { LogRecord } from "./schema/log.js";
 import type { Project } from "./schema/project.js";
+import type { ScoreRecord } from "./schema/score.js";
 import type { Segment } from "./schema/segment.js";
 import type { SketchBuckets } from "./stats/sketch.js";
 
@@ -107,8 +108,21 @@ export interface LogStore {
    * `buckets[sketchBucket(value)] += 1` (the increments of `planLog`).
    */
   appendLog(record: LogRecord): Promise<void>;
-  /** An experiment's logs, newest first; `before` is the `nextCursor` of the previous page. */
+  /**
+   * An experiment's logs, newest first; `before` is the `nextCursor` of the previous page.
+   * Each log carries its `scores`, oldest first (`[]` without).
+   */
   listLogs(projectId: string, experimentId: string, page: LogPageRequest): Promise<LogPage>;
+  /** One log of the project by id, with its `scores` (oldest first), or null. */
+  getLog(projectId: string, logId: string): Promise<LogRecord | null>;
+  /**
+   * Attaches a score to its log unless the log holds one with the same `key` (the first
+   * writer wins, also across processes and in concurrent calls). A new score is added, in the
+   * same atomic unit, to the log summary of (experiment, variant, `name`) by the increments
+   * of `planScore`. Returns the score now stored under the key (the earlier one on a repeat)
+   * and whether this call created it; null, writing nothing, when the log does not exist.
+   */
+  attachScore(score: ScoreRecord): Promise<AttachScoreResult | null>;
   /** Summaries of an experiment's log metrics, variant -> metric; empty without logs. */
   readLogSummaries(projectId: string, experimentId: string): Promise<LogSummaries>;
 }
@@ -305,6 +319,12 @@ export type LogSummaries = Record<string, Record<string, LogMetricSummary>>;
 export interface LogPageRequest {
   limit: number;
   before?: string | undefined;
+}
+
+/** What `attachScore` did: the score stored under its key, and whether this call stored it. */
+export interface AttachScoreResult {
+  score: ScoreRecord;
+  created: boolean;
 }
 
 /** A page of logs, newest first; `nextCursor` is null on the last page. */

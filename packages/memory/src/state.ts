@@ -6,6 +6,7 @@ import type {
   LogRecord,
   Project,
   RunningTotal,
+  ScoreRecord,
   StoredAssignment,
 } from "@abkit/core";
 
@@ -27,8 +28,10 @@ export interface MemoryState {
   entityDayTotals: Map<string, Map<string, number>>;
   /** `project NUL experiment` -> counter id -> value (aggregates and log summaries). */
   counters: Map<string, Map<string, number>>;
-  /** The id of every log appended, in any project or experiment: log ids are unique. */
-  logIds: Set<string>;
+  /** Every log appended, by id, in any project or experiment: log ids are unique. */
+  logsById: Map<string, LogRecord>;
+  /** log id -> its scores, oldest first. */
+  scores: Map<string, ScoreRecord[]>;
   accounts: Map<string, Project>;
   apiKeys: Map<string, ApiKeyRecord>;
   apiKeyIdsByHash: Map<string, string>;
@@ -51,7 +54,8 @@ export function createState(maxIdempotencyKeys: number): MemoryState {
     entityTotals: new Map(),
     entityDayTotals: new Map(),
     counters: new Map(),
-    logIds: new Set(),
+    logsById: new Map(),
+    scores: new Map(),
     accounts: new Map(),
     apiKeys: new Map(),
     apiKeyIdsByHash: new Map(),

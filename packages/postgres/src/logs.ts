@@ -40,6 +40,14 @@ export function logMethods({ run }: Connection): LogStore {
         return { logs, nextCursor: rows.length > limit ? (logs.at(-1)?.id ?? null) : null };
       }),
 
+    // Placeholder until scores are stored here: see store.ts (getLog, attachScore).
+    getLog: async () => {
+      throw new Error("getLog is not implemented by this store yet");
+    },
+    attachScore: async () => {
+      throw new Error("attachScore is not implemented by this store yet");
+    },
+
     readLogSummaries: (projectId, experimentId) =>
       run((db) => readLogSummaries(db, projectId, experimentId)),
   };

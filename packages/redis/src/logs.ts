@@ -44,6 +44,14 @@ export function logMethods({ client, keys, script, run }: Connection): LogStore 
         return { logs, nextCursor: ids.length > limit ? (page.at(-1) ?? null) : null };
       }),
 
+    // Placeholder until scores are stored here: see store.ts (getLog, attachScore).
+    getLog: async () => {
+      throw new Error("getLog is not implemented by this store yet");
+    },
+    attachScore: async () => {
+      throw new Error("attachScore is not implemented by this store yet");
+    },
+
     readLogSummaries: (projectId, experimentId) =>
       run(async () => {
         const hash = await client.hgetall(keys.project(projectId).logSummaries(experimentId));

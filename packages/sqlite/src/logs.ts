@@ -33,6 +33,14 @@ export function logMethods(db: Database.Database, counters: Counters): LogStore 
       return { logs, nextCursor: rows.length > limit ? (logs.at(-1)?.id ?? null) : null };
     },
 
+    // Placeholder until scores are stored here: see store.ts (getLog, attachScore).
+    getLog: async () => {
+      throw new Error("getLog is not implemented by this store yet");
+    },
+    attachScore: async () => {
+      throw new Error("attachScore is not implemented by this store yet");
+    },
+
     readLogSummaries: async (projectId, experimentId) =>
       counters.logSummaries(projectId, experimentId),
   };

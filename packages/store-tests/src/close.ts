@@ -6,6 +6,7 @@ import {
   eventRecord,
   logRecord,
   projectRecord,
+  scoreRecord,
   segmentRecord,
 } from "./fixtures.js";
 import { expectCode, useStore } from "./harness.js";
@@ -57,6 +58,8 @@ function callsOf(store: Store): Record<StoreMethod, () => Promise<unknown>> {
       ]),
     appendLog: () => store.appendLog(logRecord(P, exp)),
     listLogs: () => store.listLogs(P, exp, { limit: 10 }),
+    getLog: () => store.getLog(P, "log_none"),
+    attachScore: () => store.attachScore(scoreRecord(P, exp, "log_none")),
     readLogSummaries: () => store.readLogSummaries(P, exp),
     createProject: () => store.createProject(projectRecord("p", "acme")),
     getProject: () => store.getProject("p"),

@@ -8,6 +8,7 @@ import {
   type LogRecord,
   newId,
   type Project,
+  type ScoreRecord,
   type Segment,
 } from "@abkit/core";
 
@@ -186,6 +187,27 @@ export function logRecord(
     output: { text: "4", tokens: [1, 2, 3] },
     metrics: { latency_ms: 812.5, output_tokens: 42, cost_usd: 0.00021 },
     context: { model: "gpt-x", tags: ["a", "b"], nested: { deep: { deeper: true } } },
+    createdAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+/** A score record for `logId` of an experiment, with defaults overridable per test. */
+export function scoreRecord(
+  projectId: string,
+  experimentId: string,
+  logId: string,
+  overrides: Partial<ScoreRecord> = {},
+): ScoreRecord {
+  return {
+    projectId,
+    experimentId,
+    logId,
+    variantKey: "treatment",
+    key: "judge",
+    name: "judge",
+    value: 0.75,
+    source: "llm-judge",
     createdAt: new Date().toISOString(),
     ...overrides,
   };

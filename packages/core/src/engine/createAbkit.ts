@@ -40,7 +40,8 @@ import { experimentResults } from "./results/results.js";
 import type { ExperimentResults, ResultsOptions } from "./results/resultTypes.js";
 import { AssignmentQueue } from "./tracking/assignmentQueue.js";
 import { countConversions } from "./tracking/conversions.js";
-import { type LogsPageOptions, listLogs, logExecution } from "./tracking/logs.js";
+import { type LogsPageOptions, listLogs } from "./tracking/listLogs.js";
+import { logExecution } from "./tracking/logExecution.js";
 import { type ConversionInput, trackConversion, trackEvents } from "./tracking/track.js";
 
 /** Options of `createAbkit`. */

@@ -54,5 +54,5 @@ export type {
   VariantMetricResult,
   Verdict,
 } from "./results/resultTypes.js";
-export type { LogsPageOptions } from "./tracking/logs.js";
+export type { LogsPageOptions } from "./tracking/listLogs.js";
 export type { ConversionInput } from "./tracking/track.js";

@@ -91,6 +91,12 @@ export const metricSchema = z.strictObject({
    * the metric's sums, so one outlier cannot swing the result. Kept exactly as events arrive.
    */
   cap: z.number().positive("must be above 0").max(1e12, "must be at most 1e12").optional(),
+  /**
+   * What one observation is: `entity` (the default) reads per-entity totals of events, log
+   * metrics and scores of logs that name an entity; `execution` reads every execution (log)
+   * as one unit: its log metric or score of this name, averaged per execution (kind `mean`).
+   */
+  unit: z.enum(["entity", "execution"]).optional(),
 });
 
 /** The direction a metric is read in: its own, else its guardrail's, else `higher`. */
@@ -161,6 +167,26 @@ export const experimentPlanSchema = z.strictObject({
   dailyUsers: z.number().positive("must be above 0").optional(),
 });
 
+/** Token prices of one variant, per 1,000 tokens, in the currency the costs are read in. */
+export const variantPricingSchema = z.strictObject({
+  input: z.number().min(0).max(1e6),
+  output: z.number().min(0).max(1e6),
+});
+
+/**
+ * Prices each execution: a log of a priced variant that carries token counts and no metric
+ * named `metric` gets one, `inputTokens / 1000 · input + outputTokens / 1000 · output`.
+ */
+export const pricingSchema = z.strictObject({
+  /** variant key -> its token prices; unpriced variants' logs keep what they carry. */
+  variants: z.record(keySchema, variantPricingSchema),
+  /** The log metrics holding the token counts. */
+  inputTokens: keySchema.default("input_tokens"),
+  outputTokens: keySchema.default("output_tokens"),
+  /** The log metric the cost is written to. */
+  metric: keySchema.default("cost"),
+});
+
 /** The most dimensions an experiment may break its results down by. */
 export const MAX_DIMENSIONS = 5;
 
@@ -201,6 +227,8 @@ const definitionShape = {
     .refine((names) => new Set(names).size === names.length, "must not repeat a dimension")
     .default([]),
   plan: experimentPlanSchema.nullable().default(null),
+  /** Token prices per variant, turning each execution's token counts into its cost. */
+  pricing: pricingSchema.nullable().default(null),
 };
 
 /** A complete experiment definition, as created or after a patch is applied. */
@@ -224,6 +252,8 @@ export type Holdout = z.output<typeof holdoutSchema>;
 export type PrePeriod = z.output<typeof prePeriodSchema>;
 export type Bandit = z.output<typeof banditSchema>;
 export type ExperimentPlan = z.output<typeof experimentPlanSchema>;
+export type Pricing = z.output<typeof pricingSchema>;
+export type VariantPricing = z.output<typeof variantPricingSchema>;
 export type ExperimentNamespace = z.output<typeof namespaceSchema>;
 export type ExperimentInput = z.input<typeof experimentInputSchema>;
 export type ExperimentDefinition = z.output<typeof experimentInputSchema>;
@@ -234,7 +264,12 @@ export type ExperimentStatus = "draft" | "running" | "stopped";
 
 /** A stored experiment. */
 export interface Experiment
-  extends Omit<ExperimentDefinition, "hashSeed" | "name" | "description" | "dimensions" | "plan"> {
+  extends Omit<
+    ExperimentDefinition,
+    "hashSeed" | "name" | "description" | "dimensions" | "plan" | "pricing"
+  > {
+  /** Absent on experiments stored before pricing existed: read as null. */
+  pricing?: Pricing | null;
   /** Absent on experiments stored before dimensions existed: read as `[]`. */
   dimensions?: string[];
   /** Absent on experiments stored before plans existed: read as null. */
@@ -326,6 +361,12 @@ function checkMetric(metric: Metric, index: number, ctx: z.RefinementCtx) {
   if (metric.covariate !== undefined && (metric.kind === "mean" || metric.kind === "ratio")) {
     issue("covariate", `CUPED needs a count, sum or binomial metric, not ${metric.kind}`);
   }
+  // An execution is one observation of one value: a mean per execution, nothing to cap.
+  if (metric.unit === "execution") {
+    if (metric.kind !== "mean")
+      issue("unit", `an execution metric is of kind mean, not ${metric.kind}`);
+    if (metric.cap !== undefined) issue("cap", "an execution metric takes no cap");
+  }
   // A ratio divides two metrics' totals: capping applies to those metrics, each as declared.
   if (metric.cap !== undefined && metric.kind === "ratio") {
     issue("cap", "a ratio is not capped itself: cap its numerator or denominator metric");
@@ -403,4 +444,10 @@ function checkDefinition(
   }
   if (value.holdout) checkHoldout(value, ctx);
   if (value.bandit) checkBandit(value, ctx);
+  for (const variant of Object.keys(value.pricing?.variants ?? {})) {
+    if (!keys.has(variant)) {
+      const message = `"${variant}" is not a variant of this experiment`;
+      ctx.addIssue({ code: "custom", path: ["pricing", "variants", variant], message });
+    }
+  }
 }

@@ -37,8 +37,10 @@ export type {
   MetricDirection,
   MetricKind,
   PrePeriod,
+  Pricing,
   Variant,
   VariantInput,
+  VariantPricing,
 } from "./experiment.js";
 export {
   banditSchema,
@@ -56,6 +58,7 @@ export {
   metricSchema,
   namespaceSchema,
   prePeriodSchema,
+  pricingSchema,
   variantSchema,
 } from "./experiment.js";
 export type { Flag, FlagInput, FlagPatch, FlagRule, FlagRuleInput, FlagType } from "./flag.js";
@@ -71,5 +74,7 @@ export { logInputSchema } from "./log.js";
 export { parseInput } from "./parse.js";
 export type { Project, ProjectInput } from "./project.js";
 export { projectInputSchema } from "./project.js";
+export type { ScoreInput, ScoreRecord } from "./score.js";
+export { MAX_SCORES_PER_LOG, scoreInputSchema } from "./score.js";
 export type { Segment, SegmentInput, SegmentPatch } from "./segment.js";
 export { segmentInputSchema, segmentPatchSchema } from "./segment.js";

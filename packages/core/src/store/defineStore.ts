@@ -5,7 +5,7 @@ import { type AbkitError, isAbkitError } from "../errors/AbkitError.js";
 import { StoreUnavailableError } from "../errors/StoreUnavailableError.js";
 import type { Store, StoreCapabilities } from "../store.js";
 import { checkEntityTotalsRequests } from "./entityTotalsChecks.js";
-import { checkAssignmentRecords, checkEventRecords } from "./recordChecks.js";
+import { checkAssignmentRecords, checkEventRecords, checkScoreRecord } from "./recordChecks.js";
 
 /** The operations a store implements: every `Store` method but its name, capabilities and close. */
 export type StoreMethods = Omit<Store, "name" | "capabilities" | "close">;
@@ -74,6 +74,8 @@ export function defineStore(definition: StoreDefinition): Store {
     readAggregates: guard(methods.readAggregates),
     appendLog: guard(methods.appendLog),
     listLogs: guard(methods.listLogs),
+    getLog: guard(methods.getLog),
+    attachScore: guard(methods.attachScore, checkScoreRecord),
     readLogSummaries: guard(methods.readLogSummaries),
     createProject: guard(methods.createProject),
     getProject: guard(methods.getProject),

@@ -10,6 +10,7 @@ import {
 import { ValidationError } from "../errors/ValidationError.js";
 import { type EventRecord, MAX_COVARIATE_VALUE, MAX_EVENT_VALUE } from "../schema/event.js";
 import { MAX_DIMENSIONS } from "../schema/experiment.js";
+import type { ScoreRecord } from "../schema/score.js";
 import type { AssignmentRecord } from "../store.js";
 import { isName, isPlainRecord, NAME_RULE } from "./inputShape.js";
 
@@ -146,5 +147,31 @@ function checkDimensions(dimensions: unknown, index: number): void {
         "assignments",
       );
     }
+  }
+}
+
+/**
+ * For store authors: throws the `validation_failed` that `attachScore` must raise, before any
+ * write, when the score's `variantKey` or `name` is not a name (they name counters) or its
+ * `value` is not a finite number within `MAX_EVENT_VALUE`.
+ *
+ * @example
+ * checkScoreRecord(score); // then write
+ */
+export function checkScoreRecord(score: ScoreRecord): void {
+  for (const field of ["variantKey", "name"] as const) {
+    if (typeof score[field] !== "string" || !isName(score[field])) {
+      throw ValidationError.field([field], NAME_RULE, "score");
+    }
+  }
+  if (typeof score.value !== "number" || !(Math.abs(score.value) <= MAX_EVENT_VALUE)) {
+    throw ValidationError.field(
+      ["value"],
+      `must be a finite number between -${MAX_EVENT_VALUE} and ${MAX_EVENT_VALUE}`,
+      "score",
+    );
+  }
+  if (typeof score.key !== "string" || score.key.length === 0 || score.key.length > 256) {
+    throw ValidationError.field(["key"], "must be a string of 1 to 256 characters", "score");
   }
 }

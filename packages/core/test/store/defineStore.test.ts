@@ -8,6 +8,7 @@ import type { ApiKeyRecord } from "../../src/schema/apiKey.js";
 import type { EventRecord } from "../../src/schema/event.js";
 import type { LogRecord } from "../../src/schema/log.js";
 import type { Project } from "../../src/schema/project.js";
+import type { ScoreRecord } from "../../src/schema/score.js";
 import type { Segment } from "../../src/schema/segment.js";
 import {
   defineStore,
@@ -288,6 +289,8 @@ function storeOver(options: Options = {}) {
       }),
     appendLog: (...args) => answer("appendLog", args, undefined),
     listLogs: (...args) => answer("listLogs", args, { logs: [], nextCursor: null }),
+    getLog: (...args) => answer("getLog", args, null),
+    attachScore: (...args) => answer("attachScore", args, null),
     readLogSummaries: (...args) => answer("readLogSummaries", args, {}),
     createProject: (...args) => answer("createProject", args, undefined),
     getProject: (...args) => answer("getProject", args, null),
@@ -335,6 +338,18 @@ const log: LogRecord = {
   createdAt: "",
 };
 
+const score: ScoreRecord = {
+  projectId: "p1",
+  experimentId: "e1",
+  logId: "log_1",
+  variantKey: "A",
+  key: "judge",
+  name: "judge",
+  value: 0.5,
+  source: null,
+  createdAt: "",
+};
+
 /** One valid call of every method, by name. */
 const everyMethod: [keyof StoreMethods, (store: Store) => Promise<unknown>][] = [
   ["definitionsVersion", (s) => s.definitionsVersion("p1")],
@@ -348,6 +363,8 @@ const everyMethod: [keyof StoreMethods, (store: Store) => Promise<unknown>][] = 
   ["readAggregates", (s) => s.readAggregates("p1", "e1")],
   ["appendLog", (s) => s.appendLog(log)],
   ["listLogs", (s) => s.listLogs("p1", "e1", { limit: 10 })],
+  ["getLog", (s) => s.getLog("p1", "log_1")],
+  ["attachScore", (s) => s.attachScore(score)],
   ["readLogSummaries", (s) => s.readLogSummaries("p1", "e1")],
   ["createProject", (s) => s.createProject(project)],
   ["getProject", (s) => s.getProject("p1")],

@@ -131,9 +131,10 @@ export function definitionOf(experiment: Experiment): ExperimentDefinition {
     banditState,
     dimensions,
     plan,
+    pricing,
     ...rest
   } = experiment;
-  return { ...rest, dimensions: dimensions ?? [], plan: plan ?? null };
+  return { ...rest, dimensions: dimensions ?? [], plan: plan ?? null, pricing: pricing ?? null };
 }
 
 /**

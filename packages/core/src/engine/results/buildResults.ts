@@ -40,6 +40,7 @@ export function buildResults(
       ...metric,
       direction: metricDirection(metric),
       declared: true,
+      unit: metric.unit ?? ("entity" as const),
     })),
     ...Object.keys(aggregates.metrics)
       .filter((name) => !declared.has(name))
@@ -50,6 +51,7 @@ export function buildResults(
         primary: false,
         direction: "higher" as const,
         declared: false,
+        unit: "entity" as const,
       })),
   ];
   const variantUsers = ordered.map((variant) => ({ key: variant.key, users: users(variant.key) }));

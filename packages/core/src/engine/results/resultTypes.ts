@@ -105,6 +105,11 @@ export interface MetricResult {
   guardrail?: Guardrail;
   /** False for a metric events carry but the experiment does not list (read as `count`). */
   declared: boolean;
+  /**
+   * What one observation is (see `Metric.unit`): `entity` (users) or `execution` (logs, with
+   * `users` of each variant counting its executions that carry the metric).
+   */
+  unit: "entity" | "execution";
   variants: VariantMetricResult[];
   /** Capping: each entity's total counts as at most this (see `Metric.cap`). */
   cap?: number;
