@@ -88,6 +88,8 @@ export type {
   MultipleTesting,
   PeekResult,
   ResultsOptions,
+  ScoreOptions,
+  ScoreResult,
   SegmentsApi,
   VariantMetricResult,
   Verdict,
@@ -98,6 +100,8 @@ export {
   buildResults,
   createAbkit,
   holdoutInputSchema,
+  MAX_SCORE_BATCH,
+  priceExecution,
 } from "./engine/index.js";
 export * from "./errors/index.js";
 export type { IdPrefix } from "./ids.js";

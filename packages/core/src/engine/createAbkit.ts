@@ -9,6 +9,7 @@ import {
 import type { EventInput } from "../schema/event.js";
 import type { LogInput } from "../schema/log.js";
 import { parseInput } from "../schema/parse.js";
+import { type ScoreInput, scoreInputSchema } from "../schema/score.js";
 import { type ExperimentPlan, planExperiment } from "../stats/power.js";
 import type { PlanInput } from "../stats/powerInput.js";
 import type { ApplyEventsResult, LogPage, Store } from "../store.js";
@@ -42,6 +43,7 @@ import { AssignmentQueue } from "./tracking/assignmentQueue.js";
 import { countConversions } from "./tracking/conversions.js";
 import { type LogsPageOptions, listLogs } from "./tracking/listLogs.js";
 import { logExecution } from "./tracking/logExecution.js";
+import { type ScoreOptions, type ScoreResult, scoreLogs } from "./tracking/scoreLogs.js";
 import { type ConversionInput, trackConversion, trackEvents } from "./tracking/track.js";
 
 /** Options of `createAbkit`. */
@@ -121,6 +123,23 @@ export interface Abkit {
   log(experimentKey: string, input: LogInput): Promise<{ logId: string }>;
   /** An experiment's execution logs, newest first, paged by cursor. */
   logs(experimentKey: string, options?: LogsPageOptions): Promise<LogPage>;
+  /**
+   * Attaches a score (an LLM judge's grade, a human's thumbs) to a log, exactly once per
+   * (log, `idempotencyKey ?? name`): a repeat returns the first score with `created: false`.
+   * The score counts as one more value of the log metric `name`, and, when the log names an
+   * entity, as that entity's event in the log's experiment. Logs of a stopped experiment
+   * still take scores. Throws `not_found` for an unknown log (or one outside
+   * `options.experimentKey`), `validation_failed` past `MAX_SCORES_PER_LOG` scores.
+   *
+   * @example
+   * await abkit.score({ logId, name: "judge", value: 0.8, source: "llm-judge" });
+   */
+  score(input: ScoreInput, options?: ScoreOptions): Promise<ScoreResult>;
+  /**
+   * Attaches up to 500 scores, each as `score` does, results in input order. Every score is
+   * checked before the first is written: one bad input or unknown log writes nothing.
+   */
+  scoreBatch(inputs: ScoreInput[], options?: ScoreOptions): Promise<ScoreResult[]>;
   /**
    * An experiment's results: per metric and variant, users, sufficient statistics, effect
    * against the control with 95% intervals, p-values, chance to beat control, an always-valid
@@ -259,6 +278,16 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
       checkKey(experimentKey, "experimentKey", "logs arguments");
       checkOptionalObject(options, "logs options");
       return listLogs(ctx, experimentKey, options);
+    },
+    score: async (input, options) => {
+      parseInput(scoreInputSchema, input, "score");
+      checkOptionalObject(options, "score options");
+      const [result] = await scoreLogs(ctx, [input], options);
+      return result!;
+    },
+    scoreBatch: async (inputs, options) => {
+      checkOptionalObject(options, "score options");
+      return scoreLogs(ctx, inputs, options);
     },
     results: async (experimentKey, options) => {
       checkKey(experimentKey, "experimentKey", "results arguments");

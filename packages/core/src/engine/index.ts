@@ -55,4 +55,7 @@ export type {
   Verdict,
 } from "./results/resultTypes.js";
 export type { LogsPageOptions } from "./tracking/listLogs.js";
+export { priceExecution } from "./tracking/pricing.js";
+export type { ScoreOptions, ScoreResult } from "./tracking/scoreLogs.js";
+export { MAX_SCORE_BATCH } from "./tracking/scoreLogs.js";
 export type { ConversionInput } from "./tracking/track.js";

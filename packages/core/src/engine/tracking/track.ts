@@ -15,7 +15,8 @@ import { parseInput } from "../../schema/parse.js";
 import type { ApplyEventsResult } from "../../store.js";
 import type { EngineContext } from "../context.js";
 import type { CompiledDefinitions } from "../evaluation/compile.js";
-import { experimentCaps, runningCaps } from "./caps.js";
+import { runningCaps } from "./caps.js";
+import { experimentEvent } from "./experimentEvent.js";
 
 /** What `trackConversion` takes (seed 002's track body, camel-cased). */
 export interface ConversionInput {
@@ -109,44 +110,17 @@ export async function trackConversion(
     );
   }
   return ctx.store.applyEvents(ctx.projectId, [
-    {
-      id: newId("evt"),
+    experimentEvent(defs, experiment, {
       entityId: conversion.userId,
       metricName: conversion.metricName,
       value: conversion.value,
       idempotencyKey: `conversion:${experiment.id}:${conversion.metricName}:${conversion.userId}`,
       timestamp: new Date().toISOString(),
-      experimentIds: [experiment.id],
-      ...crossMetricsEntry(defs, experiment.id, conversion.metricName),
-      ...(declares(experiment, conversion.metricName) ? {} : { undeclaredIn: [experiment.id] }),
-      ...capsEntry(defs, experiment.id, conversion.metricName),
-    },
+    }),
   ]);
 }
 
 // --- Internal helpers ---
-
-function declares(experiment: Experiment, metricName: string): boolean {
-  return experiment.metrics.some(
-    (metric) =>
-      metric.name === metricName ||
-      metric.numerator === metricName ||
-      metric.denominator === metricName,
-  );
-}
-
-// A conversion counts in one experiment: its ratio partners there, if any.
-function crossMetricsEntry(defs: CompiledDefinitions, experimentId: string, metricName: string) {
-  const partners = defs.experimentsById.get(experimentId)?.crossPartners.get(metricName);
-  return partners ? { crossMetrics: { [experimentId]: partners } } : {};
-}
-
-// A conversion counts in one experiment: its caps there, if any.
-function capsEntry(defs: CompiledDefinitions, experimentId: string, metricName: string) {
-  const entry = defs.experimentsById.get(experimentId);
-  const caps = entry && experimentCaps(entry, metricName);
-  return caps ? { caps } : {};
-}
 
 function conversionExperiment(
   defs: CompiledDefinitions,
