@@ -6,6 +6,7 @@ import { chanceToBeBest, type Posterior } from "../../stats/thompson.js";
 import type { ExperimentAggregates } from "../../store.js";
 import { writeDefinition } from "../admin/writeDefinition.js";
 import type { EngineContext } from "../context.js";
+import { executionView, isExecutionMetric } from "./executionMetrics.js";
 
 /** The most reweightings a bandit keeps in its history (the oldest go first). */
 export const BANDIT_HISTORY_LIMIT = 1000;
@@ -108,7 +109,7 @@ export async function rebalanceBandit(
     );
   }
   if (options.onlyIfDue && !isDue(experiment, now())) return null;
-  const aggregates = await ctx.store.readAggregates(ctx.projectId, experiment.id);
+  const aggregates = await banditAggregates(ctx, experiment);
   const posteriors = banditPosteriors(experiment, aggregates);
   const chances = banditChances(experiment, posteriors);
   const weights = banditWeights(chances, experiment.bandit.floor);
@@ -146,6 +147,18 @@ export async function rebalanceBandit(
 }
 
 // --- Internal helpers ---
+
+// An execution-unit primary reads the log summaries, in the aggregates' shape.
+async function banditAggregates(
+  ctx: EngineContext,
+  experiment: Experiment,
+): Promise<ExperimentAggregates> {
+  const aggregates = await ctx.store.readAggregates(ctx.projectId, experiment.id);
+  const primary = experiment.metrics.find((metric) => metric.primary);
+  if (!primary || !isExecutionMetric(primary)) return aggregates;
+  const summaries = await ctx.store.readLogSummaries(ctx.projectId, experiment.id);
+  return executionView(experiment, aggregates, summaries).aggregates;
+}
 
 const NOT_DUE = new Error("not due");
 

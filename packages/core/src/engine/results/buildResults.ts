@@ -6,6 +6,7 @@ import { banditChances, banditPosteriors } from "./bandit.js";
 import { adjustPValues, metricVariants, withoutFixedSampleClaims } from "./comparisons.js";
 import { dimensionResults } from "./dimensions.js";
 import { effectOverTime } from "./effectOverTime.js";
+import { executionView, withoutVarianceClaims } from "./executionMetrics.js";
 import { logMetrics } from "./logMetrics.js";
 import { metricRows } from "./metricRows.js";
 import { eventsOverTime, exposuresOverTime } from "./overTime.js";
@@ -21,11 +22,13 @@ import { withVerdicts } from "./verdict.js";
 /** Turns an experiment's aggregates into results; costs O(variants × metrics). */
 export function buildResults(
   experiment: Experiment,
-  aggregates: ExperimentAggregates,
+  entityAggregates: ExperimentAggregates,
   logSummaries: LogSummaries,
   alpha: number,
   correction: MultipleTesting = {},
 ): ExperimentResults {
+  // Execution metrics read the log summaries in the aggregates' shape (executionMetrics.ts).
+  const { aggregates, varianceUnknown } = executionView(experiment, entityAggregates, logSummaries);
   const method = correction.method ?? "holm";
   const across = correction.across ?? "metrics";
   const control = experiment.control ?? experiment.variants[0]?.key ?? "";
@@ -56,18 +59,41 @@ export function buildResults(
   ];
   const variantUsers = ordered.map((variant) => ({ key: variant.key, users: users(variant.key) }));
   const variantKeys = ordered.map((variant) => variant.key);
-  const results: MetricResult[] = metrics.map((metric) => ({
-    ...metric,
-    variants: metricVariants(metric, metricRows(metric, variantUsers, aggregates), alpha),
-    eventsOverTime:
-      metric.kind === "ratio" || !Object.hasOwn(aggregates.eventsByDay, metric.name)
+  // An execution metric's observations are its executions: each variant's count of them.
+  const executions = (name: string) =>
+    variantKeys.map((key) => {
+      const byVariant = Object.hasOwn(aggregates.metrics, name) ? aggregates.metrics[name] : {};
+      return {
+        key,
+        users: (byVariant && Object.hasOwn(byVariant, key) && byVariant[key]?.entities) || 0,
+      };
+    });
+  const results: MetricResult[] = metrics.map((metric) => {
+    const perExecution = metric.unit === "execution";
+    const rows = metricRows(
+      metric,
+      perExecution ? executions(metric.name) : variantUsers,
+      aggregates,
+    );
+    const result: MetricResult = {
+      ...metric,
+      variants: metricVariants(metric, rows, alpha),
+      eventsOverTime:
+        perExecution ||
+        metric.kind === "ratio" ||
+        !Object.hasOwn(aggregates.eventsByDay, metric.name)
+          ? []
+          : eventsOverTime(variantKeys, aggregates.eventsByDay[metric.name]!),
+      effectOverTime: perExecution
         ? []
-        : eventsOverTime(variantKeys, aggregates.eventsByDay[metric.name]!),
-    effectOverTime: effectOverTime(metric, variantKeys, aggregates, alpha, {
-      intervals: !experiment.bandit,
-    }),
-    verdict: { kind: "keep-running", variantKey: null, summary: "" },
-  }));
+        : effectOverTime(metric, variantKeys, aggregates, alpha, {
+            intervals: !experiment.bandit,
+          }),
+      verdict: { kind: "keep-running", variantKey: null, summary: "" },
+    };
+    if (varianceUnknown.has(metric.name)) withoutVarianceClaims(result);
+    return result;
+  });
   adjustPValues(results, method, across);
   if (experiment.bandit) withoutFixedSampleClaims(results);
   // The verdicts read everything else; the placeholders below are replaced.
@@ -110,7 +136,13 @@ export function buildResults(
       logSummaries,
       { alpha, bandit: Boolean(experiment.bandit) },
     ),
-    dimensions: dimensionResults(experiment, aggregates, variantKeys, metrics, alpha),
+    dimensions: dimensionResults(
+      experiment,
+      aggregates,
+      variantKeys,
+      metrics.filter((metric) => metric.unit !== "execution"),
+      alpha,
+    ),
   });
 }
 
