@@ -14,6 +14,7 @@ const COST_GUARDRAIL: Metric = {
   name: "cost",
   kind: "mean",
   unit: "execution",
+  primary: false,
   guardrail: { harm: "increase", tolerance: 0.1, toleranceScale: "relative" },
 };
 
@@ -116,7 +117,7 @@ describe("execution-unit metrics", () => {
         dimensions: ["country"],
         metrics: [
           { name: "thumbs_up", kind: "binomial", primary: true },
-          { name: "judge", kind: "mean", unit: "execution" },
+          { name: "judge", kind: "mean", unit: "execution", primary: false },
         ],
       }),
       aggregates,
