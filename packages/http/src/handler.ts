@@ -17,6 +17,7 @@ import { experimentRoutes } from "./routes/experiments.js";
 import { flagRoutes } from "./routes/flags.js";
 import { keyRoutes } from "./routes/keys.js";
 import { planRoutes } from "./routes/plan.js";
+import { scoreRoutes } from "./routes/scores.js";
 import { sdkRoutes } from "./routes/sdk.js";
 
 /** Options of the HTTP API, shared by the handler and both mounts. */
@@ -99,6 +100,7 @@ export function createAbkitHandler(options: AbkitHttpOptions): AbkitHandler {
   const engines = new EnginePool({ ...settings, store: options.store, logger });
   const router = new Router<RequestContext>();
   sdkRoutes(router, batchLimit);
+  scoreRoutes(router);
   flagRoutes(router);
   experimentRoutes(router);
   keyRoutes(router);

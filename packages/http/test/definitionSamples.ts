@@ -162,6 +162,19 @@ export const EXPERIMENT_FIELDS: Record<string, (s: Sampler, current: Experiment)
           power: s.pick([0.8, 0.9]),
           ...(s.chance(0.5) ? { dailyUsers: s.int(100, 10_000) } : {}),
         },
+  pricing: (s, current) =>
+    s.chance(0.3)
+      ? null
+      : {
+          variants: Object.fromEntries(
+            s
+              .subset(current.variants.map((variant) => variant.key))
+              .map((key) => [key, { input: s.int(0, 500) / 100, output: s.int(0, 1500) / 100 }]),
+          ),
+          inputTokens: s.pick(["input_tokens", "prompt_tokens"]),
+          outputTokens: s.pick(["output_tokens", "completion_tokens"]),
+          metric: s.pick(["cost", "usd"]),
+        },
 };
 
 // --- Flags and segments ---
@@ -237,6 +250,7 @@ function metrics(s: Sampler) {
       name: "latency",
       kind: "mean",
       primary: false,
+      ...(s.chance(0.5) ? { unit: s.pick(["entity", "execution"] as const) } : {}),
       // A direction may only agree with the guardrail's harm.
       ...(s.chance(0.5) ? { direction: "lower" } : {}),
       guardrail: {
