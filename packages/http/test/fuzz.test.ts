@@ -9,6 +9,8 @@ const ROUTES: [string, string][] = [
   ["POST", "/api/v1/experiments/evaluate"],
   ["POST", "/api/v1/track"],
   ["POST", "/experiment/fuzz/log"],
+  ["POST", "/experiment/fuzz/log/log_01FUZZ000000000000000000000/score"],
+  ["POST", "/experiment/fuzz/scores"],
   ["POST", "/api/v1/flags"],
   ["PATCH", "/api/v1/flags/fuzz_flag"],
   ["POST", "/api/v1/flags/fuzz_flag/experiments"],
