@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { createAbkit } from "@abkit/core";
 import { sqliteStore } from "@abkit/sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { logLine } from "../src/commands/logs.js";
 import { runCli } from "../src/main.js";
 import { captureContext, runAbkit, tempDir } from "./helpers.js";
 
@@ -94,10 +95,12 @@ describe("abkit logs export --format jsonl", () => {
     expect(Object.keys(last)).toEqual([
       "id",
       "variant",
+      "entityId",
       "input",
       "output",
       "metrics",
       "context",
+      "scores",
       "timestamp",
     ]);
     expect(last).toMatchObject({
@@ -106,6 +109,8 @@ describe("abkit logs export --format jsonl", () => {
       output: `a${index}`,
       metrics: { latency_ms: index, tokens: 2 * index },
       context: { index },
+      entityId: null,
+      scores: [],
     });
     expect(logged.get(last.id)).toEqual({ variant: "short", index });
     expect(new Date(last.timestamp).toISOString()).toBe(last.timestamp);
@@ -189,4 +194,38 @@ describe("abkit logs export --format jsonl", () => {
     expect(run.code).toBe(0);
     expect(parse(run.stdout)).toHaveLength(LOGS);
   }, 30_000);
+});
+
+describe("an exported line", () => {
+  it("carries the log's entity and its scores, oldest first, without store ids", () => {
+    const base = { projectId: "default", experimentId: "exp_1", logId: "log_1", variantKey: "a" };
+    const line = JSON.parse(
+      logLine({
+        ...base,
+        id: "log_1",
+        entityId: "user_7",
+        input: "q",
+        output: "a",
+        metrics: { cost: 0.2 },
+        context: null,
+        createdAt: "2026-01-01T00:00:00.000Z",
+        scores: [
+          {
+            ...base,
+            key: "judge",
+            name: "judge",
+            value: 0.8,
+            source: "llm-judge",
+            createdAt: "t1",
+          },
+          { ...base, key: "vote-1", name: "thumbs_up", value: 1, source: null, createdAt: "t2" },
+        ],
+      }),
+    );
+    expect(line).toMatchObject({ id: "log_1", variant: "a", entityId: "user_7" });
+    expect(line.scores).toEqual([
+      { name: "judge", value: 0.8, source: "llm-judge", key: "judge", timestamp: "t1" },
+      { name: "thumbs_up", value: 1, source: null, key: "vote-1", timestamp: "t2" },
+    ]);
+  });
 });

@@ -105,6 +105,32 @@ describe("renderResults, two variants", () => {
     );
   });
 
+  it("names an execution metric's unit and counts its executions", async () => {
+    const engine = createAbkit({ store: memoryStore() });
+    await engine.experiments.create({
+      key: "judged",
+      variants: [
+        { key: "a", weight: 50 },
+        { key: "b", weight: 50 },
+      ],
+      metrics: [{ name: "judge", kind: "mean", unit: "execution", primary: true }],
+    });
+    await engine.experiments.start("judged");
+    for (let i = 0; i < 7; i++) {
+      const { logId } = await engine.log("judged", { variantKey: i < 3 ? "a" : "b" });
+      await engine.score({ logId, name: "judge", value: i });
+    }
+    const table = section(renderResults(await engine.results("judged")), "Metric judge");
+    expect(table.split("\n")[0]).toBe("Metric judge (mean, unit: execution, primary)");
+    expect(table).toContain("EXECUTIONS");
+    expect(table).toContain("MEAN PER EXECUTION");
+    expect(row(table, "a")[1]).toBe(formatCount(3));
+    expect(row(table, "b")[1]).toBe(formatCount(4));
+    // Entity metrics keep their heading as it was.
+    expect(text).toContain("Metric revenue (sum)\n");
+    await engine.close();
+  });
+
   it("marks metrics that events carry but the experiment does not declare", () => {
     expect(text).toContain("Metric page_view (count, not declared, read as count)");
   });

@@ -25,15 +25,26 @@ export async function logsCommand(args: string[], ctx: CliContext): Promise<numb
   }
 }
 
-/** One exported line: a log without its store ids, `createdAt` as `timestamp`. */
+/**
+ * One exported line: a log without its store ids, `createdAt` as `timestamp`, with the entity
+ * it served (null without one) and its scores, oldest first.
+ */
 export function logLine(log: LogRecord): string {
   return JSON.stringify({
     id: log.id,
     variant: log.variantKey,
+    entityId: log.entityId ?? null,
     input: log.input,
     output: log.output,
     metrics: log.metrics,
     context: log.context,
+    scores: (log.scores ?? []).map((score) => ({
+      name: score.name,
+      value: score.value,
+      source: score.source,
+      key: score.key,
+      timestamp: score.createdAt,
+    })),
     timestamp: log.createdAt,
   });
 }

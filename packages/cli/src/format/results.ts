@@ -126,15 +126,21 @@ function variantsSection({ variants }: ExperimentResults): string {
 }
 
 function metricSection(metric: MetricResult, level: string): string {
-  const tags = [metric.kind, ...(metric.primary ? ["primary"] : [])];
+  const perExecution = metric.unit === "execution";
+  const tags = [
+    metric.kind,
+    ...(perExecution ? ["unit: execution"] : []),
+    ...(metric.primary ? ["primary"] : []),
+  ];
   // BEAT CONTROL reads in the metric's direction: say so where it is the lower side.
   if (metric.direction === "lower") tags.push("lower is better");
   if (!metric.declared) tags.push("not declared, read as count");
   const holm = metric.variants.length > 2;
   const columns: Column[] = [
     { header: "VARIANT" },
-    { header: "USERS", align: "right" },
-    { header: VALUE_HEADERS[metric.kind], align: "right" },
+    // An execution metric's observations are executions (logs), not users.
+    { header: perExecution ? "EXECUTIONS" : "USERS", align: "right" },
+    { header: perExecution ? "MEAN PER EXECUTION" : VALUE_HEADERS[metric.kind], align: "right" },
     { header: `EFFECT (${level} CI)` },
     { header: "RELATIVE", align: "right" },
     { header: "P-VALUE", align: "right" },
