@@ -91,6 +91,27 @@ describe("scores", () => {
     await abkit.close();
   });
 
+  it("count a batch's entity events once, in one write, also when the caller retries it", async () => {
+    const failing = failingStore(memoryStore());
+    const { abkit, experimentId, variant, logId } = await setUp(failing.store);
+    const second = (await abkit.log(KEY, { variantKey: variant, entityId: "u1" })).logId;
+    const batch = [
+      { logId, name: "judge", value: 0.5 },
+      { logId: second, name: "judge", value: 0.25 },
+      { logId, name: "judge", value: 0.9 }, // a repeat of the first: counts nowhere
+    ];
+    for (let i = 0; i < 3; i++) failing.failNext("applyEvents");
+    await expect(abkit.scoreBatch(batch)).rejects.toMatchObject({ code: "store_unavailable" });
+    const before = failing.calls("applyEvents");
+    const results = await abkit.scoreBatch(batch);
+    expect(failing.calls("applyEvents") - before).toBe(1);
+    expect(results.map((result) => result.created)).toEqual([false, false, false]);
+    const { entity, summary } = await judge(failing.store, experimentId, variant);
+    expect(entity).toMatchObject({ events: 2, sum: 0.75, entities: 1 });
+    expect(summary).toMatchObject({ count: 2, sum: 0.75 });
+    await abkit.close();
+  });
+
   it("refuse an unknown log, or a log outside the experiment named, with not_found", async () => {
     const { abkit, logId } = await setUp();
     await expect(abkit.score({ logId: "log_nope", name: "judge", value: 1 })).rejects.toMatchObject(

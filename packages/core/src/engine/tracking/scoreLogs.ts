@@ -3,6 +3,7 @@ import * as z from "zod";
 import { NotFoundError } from "../../errors/NotFoundError.js";
 import { ValidationError } from "../../errors/ValidationError.js";
 import { keySchema } from "../../schema/common.js";
+import type { EventRecord } from "../../schema/event.js";
 import type { LogRecord } from "../../schema/log.js";
 import { parseInput } from "../../schema/parse.js";
 import {
@@ -37,11 +38,13 @@ export interface ScoreOptions {
 /**
  * Attaches scores to logs, each exactly once per (log, key), in input order. Every input is
  * checked (shape, log found, room under `MAX_SCORES_PER_LOG`) before the first is written.
- * Per score: `attachScore` (the first writer of a key wins), then, when the log names an
- * entity, one event of the STORED score in the log's experiment (key
- * `score:<logId>:<key>`), also on a repeat: a caller retrying after a failed second step
- * counts it exactly once. Both steps are retried in-process on a store blip. Logs of a
- * stopped experiment still take scores (judges are late).
+ * First step, per score: `attachScore` (the first writer of a key wins). Second step, for
+ * the whole call: for each score whose log names an entity, one event of the STORED score in
+ * the log's experiment (key `score:<logId>:<key>`), repeats included, so a caller retrying
+ * after a failed second step counts each score exactly once. Both steps are retried
+ * in-process on a store blip. Logs of a stopped experiment still take scores (judges are
+ * late). The score limit is checked before writing, so concurrent calls adding new keys to
+ * one nearly full log may pass it by a few.
  */
 export async function scoreLogs(
   ctx: EngineContext,
@@ -54,19 +57,23 @@ export async function scoreLogs(
   const scope = parseInput(optionsSchema, options, "score options").experimentKey;
   const scopeId = scope === undefined ? undefined : defs.experimentsByKey.get(scope)?.experiment.id;
   if (scope !== undefined && scopeId === undefined) throw new NotFoundError("experiment", scope);
+  const ids = [...new Set(parsed.map((score) => score.logId))];
+  const found = await Promise.all(ids.map((logId) => ctx.store.getLog(ctx.projectId, logId)));
   const logs = new Map<string, LogRecord>();
-  for (const logId of new Set(parsed.map((score) => score.logId))) {
-    const log = await ctx.store.getLog(ctx.projectId, logId);
+  ids.forEach((logId, index) => {
+    const log = found[index];
     if (!log || (scopeId !== undefined && log.experimentId !== scopeId)) {
       throw new NotFoundError("log", logId);
     }
     logs.set(logId, log);
-  }
+  });
   checkRoom(parsed, logs);
   const results: ScoreResult[] = [];
   for (const input of parsed) {
-    results.push(await scoreOne(ctx, logs.get(input.logId)!, input));
+    results.push(await attach(ctx, logs.get(input.logId)!, input));
   }
+  // Second step, after every score is stored: one write for the batch's entity events.
+  await countForEntities(ctx, results, logs);
   return results;
 }
 
@@ -77,7 +84,7 @@ type ParsedScore = z.output<typeof scoreInputSchema>;
 const batchSchema = z.array(scoreInputSchema).max(MAX_SCORE_BATCH);
 const optionsSchema = z.strictObject({ experimentKey: keySchema.optional() });
 
-async function scoreOne(
+async function attach(
   ctx: EngineContext,
   log: LogRecord,
   input: ParsedScore,
@@ -97,28 +104,42 @@ async function scoreOne(
     }),
   );
   if (!attached) throw new NotFoundError("log", log.id);
-  if (log.entityId) await countForEntity(ctx, log.entityId, attached.score);
   return { logId: log.id, key, created: attached.created, score: attached.score };
 }
 
-// The stored score as one event of the log's entity in the log's experiment.
-async function countForEntity(
+// Each STORED score of a log that names an entity, as one event of that entity in the log's
+// experiment, keyed by (log, score key): repeats of a score, in this batch or a retried one,
+// count once.
+async function countForEntities(
   ctx: EngineContext,
-  entityId: string,
-  score: ScoreRecord,
+  results: ScoreResult[],
+  logs: Map<string, LogRecord>,
 ): Promise<void> {
   const defs = await ctx.definitions.get();
-  const experiment = defs.experimentsById.get(score.experimentId)?.experiment;
-  if (!experiment) return; // deleted since the log was written: nowhere left to count
+  const events = new Map<string, EventRecord>();
+  for (const { score } of results) {
+    const entityId = logs.get(score.logId)?.entityId;
+    const experiment = defs.experimentsById.get(score.experimentId)?.experiment;
+    // An experiment deleted since the log was written leaves nowhere to count.
+    if (!entityId || !experiment) continue;
+    const idempotencyKey = scoreEventKey(score.logId, score.key);
+    if (events.has(idempotencyKey)) continue;
+    events.set(
+      idempotencyKey,
+      experimentEvent(defs, experiment, {
+        entityId,
+        metricName: score.name,
+        value: score.value,
+        idempotencyKey,
+        timestamp: score.createdAt,
+      }),
+    );
+  }
+  if (events.size === 0) return;
+  // Assignments this engine made must be stored before their entities' events arrive.
   await ctx.assignments.flush();
-  const event = experimentEvent(defs, experiment, {
-    entityId,
-    metricName: score.name,
-    value: score.value,
-    idempotencyKey: scoreEventKey(score.logId, score.key),
-    timestamp: score.createdAt,
-  });
-  await retryStoreWrite(() => ctx.store.applyEvents(ctx.projectId, [event]));
+  const batch = [...events.values()];
+  await retryStoreWrite(() => ctx.store.applyEvents(ctx.projectId, batch));
 }
 
 // Event keys hold at most 256 characters: a long score key is hashed.
