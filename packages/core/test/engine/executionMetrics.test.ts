@@ -100,6 +100,15 @@ describe("execution-unit metrics", () => {
     expect(verdict).toMatchObject({ kind: "ship", variantKey: "B", metric: "judge" });
   });
 
+  it("count executions, not users, in the metric's own verdict", () => {
+    const metric = results([{ name: "judge", kind: "mean", unit: "execution", primary: true }], {
+      A: { judge: summaryOf(costs(3000, 0.6, 5)) },
+      B: { judge: summaryOf(costs(3000, 0.7, 6)) },
+    }).metrics[0]!;
+    expect(metric.verdict.kind).toBe("better");
+    expect(metric.verdict.summary).toMatch(/, 6,000 executions\.$/);
+  });
+
   it("stay out of dimension slices and ignore entity events of the same name", () => {
     const aggregates = emptyAggregates();
     aggregates.exposures = { A: 2, B: 2 };

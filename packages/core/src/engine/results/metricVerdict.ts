@@ -6,7 +6,13 @@ import {
   type VerdictInterval,
   worstRead,
 } from "./treatmentReads.js";
-import { effectWithRelative, intervalText, pValueText, usersText } from "./verdictText.js";
+import {
+  countText,
+  effectWithRelative,
+  usersText as entityUsersText,
+  intervalText,
+  pValueText,
+} from "./verdictText.js";
 
 /**
  * What one metric says (docs/statistics.md, "Verdicts"), in this order: `guardrail-harm` when
@@ -28,6 +34,9 @@ export function metricVerdict(
   if (harm) return harm;
   const reads = readTreatments(metric, alpha, interval);
   const users = metric.variants.reduce((total, variant) => total + variant.users, 0);
+  // An execution metric's observations are executions, not users.
+  const usersText = (count: number) =>
+    metric.unit === "execution" ? executionsText(count) : entityUsersText(count);
   const better = bestRead(
     reads.filter((read) => read.side === "better"),
     metric.direction,
@@ -117,4 +126,8 @@ function guardrailHarm(metric: MetricResult): MetricVerdict | null {
     variantKey: worst.variantKey,
     summary: `${worst.variantKey} breaks the guardrail ${metric.name}: a ${metric.guardrail.harm}${moved} beyond the tolerated ${tolerated}.`,
   };
+}
+
+function executionsText(count: number): string {
+  return `${countText(count)} ${count === 1 ? "execution" : "executions"}`;
 }
