@@ -130,6 +130,45 @@ describe.each(MOUNTS)("execution logs with entities, and scores, on %s", (mount)
     );
   });
 
+  it("takes pricing and metric units in the admin API's create and update", async () => {
+    const admin = (method: string, path: string, body: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method,
+        headers: { "Content-Type": "application/json", "X-Api-Key": keys.admin ?? "" },
+        body: JSON.stringify(body),
+      });
+    const created = await admin("POST", "/api/v1/experiments", {
+      key: "priced",
+      variants: [
+        { key: "a", weight: 50 },
+        { key: "b", weight: 50 },
+      ],
+      metrics: [{ name: "cost", kind: "mean", unit: "execution", primary: true }],
+      pricing: { variants: { a: { input: 1, output: 2 } } },
+    });
+    expect(created.status).toBe(201);
+    expect(await json(created)).toMatchObject({
+      metrics: [{ name: "cost", unit: "execution" }],
+      pricing: { variants: { a: { input: 1, output: 2 } }, metric: "cost" },
+    });
+    const cleared = await admin("PATCH", "/api/v1/experiments/priced", { pricing: null });
+    expect(await json(cleared)).toMatchObject({ pricing: null, metrics: [{ unit: "execution" }] });
+    await expectError(
+      await admin("PATCH", "/api/v1/experiments/priced", {
+        pricing: { variants: { nope: { input: 1, output: 1 } } },
+      }),
+      400,
+      "validation_failed",
+    );
+    await expectError(
+      await admin("PATCH", "/api/v1/experiments/priced", {
+        metrics: [{ name: "cost", kind: "sum", unit: "execution", primary: true }],
+      }),
+      400,
+      "validation_failed",
+    );
+  });
+
   it("answers 400 for bad bodies and writes nothing of a bad batch, 401 without a key", async () => {
     const logId = await log();
     const path = `/experiment/${EXP}/log/${logId}/score`;
