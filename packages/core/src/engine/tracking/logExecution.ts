@@ -22,7 +22,8 @@ import { retryStoreWrite } from "./storeRetry.js";
  * same log id (the events are deduped by key; `appendLog` refusing the log's own id means an
  * earlier attempt stored it), so a store blip neither loses nor doubles a count, and a log
  * that can be read always has its entity events counted. If the events cannot be written,
- * nothing was stored and the caller may simply retry.
+ * nothing was stored and the caller may simply retry; if the log alone cannot be, its events
+ * count without it (docs/concepts.md, "Execution logs").
  */
 export async function logExecution(
   ctx: EngineContext,
