@@ -82,12 +82,15 @@ export type {
   KeysApi,
   LogMetricVariant,
   LogsPageOptions,
+  LogsQueryOptions,
+  LogsQueryPage,
   MetricResult,
   MetricRow,
   MetricVerdict,
   MultipleTesting,
   PeekResult,
   ResultsOptions,
+  SameInputOptions,
   SegmentsApi,
   VariantMetricResult,
   Verdict,
@@ -96,8 +99,10 @@ export {
   BANDIT_HISTORY_LIMIT,
   banditWeights,
   buildResults,
+  canonicalJson,
   createAbkit,
   holdoutInputSchema,
+  MAX_LOGS_SCANNED,
 } from "./engine/index.js";
 export * from "./errors/index.js";
 export type { IdPrefix } from "./ids.js";
