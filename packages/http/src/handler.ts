@@ -16,6 +16,7 @@ import { Router } from "./router.js";
 import { experimentRoutes } from "./routes/experiments.js";
 import { flagRoutes } from "./routes/flags.js";
 import { keyRoutes } from "./routes/keys.js";
+import { logRoutes } from "./routes/logs.js";
 import { planRoutes } from "./routes/plan.js";
 import { sdkRoutes } from "./routes/sdk.js";
 
@@ -101,6 +102,7 @@ export function createAbkitHandler(options: AbkitHttpOptions): AbkitHandler {
   sdkRoutes(router, batchLimit);
   flagRoutes(router);
   experimentRoutes(router);
+  logRoutes(router);
   keyRoutes(router);
   planRoutes(router);
 
