@@ -99,7 +99,6 @@ export {
   BANDIT_HISTORY_LIMIT,
   banditWeights,
   buildResults,
-  canonicalJson,
   createAbkit,
   holdoutInputSchema,
   MAX_LOGS_SCANNED,

@@ -54,7 +54,6 @@ export type {
   VariantMetricResult,
   Verdict,
 } from "./results/resultTypes.js";
-export { canonicalJson } from "./tracking/canonicalJson.js";
 export type { LogsPageOptions } from "./tracking/listLogs.js";
 export type { LogsQueryOptions, LogsQueryPage } from "./tracking/logQuery.js";
 export { MAX_LOGS_SCANNED } from "./tracking/logQuery.js";

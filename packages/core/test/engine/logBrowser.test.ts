@@ -1,8 +1,8 @@
 import { memoryStore } from "@abkit/memory";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { canonicalJson } from "../../src/engine/tracking/canonicalJson.js";
 import {
   type Abkit,
-  canonicalJson,
   type LogRecord,
   NotFoundError,
   newId,
