@@ -149,6 +149,12 @@ describe.runIf(browserAvailable())("log browser in a browser", () => {
     await error.waitFor();
     expect(await error.locator(".error-message").textContent()).toBe(expected.message);
     expect(await error.locator(".error-code").textContent()).toBe(expected.code);
+
+    // An unknown experiment: its 404 once, and no filters for logs that cannot exist.
+    await page.goto(`${session.url}/#/experiments/no_such_prompt/logs`);
+    await page.getByTestId("api-error").locator(".error-code", { hasText: "not_found" }).waitFor();
+    expect(await page.getByTestId("api-error").count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Apply filters" }).count()).toBe(0);
     await page.close();
   });
 

@@ -20,9 +20,6 @@ export function LogsPage({
 }) {
   const client = useClient();
   const [experiment] = useLoad(() => client.getExperiment(experimentKey), [client, experimentKey]);
-  const query = logQueryOf(params);
-  const queryKey = new URLSearchParams(query as Record<string, string>).toString();
-  const [pages, loadMore] = useLogPages(experimentKey, query, queryKey);
   const variants =
     experiment.state === "ready" ? experiment.data.variants.map((variant) => variant.key) : [];
 
@@ -32,7 +29,29 @@ export function LogsPage({
         <h1 tabIndex={-1}>{experiment.state === "ready" ? experiment.data.name : experimentKey}</h1>
       </div>
       <ExperimentTabs experimentKey={experimentKey} current="logs" />
-      {experiment.state === "error" && <ErrorMessage error={experiment.error} />}
+      {experiment.state === "error" ? (
+        <ErrorMessage error={experiment.error} />
+      ) : (
+        <LogBrowser experimentKey={experimentKey} params={params} variants={variants} />
+      )}
+    </>
+  );
+}
+
+function LogBrowser({
+  experimentKey,
+  params,
+  variants,
+}: {
+  experimentKey: string;
+  params: URLSearchParams;
+  variants: string[];
+}) {
+  const query = logQueryOf(params);
+  const queryKey = new URLSearchParams(query as Record<string, string>).toString();
+  const [pages, loadMore] = useLogPages(experimentKey, query, queryKey);
+  return (
+    <>
       <h2 id="logs-title">Execution logs</h2>
       <LogFilterForm
         // A new query (Back, a link) resets the form; the variants arriving later do not.
