@@ -206,7 +206,7 @@ describe.runIf(browserAvailable())("log browser in a browser", () => {
     const compare = page.getByTestId("compare");
     const json = (value: unknown) => JSON.stringify(value, null, 2);
     await expect
-      .poll(() => page.getByTestId("compare-output-treatment").textContent())
+      .poll(() => page.getByTestId("compare-output-treatment").textContent(), PATIENCE)
       .toBe(json(twins.logs[0]?.output));
     expect(await page.getByTestId("compare-output-control").textContent()).toBe(
       json(control.output),
@@ -218,7 +218,7 @@ describe.runIf(browserAvailable())("log browser in a browser", () => {
     expect(await choice.locator("option").count()).toBe(2);
     await choice.selectOption(twins.logs[1]?.id ?? "");
     await expect
-      .poll(() => page.getByTestId("compare-output-treatment").textContent())
+      .poll(() => page.getByTestId("compare-output-treatment").textContent(), PATIENCE)
       .toBe(json(twins.logs[1]?.output));
     expect(
       await compare
@@ -226,6 +226,27 @@ describe.runIf(browserAvailable())("log browser in a browser", () => {
         .getAttribute("data-log-id"),
     ).toBe(twins.logs[1]?.id);
     await page.screenshot({ path: artifactPath("logs-compare.png"), fullPage: true });
+
+    // A link can name the execution to compare with (`?compare=<logId>`).
+    await page.goto(
+      `${session.url}/#/experiments/${LOGGED}/logs/${control.id}?compare=${twins.logs[1]?.id}`,
+    );
+    await page.reload();
+    await expect
+      .poll(() => page.getByTestId("compare-output-treatment").textContent(), PATIENCE)
+      .toBe(json(twins.logs[1]?.output));
+
+    // The other side's link opens that execution, compared with this one.
+    await page
+      .getByTestId("compare")
+      .locator('.compare-column[data-variant="treatment"] a')
+      .click();
+    await expect
+      .poll(() => page.locator('[data-fact="id"]').textContent(), PATIENCE)
+      .toBe(twins.logs[1]?.id);
+    await expect
+      .poll(() => page.getByTestId("compare-output-control").textContent(), PATIENCE)
+      .toBe(json(control.output));
     await page.close();
   });
 

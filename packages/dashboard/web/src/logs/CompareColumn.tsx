@@ -10,10 +10,13 @@ export function CompareColumn({
   experimentKey,
   log,
   label,
+  pairedWith,
 }: {
   experimentKey: string;
   log: LogRecord;
   label: string;
+  /** The other side's log id: this side's link opens it compared with that one. */
+  pairedWith: string;
 }) {
   return (
     <article class="compare-column" data-variant={log.variantKey} data-log-id={log.id}>
@@ -21,7 +24,9 @@ export function CompareColumn({
         {label}: <span class="variant-key">{log.variantKey}</span>
       </h3>
       <p class="muted">
-        <a href={href.experimentLog(experimentKey, log.id)}>{formatTime(log.createdAt)}</a>
+        <a href={href.experimentLog(experimentKey, log.id, pairedWith)}>
+          {formatTime(log.createdAt)}
+        </a>
       </p>
       <JsonBlock title="Output" value={log.output} testId={`compare-output-${log.variantKey}`} />
       <MetricList metrics={log.metrics} testId={`compare-metrics-${log.variantKey}`} />

@@ -87,9 +87,21 @@ function CompareChoice({
       )}
       <JsonBlock title="Same input" value={log.input} testId="compare-input" />
       <div class="compare">
-        <CompareColumn experimentKey={experimentKey} log={log} label="This execution" />
         {chosen && (
-          <CompareColumn experimentKey={experimentKey} log={chosen} label="Other variant" />
+          <>
+            <CompareColumn
+              experimentKey={experimentKey}
+              log={log}
+              label="This execution"
+              pairedWith={chosen.id}
+            />
+            <CompareColumn
+              experimentKey={experimentKey}
+              log={chosen}
+              label="Other variant"
+              pairedWith={log.id}
+            />
+          </>
         )}
       </div>
     </>
