@@ -1,4 +1,4 @@
-import type { LogsQueryOptions } from "@abkit/core";
+import { type LogsQueryOptions, MAX_LOGS_SCANNED } from "@abkit/core";
 import * as z from "zod";
 import type { RequestContext } from "../context.js";
 import type { Router } from "../router.js";
@@ -8,7 +8,7 @@ import { json } from "./shared.js";
 const pageParams = {
   limit: numeric.pipe(z.number().int().min(1).max(500)).optional(),
   cursor: text.pipe(z.string().min(1).max(64)).optional(),
-  scanLimit: numeric.pipe(z.number().int().min(1).max(5000)).optional(),
+  scanLimit: numeric.pipe(z.number().int().min(1).max(MAX_LOGS_SCANNED)).optional(),
 };
 
 // The engine checks the values again; here each parameter is named as the caller wrote it.
