@@ -16,6 +16,7 @@ import { Router } from "./router.js";
 import { experimentRoutes } from "./routes/experiments.js";
 import { flagRoutes } from "./routes/flags.js";
 import { keyRoutes } from "./routes/keys.js";
+import { logRoutes } from "./routes/logs.js";
 import { planRoutes } from "./routes/plan.js";
 import { scoreRoutes } from "./routes/scores.js";
 import { sdkRoutes } from "./routes/sdk.js";
@@ -103,6 +104,7 @@ export function createAbkitHandler(options: AbkitHttpOptions): AbkitHandler {
   scoreRoutes(router);
   flagRoutes(router);
   experimentRoutes(router);
+  logRoutes(router);
   keyRoutes(router);
   planRoutes(router);
 

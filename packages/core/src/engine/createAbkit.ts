@@ -7,12 +7,12 @@ import {
   projectIdSchema,
 } from "../schema/common.js";
 import type { EventInput } from "../schema/event.js";
-import type { LogInput } from "../schema/log.js";
+import type { LogInput, LogRecord } from "../schema/log.js";
 import { parseInput } from "../schema/parse.js";
 import { type ScoreInput, scoreInputSchema } from "../schema/score.js";
 import { type ExperimentPlan, planExperiment } from "../stats/power.js";
 import type { PlanInput } from "../stats/powerInput.js";
-import type { ApplyEventsResult, LogPage, Store } from "../store.js";
+import type { ApplyEventsResult, Store } from "../store.js";
 import { type ExperimentsApi, experimentsApi } from "./admin/experimentsApi.js";
 import { type FlagsApi, flagsApi } from "./admin/flagsApi.js";
 import { type HoldoutsApi, holdoutsApi } from "./admin/holdoutsApi.js";
@@ -41,8 +41,11 @@ import { experimentResults } from "./results/results.js";
 import type { ExperimentResults, ResultsOptions } from "./results/resultTypes.js";
 import { AssignmentQueue } from "./tracking/assignmentQueue.js";
 import { countConversions } from "./tracking/conversions.js";
+import { getExperimentLog } from "./tracking/getLog.js";
 import { type LogsPageOptions, listLogs } from "./tracking/listLogs.js";
 import { logExecution } from "./tracking/logExecution.js";
+import type { LogsQueryPage } from "./tracking/logQuery.js";
+import { type SameInputOptions, sameInputLogs } from "./tracking/sameInputLogs.js";
 import { type ScoreOptions, type ScoreResult, scoreLogs } from "./tracking/scoreLogs.js";
 import { type ConversionInput, trackConversion, trackEvents } from "./tracking/track.js";
 
@@ -121,8 +124,23 @@ export interface Abkit {
   conversions(experimentKey: string): Promise<number>;
   /** Records one execution of a variant (seed 001): input, output, metrics, context. */
   log(experimentKey: string, input: LogInput): Promise<{ logId: string }>;
-  /** An experiment's execution logs, newest first, paged by cursor. */
-  logs(experimentKey: string, options?: LogsPageOptions): Promise<LogPage>;
+  /**
+   * An experiment's execution logs, newest first, paged by cursor, optionally filtered by
+   * variant, time, score range and entity (a filtered call examines at most 5,000 logs and
+   * says so in `scanned` and `exhausted`). See docs/llm.md.
+   */
+  logs(experimentKey: string, options?: LogsPageOptions): Promise<LogsQueryPage>;
+  /** One execution log of the experiment, with its scores; `not_found` otherwise. */
+  getLog(experimentKey: string, logId: string): Promise<LogRecord>;
+  /**
+   * The other variants' logs whose input deep-equals this log's, newest first: executions to
+   * compare side by side.
+   */
+  logsWithSameInput(
+    experimentKey: string,
+    logId: string,
+    options?: SameInputOptions,
+  ): Promise<LogsQueryPage>;
   /**
    * Attaches a score (an LLM judge's grade, a human's thumbs) to a log, exactly once per
    * (log, `idempotencyKey ?? name`): a repeat returns the first score with `created: false`.
@@ -288,6 +306,17 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
     scoreBatch: async (inputs, options) => {
       checkOptionalObject(options, "score options");
       return scoreLogs(ctx, inputs, options);
+    },
+    getLog: async (experimentKey, logId) => {
+      checkKey(experimentKey, "experimentKey", "getLog arguments");
+      checkKey(logId, "logId", "getLog arguments");
+      return getExperimentLog(ctx, experimentKey, logId);
+    },
+    logsWithSameInput: async (experimentKey, logId, options) => {
+      checkKey(experimentKey, "experimentKey", "logsWithSameInput arguments");
+      checkKey(logId, "logId", "logsWithSameInput arguments");
+      checkOptionalObject(options, "logsWithSameInput options");
+      return sameInputLogs(ctx, experimentKey, logId, options);
     },
     results: async (experimentKey, options) => {
       checkKey(experimentKey, "experimentKey", "results arguments");

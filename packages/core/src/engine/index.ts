@@ -55,7 +55,10 @@ export type {
   Verdict,
 } from "./results/resultTypes.js";
 export type { LogsPageOptions } from "./tracking/listLogs.js";
+export type { LogsQueryOptions, LogsQueryPage } from "./tracking/logQuery.js";
+export { MAX_LOGS_SCANNED } from "./tracking/logQuery.js";
 export { priceExecution } from "./tracking/pricing.js";
+export type { SameInputOptions } from "./tracking/sameInputLogs.js";
 export type { ScoreOptions, ScoreResult } from "./tracking/scoreLogs.js";
 export { MAX_SCORE_BATCH } from "./tracking/scoreLogs.js";
 export type { ConversionInput } from "./tracking/track.js";

@@ -4,6 +4,8 @@ import type { ApiKey } from "./api/types.js";
 import { ClientContext } from "./clientContext.js";
 import { ErrorMessage } from "./components/ErrorMessage.js";
 import { Skeleton } from "./components/Skeleton.js";
+import { LogDetailPage } from "./logs/LogDetailPage.js";
+import { LogsPage } from "./logs/LogsPage.js";
 import { ExperimentEditor } from "./pages/ExperimentEditor.js";
 import { ExperimentPage } from "./pages/ExperimentPage.js";
 import { ExperimentsPage } from "./pages/ExperimentsPage.js";
@@ -100,6 +102,17 @@ function Page({ route }: { route: Route }) {
       return <ExperimentPage key={route.key} experimentKey={route.key} />;
     case "edit-experiment":
       return <ExperimentEditor key={route.key} experimentKey={route.key} />;
+    case "experiment-logs":
+      return <LogsPage key={route.key} experimentKey={route.key} query={route.query} />;
+    case "experiment-log":
+      return (
+        <LogDetailPage
+          key={`${route.key}/${route.logId}`}
+          experimentKey={route.key}
+          logId={route.logId}
+          compareWith={route.compareWith}
+        />
+      );
     case "flags":
       return <FlagsPage />;
     case "keys":

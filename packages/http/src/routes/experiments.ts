@@ -16,11 +16,6 @@ const resultsQuery = projectQuery.extend({
   correctAcross: text.pipe(z.enum(["metrics", "variants", "metrics-and-variants"])).optional(),
 });
 
-const logsQuery = projectQuery.extend({
-  limit: numeric.pipe(z.number().int().min(1).max(500)).optional(),
-  cursor: text.pipe(z.string().min(1)).optional(),
-});
-
 /** Management of experiments and segments, in seed 000's style (camelCase, no envelope). */
 export function experimentRoutes(router: Router<RequestContext>): void {
   // Reads: an admin key, then the project the query names (or the key's).
@@ -87,17 +82,6 @@ export function experimentRoutes(router: Router<RequestContext>): void {
       await abkit.results(key, {
         ...(alpha === undefined ? {} : { alpha }),
         ...(method === undefined && across === undefined ? {} : { correction }),
-      }),
-    );
-  });
-
-  router.add("GET", "/api/v1/experiments/:key/logs", async (ctx, { key = "" }) => {
-    const { abkit, query } = await engineWith(ctx, logsQuery);
-    const { limit, cursor } = query;
-    return json(
-      await abkit.logs(key, {
-        ...(limit === undefined ? {} : { limit }),
-        ...(cursor === undefined ? {} : { cursor }),
       }),
     );
   });

@@ -1,34 +1,40 @@
-import * as z from "zod";
-import { NotFoundError } from "../../errors/NotFoundError.js";
 import { parseInput } from "../../schema/parse.js";
-import type { LogPage } from "../../store.js";
 import type { EngineContext } from "../context.js";
+import { experimentIdOf } from "./experimentIdOf.js";
+import { cursorAtTime, floorAtTime } from "./logIdBounds.js";
+import {
+  type LogsQueryOptions,
+  type LogsQueryPage,
+  logsQuerySchema,
+  matchesQuery,
+  narrowsBeyondTime,
+} from "./logQuery.js";
+import { scanLogs } from "./scanLogs.js";
 
-/** Paging of `logs()`. */
-export interface LogsPageOptions {
-  /** Logs per page: 50 by default, at most 500. */
-  limit?: number;
-  /** The `nextCursor` of the previous page. */
-  cursor?: string;
-}
+/** Paging of `logs()` (its filters are in `LogsQueryOptions`). */
+export type LogsPageOptions = LogsQueryOptions;
 
-const pageSchema = z.strictObject({
-  limit: z.number().int().min(1).max(500).default(50),
-  cursor: z.string().min(1).optional(),
-});
-
-/** An experiment's logs, newest first, one page at a time. */
+/**
+ * An experiment's logs, newest first, one page at a time, optionally filtered by variant,
+ * time, score range and entity. Time bounds follow the id order (ids sort by creation time);
+ * the other filters examine at most `scanLimit` logs per call, so a rare match answers with
+ * fewer logs (maybe none), `exhausted: false` and a cursor to continue.
+ */
 export async function listLogs(
   ctx: EngineContext,
   experimentKey: string,
-  options: LogsPageOptions = {},
-): Promise<LogPage> {
+  options: LogsQueryOptions = {},
+): Promise<LogsQueryPage> {
   ctx.assertOpen();
-  const page = parseInput(pageSchema, options, "logs page");
-  const experiment = (await ctx.definitions.get()).experimentsByKey.get(experimentKey)?.experiment;
-  if (!experiment) throw new NotFoundError("experiment", experimentKey);
-  return ctx.store.listLogs(ctx.projectId, experiment.id, {
-    limit: page.limit,
-    before: page.cursor,
+  const query = parseInput(logsQuerySchema, options, "logs query");
+  const experimentId = await experimentIdOf(ctx, experimentKey);
+  return scanLogs(ctx, experimentId, {
+    before: query.to === undefined ? query.cursor : cursorAtTime(query.to, query.cursor),
+    floor: query.from === undefined ? undefined : floorAtTime(query.from),
+    limit: query.limit,
+    budget: query.scanLimit,
+    // Unfiltered (or time-only) reads match almost every log: ask for just a page.
+    pageSize: narrowsBeyondTime(query) ? Number.POSITIVE_INFINITY : query.limit,
+    match: (log) => matchesQuery(log, query),
   });
 }

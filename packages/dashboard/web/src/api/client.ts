@@ -6,6 +6,9 @@ import type {
   ExperimentStatus,
   Flag,
   FlagExperiment,
+  LogPage,
+  LogQuery,
+  LogRecord,
   PlanAnswer,
   PlanRequest,
   Segment,
@@ -76,6 +79,12 @@ export function createClient(apiKey: string) {
     startExperiment: (key: string) => call<Experiment>("POST", `${experiment(key)}/start`),
     stopExperiment: (key: string) => call<Experiment>("POST", `${experiment(key)}/stop`),
     results: (key: string) => call<ExperimentResults>("GET", `${experiment(key)}/results`),
+    logs: (key: string, query: LogQuery = {}) =>
+      call<LogPage>("GET", `${experiment(key)}/logs${queryString(query)}`),
+    log: (key: string, logId: string) =>
+      call<LogRecord>("GET", `${experiment(key)}/logs/${encodeURIComponent(logId)}`),
+    sameInputLogs: (key: string, logId: string) =>
+      call<LogPage>("GET", `${experiment(key)}/logs/${encodeURIComponent(logId)}/same-input`),
 
     plan: (input: PlanRequest) => call<PlanAnswer>("POST", "plan", input),
 
@@ -97,6 +106,16 @@ export function createClient(apiKey: string) {
 }
 
 export type Client = ReturnType<typeof createClient>;
+
+/** `?a=1&b=x` from the defined fields of `query`; empty when there are none. */
+function queryString(query: object): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== "") params.set(name, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
 
 function parseJson(text: string): unknown {
   if (text === "") return null;

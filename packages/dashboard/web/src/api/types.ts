@@ -313,3 +313,48 @@ export interface FlagExperiment {
   variants: { key: string; value: Json; percentage: number }[];
   conversions: number;
 }
+
+/** A score attached to an execution log (a judge's grade, a human's thumbs). */
+export interface LogScore {
+  name: string;
+  value: number;
+  /** Who scored (`llm-judge`, `human`), or null. */
+  source: string | null;
+  createdAt: string;
+}
+
+/** One execution of a variant (`GET /api/v1/experiments/:key/logs/:logId`). */
+export interface LogRecord {
+  id: string;
+  variantKey: string;
+  entityId?: string | null;
+  input: Json;
+  output: Json;
+  metrics: Record<string, number>;
+  context: Json;
+  createdAt: string;
+  scores?: LogScore[];
+}
+
+/** A page of logs, newest first, and how many the server examined to fill it. */
+export interface LogPage {
+  logs: LogRecord[];
+  nextCursor: string | null;
+  /** Absent from older servers. */
+  scanned?: number;
+  /** True when no older log is left to examine; absent from older servers. */
+  exhausted?: boolean;
+}
+
+/** The log browser's filters, as the API's query parameters. */
+export interface LogQuery {
+  variant?: string;
+  from?: string;
+  to?: string;
+  scoreName?: string;
+  scoreMin?: number;
+  scoreMax?: number;
+  entityId?: string;
+  limit?: number;
+  cursor?: string;
+}

@@ -4,6 +4,7 @@ import type { Experiment } from "../api/types.js";
 import { useClient } from "../clientContext.js";
 import { ConfirmButton } from "../components/ConfirmButton.js";
 import { ErrorMessage } from "../components/ErrorMessage.js";
+import { ExperimentTabs } from "../components/ExperimentTabs.js";
 import { Skeleton } from "../components/Skeleton.js";
 import { StatusBadge } from "../components/StatusBadge.js";
 import { formatTime } from "../format.js";
@@ -88,6 +89,7 @@ export function ExperimentPage({ experimentKey }: { experimentKey: string }) {
           )}
         </div>
       </div>
+      <ExperimentTabs experimentKey={current.key} current="overview" />
       {actionError && <ErrorMessage error={actionError} />}
       <Definition experiment={current} />
       {current.status === "draft" ? (
