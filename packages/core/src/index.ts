@@ -54,6 +54,8 @@ export type {
   AbkitOptions,
   Adjustment,
   ArmEstimate,
+  AutopilotOutcome,
+  AutopilotRead,
   BanditResults,
   BayesianComparison,
   Comparison,
@@ -93,11 +95,13 @@ export type {
   Verdict,
 } from "./engine/index.js";
 export {
+  AUTOPILOT_RULES,
   BANDIT_HISTORY_LIMIT,
   banditWeights,
   buildResults,
   createAbkit,
   holdoutInputSchema,
+  readAutopilot,
 } from "./engine/index.js";
 export * from "./errors/index.js";
 export type { IdPrefix } from "./ids.js";

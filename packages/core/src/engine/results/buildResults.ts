@@ -111,6 +111,7 @@ export function buildResults(
       { alpha, bandit: Boolean(experiment.bandit) },
     ),
     dimensions: dimensionResults(experiment, aggregates, variantKeys, metrics, alpha),
+    decision: experiment.decisions?.at(-1) ?? null,
   });
 }
 
