@@ -42,7 +42,9 @@ export async function runAutopilot(ctx: EngineContext, key: string): Promise<Aut
   if (experiment.status !== "running") {
     return none(`Experiment "${key}" is ${experiment.status}: autopilot acts on a running one.`);
   }
-  const results = await experimentResults(ctx, key, { alpha: 1 - policy.promote.chance });
+  // Rounded so that 0.95 reads at alpha 0.05 exactly, as `results({ alpha: 0.05 })` does.
+  const alpha = Number((1 - policy.promote.chance).toFixed(10));
+  const results = await experimentResults(ctx, key, { alpha });
   const read = readAutopilot(experiment, policy, results);
   if (read.action === null) return none(read.reason);
   const decision: Omit<AutopilotDecision, "flag"> = {
