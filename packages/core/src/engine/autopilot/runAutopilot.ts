@@ -60,7 +60,7 @@ export async function runAutopilot(ctx: EngineContext, key: string): Promise<Aut
   let written: Experiment;
   try {
     written = await applyDecision(ctx, key, decision, (current) => {
-      if (current.status !== "running" || current.autopilot === null) throw DECIDED_ELSEWHERE;
+      if (current.status !== "running" || !current.autopilot) throw DECIDED_ELSEWHERE;
     });
   } catch (error) {
     const elsewhere =
