@@ -251,6 +251,33 @@ describe("autopilot", () => {
     );
     expect((await abkit.experiments.get("checkout"))?.decisions).toHaveLength(1);
   });
+
+  it("reports a store fault from a check by hand, and the schedule tries again", async () => {
+    const store = memoryStore();
+    let failReads = 0;
+    const faulty: Store = {
+      ...store,
+      readAggregates: async (projectId, experimentId) => {
+        if (failReads-- > 0) throw new Error("store unavailable");
+        return store.readAggregates(projectId, experimentId);
+      },
+    };
+    const setup = engine(faulty);
+    await startTest(setup, { ...POLICY, intervalMs: 1000 });
+    await traffic(setup, 0, 2000, B_WINS);
+    failReads = 1;
+    await expect(setup.experiments.autopilot("checkout")).rejects.toThrow("store unavailable");
+    expect((await setup.experiments.get("checkout"))?.decisions ?? []).toEqual([]);
+    // A scheduled check that fails is tried again on the next tick, not after intervalMs.
+    failReads = 2;
+    const scheduled = engine(faulty, 20);
+    await vi.waitFor(
+      async () => expect((await scheduled.experiments.get("checkout"))?.status).toBe("shipped"),
+      { timeout: 5000, interval: 20 },
+    );
+    expect(failReads).toBeLessThan(0);
+    expect((await scheduled.experiments.get("checkout"))?.decisions).toHaveLength(1);
+  });
 });
 
 describe("autopilot policy", () => {
