@@ -20,11 +20,11 @@ const BOOTSTRAP = { organizationId: "default", projectId: "default" } as const;
 
 /**
  * Makes sure the experiment exists and runs: creates it on a fresh store, starts it when it
- * is still a draft, and leaves a stopped one alone (the fallback is served then).
+ * is still a draft, and leaves a running, stopped or shipped one alone.
  */
 export async function ensureExperiment(abkit: Abkit): Promise<"created" | "started" | "existing"> {
   const existing = await abkit.experiments.get(EXPERIMENT);
-  if (existing?.status === "running" || existing?.status === "stopped") return "existing";
+  if (existing && existing.status !== "draft") return "existing";
   if (!existing) {
     await abkit.experiments.create({
       key: EXPERIMENT,

@@ -14,7 +14,7 @@ Usage:
   abkit keys create [--name <name>] [--scope sdk|admin] [--project <id>] [--org <id>]
   abkit keys list [--org <id>]
   abkit keys revoke <id>
-  abkit experiments list [--project <id>] [--status draft|running|stopped]
+  abkit experiments list [--project <id>] [--status draft|running|stopped|shipped]
   abkit results <experimentKey> [--project <id>] [--json]
   abkit plan --metric binomial|mean --baseline <x> --mde <x>|--users <n> [--sd <x>] [--json] ...
   abkit gate <experimentKey> --policy <file> [--store <url> | --url <base> --key <key>] [--json]
@@ -88,11 +88,11 @@ process. Revoking a revoked key does nothing.
 Options:
 ${STORE_HELP}`,
 
-  experiments: `Usage: abkit experiments list [--project <id>] [--status draft|running|stopped]
+  experiments: `Usage: abkit experiments list [--project <id>] [--status draft|running|stopped|shipped]
 
 Run "abkit experiments list --help" for details.`,
 
-  "experiments list": `Usage: abkit experiments list [--project <id>] [--status draft|running|stopped]
+  "experiments list": `Usage: abkit experiments list [--project <id>] [--status draft|running|stopped|shipped]
 
 Lists a project's experiments, oldest first: key, status, variants with weights, start time.
 

@@ -112,3 +112,30 @@ describe("abkit results", () => {
     expect(Number(days)).toBe(Math.ceil(Number(needed?.replaceAll(",", "")) / 500));
   });
 });
+
+describe("renderResults: the latest decision", () => {
+  it("prints the decision, who made it and why, right under the verdict", () => {
+    const decision = {
+      at: "2026-12-03T21:00:00.000Z",
+      action: "promote" as const,
+      by: "autopilot" as const,
+      variantKey: "B",
+      rule: "Promote: ...",
+      summary:
+        "Promoted B: thumbs_up +2.00 pp (+20.0%), always-valid 95% CI +0.80 to +3.20 pp, 20,000 users.",
+      metric: "thumbs_up",
+      numbers: null,
+      flag: null,
+    };
+    const text = renderResults(
+      results(
+        { A: [10_000, 1000], B: [10_000, 1200] },
+        { status: "shipped", decisions: [decision] },
+      ),
+    );
+    expect(sections(text)[2]).toBe(
+      `Decision: promote B by autopilot at 2026-12-03T21:00:00.000Z. ${decision.summary}`,
+    );
+    expect(renderResults(results({ A: [100, 10], B: [100, 12] }))).not.toContain("Decision:");
+  });
+});

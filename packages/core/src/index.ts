@@ -54,6 +54,8 @@ export type {
   AbkitOptions,
   Adjustment,
   ArmEstimate,
+  AutopilotOutcome,
+  AutopilotRead,
   BanditResults,
   BayesianComparison,
   Comparison,
@@ -98,6 +100,7 @@ export type {
   Verdict,
 } from "./engine/index.js";
 export {
+  AUTOPILOT_RULES,
   BANDIT_HISTORY_LIMIT,
   banditWeights,
   buildResults,
@@ -106,6 +109,7 @@ export {
   MAX_LOGS_SCANNED,
   MAX_SCORE_BATCH,
   priceExecution,
+  readAutopilot,
 } from "./engine/index.js";
 export * from "./errors/index.js";
 export type { IdPrefix } from "./ids.js";

@@ -470,6 +470,28 @@ describe.runIf(browserAvailable())("dashboard in a browser", () => {
     }
   });
 
+  it("shows a shipped experiment's badge and the decision behind it", async () => {
+    await api("POST", "api/v1/experiments", {
+      key: "cta_copy",
+      variants: [
+        { key: "control", weight: 50, config: { copy: "Buy" } },
+        { key: "treatment", weight: 50, config: { copy: "Buy now" } },
+      ],
+    });
+    await api("POST", "api/v1/experiments/cta_copy/start");
+    await api("POST", "api/v1/experiments/cta_copy/ship", { variantKey: "treatment" });
+    const page = await signedInPage();
+    await page.goto(`${server.url}/#/experiments/cta_copy`);
+    await page.locator(".badge-shipped").waitFor();
+    expect(await page.getByTestId("shipped-fact").textContent()).toMatch(
+      /^treatment to everyone, by user/,
+    );
+    expect(await page.getByTestId("decision-fact").textContent()).toContain(
+      "Shipped treatment by hand.",
+    );
+    await page.close();
+  });
+
   // --- Helpers ---
 
   /** Users evaluate through the API; some give a thumbs up (treatment more often) and log. */

@@ -175,6 +175,22 @@ export const EXPERIMENT_FIELDS: Record<string, (s: Sampler, current: Experiment)
           outputTokens: s.pick(["output_tokens", "completion_tokens"]),
           metric: s.pick(["cost", "usd"]),
         },
+  autopilot: (s, current) => {
+    const candidates = current.metrics.filter((metric) => !metric.guardrail);
+    if (current.holdout || current.bandit || candidates.length === 0 || s.chance(0.3)) {
+      return null;
+    }
+    return {
+      promote: {
+        metric: s.pick(candidates.map((metric) => metric.name)),
+        chance: s.pick([0.9, 0.95, 0.99]),
+        read: s.pick(["always-valid", "bayesian"] as const),
+        minUsers: s.int(0, 10_000),
+      },
+      rollbackOnGuardrailHarm: s.chance(0.5),
+      intervalMs: s.int(1000, 86_400_000),
+    };
+  },
 };
 
 // --- Flags and segments ---

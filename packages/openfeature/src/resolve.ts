@@ -12,6 +12,9 @@ import {
 /** The OpenFeature flag types a provider resolves. */
 export type RequestedType = "boolean" | "string" | "number" | "object";
 
+// Statuses in which an experiment never serves a flag's values again.
+const ENDED = new Set(["stopped", "shipped"]);
+
 const REASONS: Record<FlagEvaluation["reason"], ResolutionReason> = {
   experiment: StandardResolutionReasons.SPLIT,
   rule: StandardResolutionReasons.TARGETING_MATCH,
@@ -114,7 +117,7 @@ async function reasonOf(
 ): Promise<ResolutionReason> {
   if (evaluation.reason === "default" && flag !== null && flag.rules.length === 0) {
     const experiments = await abkit.flags.experiments(flag.key);
-    if (experiments.every((experiment) => experiment.status === "stopped")) {
+    if (experiments.every((experiment) => ENDED.has(experiment.status))) {
       return StandardResolutionReasons.STATIC;
     }
   }

@@ -4,7 +4,7 @@ import { type CliContext, EXISTING, printUsage, withStore } from "../context.js"
 import { formatNumber } from "../format/numbers.js";
 import { formatTime, renderTable } from "../format/table.js";
 
-const STATUSES: readonly ExperimentStatus[] = ["draft", "running", "stopped"];
+const STATUSES: readonly ExperimentStatus[] = ["draft", "running", "stopped", "shipped"];
 
 /** `abkit experiments list`. */
 export async function experimentsCommand(args: string[], ctx: CliContext): Promise<number> {

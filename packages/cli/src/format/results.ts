@@ -10,7 +10,7 @@ import {
   NA,
 } from "./numbers.js";
 import { type Column, renderTable } from "./table.js";
-import { metricVerdictLine, verdictSection } from "./verdict.js";
+import { decisionLine, metricVerdictLine, verdictSection } from "./verdict.js";
 
 /** Options of `renderResults`. */
 export interface RenderResultsOptions {
@@ -40,6 +40,7 @@ export function renderResults(
     `Experiment ${results.experimentKey} (${results.status})\n` +
       `Control: ${results.control}. Intervals: ${level}. Effects: treatment minus control.`,
     verdictSection(results.verdict, options.dailyUsers),
+    ...decisionLine(results.decision),
     srmSection(results),
     ...guardrailSection(results),
     variantsSection(results),

@@ -1,4 +1,4 @@
-import type { MetricVerdict, Verdict } from "@abkit/core";
+import type { AutopilotDecision, MetricVerdict, Verdict } from "@abkit/core";
 import { formatCount } from "./numbers.js";
 
 /**
@@ -23,6 +23,17 @@ export function verdictSection(verdict: Verdict, dailyUsers?: number): string {
     lines.push(`  Users needed: ${usersNeeded(verdict.usersNeeded, dailyUsers)}`);
   }
   return lines.join("\n");
+}
+
+/**
+ * The experiment's latest decision in one line, when it has one:
+ * `Decision: promote B by autopilot at 2026-12-03T21:00:00Z. Promoted B: converted ...`.
+ */
+export function decisionLine(decision: AutopilotDecision | null): string[] {
+  if (!decision) return [];
+  return [
+    `Decision: ${decision.action} ${decision.variantKey} by ${decision.by} at ${decision.at}. ${decision.summary}`,
+  ];
 }
 
 /** One metric's verdict, under its table: `  Verdict: better (B). thumbs_up is better ...`. */

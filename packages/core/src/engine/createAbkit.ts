@@ -19,6 +19,7 @@ import { type HoldoutsApi, holdoutsApi } from "./admin/holdoutsApi.js";
 import { type KeysApi, keysApi } from "./admin/keysApi.js";
 import { type SegmentsApi, segmentsApi } from "./admin/segmentsApi.js";
 import { checkKey, checkOptionalObject, withCheckedArguments } from "./arguments.js";
+import { startAutopilotScheduler } from "./autopilot/autopilotScheduler.js";
 import { closedError, type EngineContext } from "./context.js";
 import { DefinitionsCache } from "./evaluation/definitionsCache.js";
 import {
@@ -70,6 +71,11 @@ export interface AbkitOptions {
    * in ms; 0 never checks (call `experiments.rebalance`). Default 5000.
    */
   banditCheckMs?: number;
+  /**
+   * How often this engine looks for experiments whose autopilot check is due (each policy's
+   * `intervalMs` passed), in ms; 0 never looks (call `experiments.autopilot`). Default 60000.
+   */
+  autopilotCheckMs?: number;
 }
 
 // Strict: a misspelled option (`flushIntervallMs`) is refused, naming the key, rather than
@@ -83,6 +89,7 @@ const optionsSchema = z.strictObject({
   assignmentBatchSize: z.number().int().min(1).max(10_000).default(500),
   assignmentCacheSize: z.number().int().min(0).default(100_000),
   banditCheckMs: z.number().int().min(0).max(3_600_000).default(5000),
+  autopilotCheckMs: z.number().int().min(0).max(3_600_000).default(60_000),
 });
 
 /** An abkit engine bound to one project of a store. */
@@ -227,6 +234,7 @@ const key = { keys: ["key"] } as const;
 interface Shared {
   store: Store;
   banditCheckMs: number;
+  autopilotCheckMs: number;
   schedulers: { stop(): void }[];
   environment: string;
   refreshIntervalMs: number;
@@ -255,9 +263,13 @@ function projectEngine(shared: Shared, projectId: string): Abkit {
     start: key,
     stop: key,
     rebalance: key,
+    ship: { keys: ["key", "variantKey"] },
+    autopilot: key,
   });
   if (shared.banditCheckMs > 0)
     shared.schedulers.push(startBanditScheduler(ctx, shared.banditCheckMs));
+  if (shared.autopilotCheckMs > 0)
+    shared.schedulers.push(startAutopilotScheduler(ctx, shared.autopilotCheckMs));
   const engine: Abkit = {
     project: projectId,
     environment: shared.environment,

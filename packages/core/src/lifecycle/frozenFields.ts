@@ -25,10 +25,12 @@ export function assertFrozenFieldsKept(current: Experiment, next: Partial<Experi
 
 // --- Internal helpers ---
 
-// Deep equality of JSON values, whatever the order of object keys: a client that resends a
-// variant's config with its keys in another order sends the same value. An absent key and
-// one set to undefined are the same (neither survives JSON).
-function sameJson(a: unknown, b: unknown): boolean {
+/**
+ * Deep equality of JSON values, whatever the order of object keys: a client that resends a
+ * variant's config with its keys in another order sends the same value. An absent key and
+ * one set to undefined are the same (neither survives JSON).
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (Array.isArray(a) || Array.isArray(b)) {

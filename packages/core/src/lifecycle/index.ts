@@ -1,3 +1,3 @@
 export { assertFrozenFieldsKept, FROZEN_FIELDS } from "./frozenFields.js";
 export type { LifecycleAction } from "./transitions.js";
-export { nextStatus, TRANSITIONS } from "./transitions.js";
+export { assertShippable, nextStatus, SHIPPABLE_FROM, TRANSITIONS } from "./transitions.js";

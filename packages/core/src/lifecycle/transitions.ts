@@ -11,7 +11,7 @@ export type LifecycleAction = keyof typeof TRANSITIONS;
 
 /**
  * The status `action` leads to from `status`, or an `invalid_transition` error:
- * `draft -> running -> stopped`, nothing else (a stopped experiment is never restarted;
+ * `draft -> running -> stopped`, nothing else (a stopped or shipped experiment is never restarted;
  * create a new one so that its results stay readable).
  *
  * @example
@@ -27,4 +27,23 @@ export function nextStatus(status: ExperimentStatus, action: LifecycleAction): E
     );
   }
   return transition.to;
+}
+
+/** The statuses an experiment may be shipped from: running, or stopped to ship later. */
+export const SHIPPABLE_FROM = ["running", "stopped"] as const satisfies ExperimentStatus[];
+
+/**
+ * Throws `invalid_transition` unless an experiment of `status` may be shipped (running or
+ * stopped). Shipped is final: never started, stopped or shipped again.
+ *
+ * @example
+ * assertShippable("running"); // ok
+ * assertShippable("draft"); // throws InvalidTransitionError
+ */
+export function assertShippable(status: ExperimentStatus): void {
+  if ((SHIPPABLE_FROM as readonly ExperimentStatus[]).includes(status)) return;
+  throw new InvalidTransitionError(
+    `cannot ship an experiment that is ${status} (only a running or stopped experiment can)`,
+    { status, action: "ship", allowedFrom: [...SHIPPABLE_FROM] },
+  );
 }

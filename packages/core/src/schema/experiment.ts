@@ -1,5 +1,11 @@
 import * as z from "zod";
 import {
+  type Autopilot,
+  type AutopilotDecision,
+  autopilotSchema,
+  type ShippedVariant,
+} from "./autopilot.js";
+import {
   DEFAULT_ENVIRONMENT,
   descriptionSchema,
   environmentSchema,
@@ -229,6 +235,8 @@ const definitionShape = {
   plan: experimentPlanSchema.nullable().default(null),
   /** Token prices per variant, turning each execution's token counts into its cost. */
   pricing: pricingSchema.nullable().default(null),
+  /** Promote a winner or roll back on a schedule (docs/autopilot.md); off (null) by default. */
+  autopilot: autopilotSchema.nullable().default(null),
 };
 
 /** A complete experiment definition, as created or after a patch is applied. */
@@ -259,15 +267,24 @@ export type ExperimentInput = z.input<typeof experimentInputSchema>;
 export type ExperimentDefinition = z.output<typeof experimentInputSchema>;
 export type ExperimentPatch = z.input<typeof experimentPatchSchema>;
 
-/** Lifecycle status: `draft -> running -> stopped`. */
-export type ExperimentStatus = "draft" | "running" | "stopped";
+/**
+ * Lifecycle status: `draft -> running -> stopped`; a running or stopped experiment may be
+ * `shipped`: it then serves one variant to everyone it targets, for good.
+ */
+export type ExperimentStatus = "draft" | "running" | "stopped" | "shipped";
 
 /** A stored experiment. */
 export interface Experiment
   extends Omit<
     ExperimentDefinition,
-    "hashSeed" | "name" | "description" | "dimensions" | "plan" | "pricing"
+    "hashSeed" | "name" | "description" | "dimensions" | "plan" | "pricing" | "autopilot"
   > {
+  /** Absent on experiments stored before autopilot existed: read as null. */
+  autopilot?: Autopilot | null;
+  /** Status `shipped`: the variant served to everyone; null (or absent) otherwise. */
+  shipped?: ShippedVariant | null;
+  /** Autopilot's decisions and ships by hand, oldest first (at most `DECISIONS_LIMIT`). */
+  decisions?: AutopilotDecision[];
   /** Absent on experiments stored before pricing existed: read as null. */
   pricing?: Pricing | null;
   /** Absent on experiments stored before dimensions existed: read as `[]`. */
@@ -334,6 +351,28 @@ function checkBandit(value: z.output<z.ZodObject<typeof definitionShape>>, ctx: 
   if (value.holdout) {
     ctx.addIssue({ code: "custom", path: ["bandit"], message: "a holdout cannot be a bandit" });
   }
+}
+
+// Autopilot reads one declared metric of a fixed-split experiment.
+function checkAutopilot(
+  value: z.output<z.ZodObject<typeof definitionShape>>,
+  ctx: z.RefinementCtx,
+) {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: "custom", path: ["autopilot", ...path], message });
+  const named = value.autopilot?.promote.metric;
+  const metric = named
+    ? value.metrics.find((entry) => entry.name === named)
+    : value.metrics.find((entry) => entry.primary);
+  if (named && !metric) {
+    issue(["promote", "metric"], `"${named}" is not a metric of this experiment`);
+  } else if (!metric) {
+    issue(["promote", "metric"], "name a metric, or mark one metric primary");
+  } else if (metric.guardrail) {
+    issue(["promote", "metric"], `"${metric.name}" is a guardrail: promote on another metric`);
+  }
+  if (value.bandit) issue([], "a bandit moves its own traffic: it takes no autopilot");
+  if (value.holdout) issue([], "a holdout takes no autopilot");
 }
 
 // The rules one metric's fields have among themselves.
@@ -444,6 +483,7 @@ function checkDefinition(
   }
   if (value.holdout) checkHoldout(value, ctx);
   if (value.bandit) checkBandit(value, ctx);
+  if (value.autopilot) checkAutopilot(value, ctx);
   for (const variant of Object.keys(value.pricing?.variants ?? {})) {
     if (!keys.has(variant)) {
       const message = `"${variant}" is not a variant of this experiment`;

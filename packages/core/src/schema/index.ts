@@ -1,5 +1,15 @@
 export type { ApiKeyInput, ApiKeyRecord, ApiKeyScope } from "./apiKey.js";
 export { apiKeyInputSchema, apiKeyScopeSchema } from "./apiKey.js";
+export type {
+  Autopilot,
+  AutopilotDecision,
+  AutopilotInput,
+  DecisionFlag,
+  DecisionGuardrail,
+  DecisionNumbers,
+  ShippedVariant,
+} from "./autopilot.js";
+export { autopilotPromoteSchema, autopilotSchema, DECISIONS_LIMIT } from "./autopilot.js";
 export type { JsonValue } from "./common.js";
 export {
   conditionSchema,

@@ -7,7 +7,7 @@ import { numeric, projectQuery, queryAs, text } from "./query.js";
 import { bodyAs, engineInputSchema, json } from "./shared.js";
 
 const listQuery = projectQuery.extend({
-  status: text.pipe(z.enum(["draft", "running", "stopped"])).optional(),
+  status: text.pipe(z.enum(["draft", "running", "stopped", "shipped"])).optional(),
 });
 
 const resultsQuery = projectQuery.extend({
@@ -69,6 +69,19 @@ export function experimentRoutes(router: Router<RequestContext>): void {
   router.add("POST", "/api/v1/experiments/:key/rebalance", async (ctx, { key = "" }) => {
     const abkit = await engineOf(ctx);
     return json(await abkit.experiments.rebalance(key));
+  });
+
+  // Ships a variant by hand: `{ variantKey }`; the experiment becomes `shipped` (or, on a
+  // flag, stops with the flag's default set to the variant's value).
+  router.add("POST", "/api/v1/experiments/:key/ship", async (ctx, { key = "" }) => {
+    const { abkit, fields } = await withBody<{ variantKey?: unknown }>(ctx);
+    return json(await abkit.experiments.ship(key, fields.variantKey as string));
+  });
+
+  // One autopilot check now: the decision it wrote, or why none.
+  router.add("POST", "/api/v1/experiments/:key/autopilot", async (ctx, { key = "" }) => {
+    const abkit = await engineOf(ctx);
+    return json(await abkit.experiments.autopilot(key));
   });
 
   router.add("GET", "/api/v1/experiments/:key/results", async (ctx, { key = "" }) => {

@@ -16,6 +16,7 @@ import {
 import { valueMatchesType } from "../../schema/flag.js";
 import { parseInput } from "../../schema/parse.js";
 import { namedFields } from "../../schema/patch.js";
+import { type AutopilotOutcome, runAutopilot, shipExperiment } from "../autopilot/runAutopilot.js";
 import type { EngineContext } from "../context.js";
 import type { CompiledDefinitions } from "../evaluation/compile.js";
 import { rebalanceBandit } from "../results/bandit.js";
@@ -46,6 +47,17 @@ export interface ExperimentsApi {
    * arm kept at its floor; stored with the time. Earlier assignments stay.
    */
   rebalance(key: string): Promise<BanditRebalance>;
+  /**
+   * Ships `variantKey` by hand: a running or stopped experiment becomes `shipped` and serves
+   * it to everyone it targets; attached to a flag, it stops and the flag's default becomes
+   * the variant's value. Recorded in `decisions` with `by: "user"`.
+   */
+  ship(key: string, variantKey: string): Promise<Experiment>;
+  /**
+   * Runs one autopilot check now, whatever its `intervalMs`: the decision it wrote, or why
+   * none (see docs/autopilot.md).
+   */
+  autopilot(key: string): Promise<AutopilotOutcome>;
 }
 
 export function experimentsApi(ctx: EngineContext): ExperimentsApi {
@@ -114,6 +126,8 @@ export function experimentsApi(ctx: EngineContext): ExperimentsApi {
       if (!made) throw new NotFoundError("running bandit", key);
       return made;
     },
+    ship: (key, variantKey) => shipExperiment(ctx, key, variantKey),
+    autopilot: (key) => runAutopilot(ctx, key),
   };
 }
 
@@ -129,12 +143,21 @@ export function definitionOf(experiment: Experiment): ExperimentDefinition {
     startedAt,
     stoppedAt,
     banditState,
+    shipped,
+    decisions,
     dimensions,
     plan,
     pricing,
+    autopilot,
     ...rest
   } = experiment;
-  return { ...rest, dimensions: dimensions ?? [], plan: plan ?? null, pricing: pricing ?? null };
+  return {
+    ...rest,
+    dimensions: dimensions ?? [],
+    plan: plan ?? null,
+    pricing: pricing ?? null,
+    autopilot: autopilot ?? null,
+  };
 }
 
 /**

@@ -7,6 +7,7 @@ export type EvaluationReason =
   | "assigned"
   | "sticky"
   | "override"
+  | "shipped"
   | "unknown_experiment"
   | "not_running"
   | "environment_mismatch"

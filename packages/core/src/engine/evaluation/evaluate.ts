@@ -5,8 +5,10 @@ import type { Experiment } from "../../schema/experiment.js";
 import { checkObject } from "../arguments.js";
 import type { EngineContext } from "../context.js";
 import { assignVariant, peekVariant } from "./assignVariant.js";
+import type { CompiledExperiment } from "./compile.js";
 import type { EvaluationReason } from "./enroll.js";
 import { heldOut } from "./holdouts.js";
+import { servedWhenShipped } from "./shipped.js";
 
 /** What `evaluate` takes (seed 000's evaluate body, plus an optional environment). */
 export interface EvaluateOptions {
@@ -23,7 +25,7 @@ export interface EvaluateResult<C = JsonValue> {
   experimentKey: string;
   variantKey: string | null;
   config: C | null;
-  /** Why: `assigned`, `sticky`, `override`, or why the entity is not in the test. */
+  /** Why: `assigned`, `sticky`, `override`, `shipped`, or why the entity is not in the test. */
   reason: EvaluationReason;
 }
 
@@ -58,6 +60,9 @@ export async function peekExperiment<C>(
     };
   }
   const environment = options.environment ?? ctx.environment;
+  if (compiled.experiment.status === "shipped") {
+    return { ...shippedResult<C>(compiled, properties, environment), assigned: false };
+  }
   if (
     defs.holdouts.length > 0 &&
     coveredNow(compiled.experiment, environment) &&
@@ -93,6 +98,9 @@ export async function evaluateExperiment<C>(
     return { experimentKey, variantKey: null, config: null, reason: "unknown_experiment" };
   }
   const environment = options.environment ?? ctx.environment;
+  if (compiled.experiment.status === "shipped") {
+    return shippedResult<C>(compiled, properties, environment);
+  }
   // Checked before calling out: evaluate is the hot path, and most projects have no holdout.
   if (
     defs.holdouts.length > 0 &&
@@ -108,6 +116,18 @@ export async function evaluateExperiment<C>(
 }
 
 // --- Internal helpers ---
+
+function shippedResult<C>(
+  compiled: CompiledExperiment,
+  properties: Attributes,
+  environment: string,
+): EvaluateResult<C> {
+  const experimentKey = compiled.experiment.key;
+  const { variant, reason } = servedWhenShipped(compiled, properties, environment);
+  return variant === null
+    ? { experimentKey, variantKey: null, config: null, reason }
+    : { experimentKey, variantKey: variant.key, config: variant.config as C, reason };
+}
 
 // Holdouts apply where the experiment would run for this environment; elsewhere the entity
 // gets nothing anyway and is not counted in the holdout.

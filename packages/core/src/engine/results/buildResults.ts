@@ -143,6 +143,7 @@ export function buildResults(
       metrics.filter((metric) => metric.unit !== "execution"),
       alpha,
     ),
+    decision: experiment.decisions?.at(-1) ?? null,
   });
 }
 

@@ -1,3 +1,4 @@
+import type { AutopilotDecision } from "../../schema/autopilot.js";
 import type {
   BanditRebalance,
   Experiment,
@@ -242,6 +243,8 @@ export interface ExperimentResults {
   logMetrics: { name: string; variants: LogMetricVariant[] }[];
   /** The breakdowns by the experiment's `dimensions`, in their order. */
   dimensions: DimensionResult[];
+  /** The experiment's latest decision (autopilot's, or a ship by hand); null without one. */
+  decision: AutopilotDecision | null;
 }
 
 /** What `results()` reports of a bandit instead of fixed-sample tests. */

@@ -124,9 +124,11 @@ export function experimentVerdict(results: VerdictInput, plan: ExperimentPlan | 
 
 // --- Internal helpers ---
 
-// A stopped experiment cannot keep running: what it would have needed is no effect found.
+// A stopped (or shipped) experiment cannot keep running: what it would have needed is no
+// effect found.
 function stoppedEarly(status: VerdictInput["status"], verdict: Verdict): Verdict {
-  if (status !== "stopped" || verdict.kind !== "keep-running") return verdict;
+  const ended = status === "stopped" || status === "shipped";
+  if (!ended || verdict.kind !== "keep-running") return verdict;
   if (verdict.rule === VERDICT_RULES.noPrimary) return verdict;
   return {
     ...verdict,

@@ -1,7 +1,16 @@
 // The HTTP API's shapes, as far as the dashboard reads them. The dashboard is a client of
 // the public API like any other: it knows these JSON shapes, not abkit's internals.
 
-export type ExperimentStatus = "draft" | "running" | "stopped";
+export type ExperimentStatus = "draft" | "running" | "stopped" | "shipped";
+
+/** One decision on an experiment: autopilot's, or a ship by hand. */
+export interface ExperimentDecision {
+  at: string;
+  action: "promote" | "rollback" | "ship";
+  by: "autopilot" | "user";
+  variantKey: string;
+  summary: string;
+}
 export type MetricKind = "count" | "binomial" | "sum" | "mean" | "ratio";
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Interval = [number, number];
@@ -77,6 +86,10 @@ export interface Experiment {
   updatedAt: string;
   startedAt: string | null;
   stoppedAt: string | null;
+  /** Status `shipped`: the variant everyone gets (absent from older servers). */
+  shipped?: { variantKey: string; at: string; by: "autopilot" | "user" } | null;
+  /** Decisions, oldest first (absent from older servers). */
+  decisions?: ExperimentDecision[];
 }
 
 /** What the editor sends on create (with `key`) or as a patch (without). */

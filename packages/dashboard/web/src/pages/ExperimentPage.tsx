@@ -103,6 +103,7 @@ export function ExperimentPage({ experimentKey }: { experimentKey: string }) {
 
 function Definition({ experiment }: { experiment: Experiment }) {
   const control = experiment.control ?? experiment.variants[0]?.key;
+  const lastDecision = experiment.decisions?.at(-1);
   return (
     <section class="card" aria-labelledby="definition-title">
       <h2 id="definition-title">Definition</h2>
@@ -154,6 +155,24 @@ function Definition({ experiment }: { experiment: Experiment }) {
           <>
             <dt>Flag</dt>
             <dd class="mono">{experiment.flagKey}</dd>
+          </>
+        )}
+        {experiment.shipped && (
+          <>
+            <dt>Shipped</dt>
+            <dd data-testid="shipped-fact">
+              {experiment.shipped.variantKey} to everyone, by {experiment.shipped.by},{" "}
+              {formatTime(experiment.shipped.at)}
+            </dd>
+          </>
+        )}
+        {lastDecision && (
+          <>
+            <dt>Decision</dt>
+            <dd data-testid="decision-fact">
+              {lastDecision.action} {lastDecision.variantKey} by {lastDecision.by},{" "}
+              {formatTime(lastDecision.at)}: {lastDecision.summary}
+            </dd>
           </>
         )}
         <dt>Started</dt>

@@ -7,7 +7,7 @@ import { formatTime } from "../format.js";
 import { href, navigate } from "../route.js";
 import { useLoad } from "../useLoad.js";
 
-const FILTERS: (ExperimentStatus | null)[] = [null, "draft", "running", "stopped"];
+const FILTERS: (ExperimentStatus | null)[] = [null, "draft", "running", "stopped", "shipped"];
 
 /** Every experiment of the project, filterable by status. */
 export function ExperimentsPage({ status }: { status: string | null }) {
