@@ -9,6 +9,7 @@ import {
   ownEntry,
   type PlannedAssignment,
   type Project,
+  type ScoreRecord,
   type StoredAssignment,
   type TotalUpdate,
 } from "@abkit/core";
@@ -69,13 +70,20 @@ export type EntityDayTotalDoc = Omit<DayTotalIncrement, "delta"> & {
   total: number;
 };
 
-/** A log: JSON text for the caller's JSON, `{ k, v }` pairs for its metrics. */
-export type LogDoc = Omit<LogRecord, "id" | "input" | "output" | "context" | "metrics"> & {
+/**
+ * A log: JSON text for the caller's JSON, `{ k, v }` pairs for its metrics, and the scores
+ * attached to it, oldest first (absent until the first; see `attachScore` in ./scores.ts).
+ */
+export type LogDoc = Omit<
+  LogRecord,
+  "id" | "input" | "output" | "context" | "metrics" | "scores"
+> & {
   _id: string;
   input?: string;
   output?: string;
   context?: string;
   metrics: { k: string; v: number }[];
+  scores?: ScoreRecord[];
 };
 
 export type ProjectDoc = Omit<Project, "id"> & { _id: string };
@@ -131,12 +139,21 @@ export function fromAssignmentDoc(doc: AssignmentDoc): StoredAssignment {
 }
 
 /**
- * A log record as a document (inserted in the transaction that moves its summaries).
+ * A log record as a document (inserted in the transaction that moves its summaries); its
+ * `scores`, if any, are left out: scores are only attached afterwards.
  *
  * @example
  * toLogDoc(log).metrics; // [{ k: "latency_ms", v: 812.5 }, ...]
  */
-export function toLogDoc({ id, input, output, context, metrics, ...record }: LogRecord): LogDoc {
+export function toLogDoc({
+  id,
+  input,
+  output,
+  context,
+  metrics,
+  scores: _attachedLater,
+  ...record
+}: LogRecord): LogDoc {
   const doc: LogDoc = {
     _id: id,
     ...record,
@@ -149,8 +166,16 @@ export function toLogDoc({ id, input, output, context, metrics, ...record }: Log
   return doc;
 }
 
-/** The log record a document holds (a fresh object). */
-export function fromLogDoc({ _id, input, output, context, metrics, ...doc }: LogDoc): LogRecord {
+/** The log record a document holds (a fresh object), without its scores. */
+export function fromLogDoc({
+  _id,
+  input,
+  output,
+  context,
+  metrics,
+  scores: _readApart,
+  ...doc
+}: LogDoc): LogRecord {
   const record: Record<string, number> = {};
   for (const { k, v } of metrics) ownEntry(record, k, () => v);
   const parse = (text: string | undefined): unknown =>

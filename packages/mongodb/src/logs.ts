@@ -1,14 +1,15 @@
 import { ConflictError, type LogStore, logSummariesFromCounters, planLog } from "@abkit/core";
 import type { Connection } from "./connection.js";
 import { addCounters, readCounters } from "./counters.js";
-import { fromLogDoc, toLogDoc } from "./documents.js";
+import { toLogDoc } from "./documents.js";
 import { isDuplicateKey } from "./errors.js";
+import { attachScore, withScores } from "./scores.js";
 import { inTransaction } from "./transactions.js";
 
 /**
  * Execution logs, listed newest first by their time-ordered ids (the `_id`, so a repeated
  * id is a duplicate key: `conflict`). A log and its summary counters (`planLog`) are
- * written in one transaction.
+ * written in one transaction. Scores live in their log's document (see `attachScore`).
  */
 export function logMethods({ run }: Connection): LogStore {
   return {
@@ -38,17 +39,17 @@ export function logMethods({ run }: Connection): LogStore {
           .sort({ _id: -1 })
           .limit(limit + 1)
           .toArray();
-        const logs = docs.slice(0, limit).map(fromLogDoc);
+        const logs = docs.slice(0, limit).map(withScores);
         return { logs, nextCursor: docs.length > limit ? (logs.at(-1)?.id ?? null) : null };
       }),
 
-    // Placeholder until scores are stored here: see store.ts (getLog, attachScore).
-    getLog: async () => {
-      throw new Error("getLog is not implemented by this store yet");
-    },
-    attachScore: async () => {
-      throw new Error("attachScore is not implemented by this store yet");
-    },
+    getLog: (projectId, logId) =>
+      run(async (open) => {
+        const doc = await open.collections.logs.findOne({ _id: logId, projectId });
+        return doc === null ? null : withScores(doc);
+      }),
+
+    attachScore: (score) => run((open) => attachScore(open, score)),
 
     readLogSummaries: (projectId, experimentId) =>
       run(async (open) =>

@@ -2,22 +2,26 @@ import { ConflictError, type LogRecord, type LogStore, planLog } from "@abkit/co
 import type { Connection } from "./connection.js";
 import { addCounters, readLogSummaries } from "./counters.js";
 import { uniqueViolationOf } from "./errors.js";
+import { attachScore, withScores } from "./scores.js";
 
 /**
  * Execution logs as JSON bodies, listed newest first by their time-ordered ids (the primary
  * key, so an id used anywhere in the store is a `conflict`). A log and its summaries'
- * counters (`planLog`) are written in one transaction.
+ * counters (`planLog`) are written in one transaction; scores are rows of `log_scores`
+ * (see `attachScore`).
  */
 export function logMethods({ run }: Connection): LogStore {
   return {
     appendLog: (record) =>
       run((db) =>
         db.transaction(async (tx) => {
-          const { id, projectId, experimentId } = record;
+          // Scores are attached later, never stored with the log.
+          const { scores: _attachedLater, ...log } = record;
+          const { id, projectId, experimentId } = log;
           try {
             await tx.query(
               `INSERT INTO ${db.t.logs} (id, project_id, experiment_id, body) VALUES ($1, $2, $3, $4)`,
-              [id, projectId, experimentId, JSON.stringify(record)],
+              [id, projectId, experimentId, JSON.stringify(log)],
             );
           } catch (error) {
             if (uniqueViolationOf(error) !== "logs_pkey") throw error;
@@ -37,16 +41,25 @@ export function logMethods({ run }: Connection): LogStore {
           [projectId, experimentId, before ?? null, limit + 1],
         );
         const logs = rows.slice(0, limit).map((row) => JSON.parse(row.body) as LogRecord);
-        return { logs, nextCursor: rows.length > limit ? (logs.at(-1)?.id ?? null) : null };
+        // Scores only accumulate: read after the page, they are at least those it had.
+        return {
+          logs: await withScores(db, projectId, logs),
+          nextCursor: rows.length > limit ? (logs.at(-1)?.id ?? null) : null,
+        };
       }),
 
-    // Placeholder until scores are stored here: see store.ts (getLog, attachScore).
-    getLog: async () => {
-      throw new Error("getLog is not implemented by this store yet");
-    },
-    attachScore: async () => {
-      throw new Error("attachScore is not implemented by this store yet");
-    },
+    getLog: (projectId, logId) =>
+      run(async (db) => {
+        const rows = await db.query<{ body: string }>(
+          `SELECT body FROM ${db.t.logs} WHERE id = $1 AND project_id = $2`,
+          [logId, projectId],
+        );
+        const body = rows[0]?.body;
+        if (body === undefined) return null;
+        return (await withScores(db, projectId, [JSON.parse(body) as LogRecord]))[0]!;
+      }),
+
+    attachScore: (score) => run((db) => attachScore(db, score)),
 
     readLogSummaries: (projectId, experimentId) =>
       run((db) => readLogSummaries(db, projectId, experimentId)),

@@ -103,6 +103,19 @@ export const MIGRATIONS: readonly ((t: Tables) => string)[] = [
   // 2: the slices (dimension -> slice key) each new assignment counts in; assignments made
   // before count in no slice.
   (t) => `ALTER TABLE ${t.assignments} ADD COLUMN slices jsonb;`,
+  // 3: scores attached to logs, one per (project, log, key); `seq` keeps them in the order
+  // they were attached. Logs had none before.
+  (t) => `
+  CREATE TABLE ${t.logScores} (
+    project_id text COLLATE "C" NOT NULL,
+    log_id text COLLATE "C" NOT NULL,
+    key text COLLATE "C" NOT NULL,
+    seq bigint GENERATED ALWAYS AS IDENTITY,
+    body text NOT NULL,
+    PRIMARY KEY (project_id, log_id, key)
+  );
+  CREATE INDEX log_scores_in_order ON ${t.logScores} (project_id, log_id, seq);
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -22,6 +22,7 @@ export function tablesIn(schema: string) {
     entityDayTotals: q("entity_day_totals"),
     counters: q("counters"),
     logs: q("logs"),
+    logScores: q("log_scores"),
     projects: q("projects"),
     apiKeys: q("api_keys"),
   };

@@ -38,6 +38,7 @@ if (await serverAnswers("migration")) {
         "entity_day_totals",
         "entity_totals",
         "event_keys",
+        "log_scores",
         "logs",
         "projects",
         "schema_migrations",

@@ -88,3 +88,15 @@ export function logCounters(hash: Record<string, string>): [string, number][] {
     return [`log/${variant}/${metric}/${counter}`, Number(value)];
   });
 }
+
+/**
+ * A log summary counter id (`log/variant/metric/<LogField>` or `.../bucket/<id>`) as the
+ * field of the summaries hash that holds it: `logCounters` read backwards.
+ *
+ * @example
+ * logSummaryField("log/A/latency/bucket/p241"); // "A\0latency\0b:p241"
+ */
+export function logSummaryField(counter: string): string {
+  const [, variant, metric, stat = "", bucket] = counter.split("/");
+  return [variant, metric, stat === "bucket" ? `b:${bucket}` : stat].join(NUL);
+}

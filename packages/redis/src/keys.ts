@@ -34,6 +34,10 @@ export interface ProjectKeys {
   slices(experimentId: string): string;
   logIndex(experimentId: string): string;
   logSummaries(experimentId: string): string;
+  /** One log's score key -> the score's index in `logScores(logId)`. */
+  logScoreKeys(logId: string): string;
+  /** One log's scores (JSON), oldest first. */
+  logScores(logId: string): string;
   /** One entity's daily totals: `metric NUL day` -> Σ values of its accepted events. */
   entityDays(entityId: string): string;
 }
@@ -70,6 +74,8 @@ export function keysFor(prefix: string): Keys {
         slices: (experimentId) => `${base}slice:${experimentId}`,
         logIndex: (experimentId) => `${base}logidx:${experimentId}`,
         logSummaries: (experimentId) => `${base}logsum:${experimentId}`,
+        logScoreKeys: (logId) => `${base}scorekeys:${logId}`,
+        logScores: (logId) => `${base}scores:${logId}`,
         entityDays: (entityId) => `${base}entday:${entityId}`,
       };
     },

@@ -2,13 +2,20 @@ import { type LogRecord, type LogStore, logSummariesFromCounters, sketchBucket }
 import type { Connection } from "./connection.js";
 import { logCounters } from "./counters.js";
 import { scriptError } from "./errors.js";
+import { attachScore, withScores } from "./scores.js";
 
-/** Logs: bodies in a hash, ids in a per-experiment sorted set (by id), summaries in a hash. */
-export function logMethods({ client, keys, script, run }: Connection): LogStore {
+/**
+ * Logs: bodies in a hash, ids in a per-experiment sorted set (by id), summaries in a hash;
+ * each log's scores in a list, with a hash of their keys (see `attachScore`).
+ */
+export function logMethods(connection: Connection): LogStore {
+  const { client, keys, script, run } = connection;
   return {
     appendLog: (record) =>
       run(async () => {
         const k = keys.project(record.projectId);
+        // Scores are attached later, never stored with the log.
+        const { scores: _attachedLater, ...log } = record;
         const metrics = Object.entries(record.metrics).flatMap(([name, value]) => [
           name,
           String(value),
@@ -17,7 +24,7 @@ export function logMethods({ client, keys, script, run }: Connection): LogStore 
         const status = (await script(
           "appendLog",
           [k.logs, k.logIndex(record.experimentId), k.logSummaries(record.experimentId)],
-          [record.id, JSON.stringify(record), record.variantKey, ...metrics],
+          [record.id, JSON.stringify(log), record.variantKey, ...metrics],
         )) as number;
         if (status !== 0) throw scriptError(status, { id: record.id });
       }),
@@ -41,16 +48,20 @@ export function logMethods({ client, keys, script, run }: Connection): LogStore 
         const logs = bodies.flatMap((body) =>
           body === null ? [] : [JSON.parse(body) as LogRecord],
         );
-        return { logs, nextCursor: ids.length > limit ? (page.at(-1) ?? null) : null };
+        return {
+          logs: await withScores(connection, projectId, logs),
+          nextCursor: ids.length > limit ? (page.at(-1) ?? null) : null,
+        };
       }),
 
-    // Placeholder until scores are stored here: see store.ts (getLog, attachScore).
-    getLog: async () => {
-      throw new Error("getLog is not implemented by this store yet");
-    },
-    attachScore: async () => {
-      throw new Error("attachScore is not implemented by this store yet");
-    },
+    getLog: (projectId, logId) =>
+      run(async () => {
+        const body = await client.hget(keys.project(projectId).logs, logId);
+        if (body === null) return null;
+        return (await withScores(connection, projectId, [JSON.parse(body) as LogRecord]))[0]!;
+      }),
+
+    attachScore: (score) => run(() => attachScore(connection, score)),
 
     readLogSummaries: (projectId, experimentId) =>
       run(async () => {

@@ -11,6 +11,7 @@ const SCRIPTS = {
   recordAssignments: "recordAssignments-7",
   applyEvents: "applyEvents",
   appendLog: "appendLog-3",
+  attachScore: "attachScore-4",
   createApiKey: "createApiKey-2",
 } as const;
 

@@ -1,11 +1,16 @@
-import { type LogRecord, type LogStore, planLog } from "@abkit/core";
+import { type LogPageRequest, type LogRecord, type LogStore, planLog } from "@abkit/core";
 import type Database from "better-sqlite3";
 import type { Counters } from "./counters.js";
 import { insertUnique } from "./errors.js";
-import { writer } from "./transactions.js";
+import { scoresTable } from "./scores.js";
+import { reader, writer } from "./transactions.js";
 
-/** Execution logs as JSON bodies, listed newest first by their time-ordered ids. */
+/**
+ * Execution logs as JSON bodies, listed newest first by their time-ordered ids, each with
+ * the scores attached to it (see `scoresTable`).
+ */
 export function logMethods(db: Database.Database, counters: Counters): LogStore {
+  const scores = scoresTable(db, counters);
   const insert = db.prepare(
     "INSERT INTO logs (id, project_id, experiment_id, body) VALUES (?, ?, ?, ?)",
   );
@@ -19,27 +24,26 @@ export function logMethods(db: Database.Database, counters: Counters): LogStore 
   return {
     // The log and its summaries' counters commit together.
     appendLog: writer(db, (record) => {
-      const { id, projectId, experimentId } = record;
-      const row = [id, projectId, experimentId, JSON.stringify(record)];
+      // Scores are attached later, never stored with the log.
+      const { scores: _attachedLater, ...log } = record;
+      const { id, projectId, experimentId } = log;
+      const row = [id, projectId, experimentId, JSON.stringify(log)];
       insertUnique(insert, row, `log "${id}"`, { id });
       counters.add(planLog(record));
     }),
 
-    listLogs: async (projectId, experimentId, { limit, before }) => {
-      const cursor = before ?? null;
+    // The page and its scores in one snapshot.
+    listLogs: reader(db, (projectId: string, experimentId: string, page: LogPageRequest) => {
+      const cursor = page.before ?? null;
       // One row more than asked tells whether another page follows.
-      const rows = selectPage.all(projectId, experimentId, cursor, cursor, limit + 1);
-      const logs = rows.slice(0, limit).map((body) => JSON.parse(body) as LogRecord);
-      return { logs, nextCursor: rows.length > limit ? (logs.at(-1)?.id ?? null) : null };
-    },
+      const rows = selectPage.all(projectId, experimentId, cursor, cursor, page.limit + 1);
+      const logs = rows.slice(0, page.limit).map((body) => JSON.parse(body) as LogRecord);
+      const nextCursor = rows.length > page.limit ? (logs.at(-1)?.id ?? null) : null;
+      return { logs: scores.withScores(projectId, logs), nextCursor };
+    }),
 
-    // Placeholder until scores are stored here: see store.ts (getLog, attachScore).
-    getLog: async () => {
-      throw new Error("getLog is not implemented by this store yet");
-    },
-    attachScore: async () => {
-      throw new Error("attachScore is not implemented by this store yet");
-    },
+    getLog: scores.getLog,
+    attachScore: scores.attachScore,
 
     readLogSummaries: async (projectId, experimentId) =>
       counters.logSummaries(projectId, experimentId),

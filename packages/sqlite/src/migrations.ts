@@ -261,6 +261,18 @@ export const MIGRATIONS: readonly Migration[] = [
   // 7: the slices (dimension -> slice key, JSON) each new assignment counts in; assignments
   // made before count in no slice.
   "ALTER TABLE assignments ADD COLUMN slices TEXT;",
+  // 8: scores attached to logs, one per (project, log, key); `seq` keeps them in the order
+  // they were attached. Logs had none before.
+  `
+  CREATE TABLE log_scores (
+    seq INTEGER PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    log_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX log_scores_by_key ON log_scores (project_id, log_id, key);
+  `,
 ];
 
 /** One schema step: SQL to run, or a function for steps that need code (backfills). */

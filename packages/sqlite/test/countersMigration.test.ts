@@ -103,7 +103,9 @@ describe("schema 6: aggregates and log summaries become counters", () => {
     db.close();
 
     const store = sqliteStore({ path });
-    expect((await store.listLogs("other", "exp_1", { limit: 10 })).logs).toEqual([logs[0]]);
+    expect((await store.listLogs("other", "exp_1", { limit: 10 })).logs).toEqual([
+      { ...logs[0], scores: [] },
+    ]);
     expect(await store.readLogSummaries("default", "exp_1")).toStrictEqual({
       A: {
         latency_ms: {

@@ -164,8 +164,8 @@ export function crossProcessContract(harness: StoreHarness): void {
 
 // --- Internal helpers ---
 
-// The runner next to this module: ./child/runner.ts in the sources, ./child/runner.js once built.
-function runnerPath(): string {
+/** The runner next to this module: ./child/runner.ts in the sources, ./child/runner.js once built. */
+export function runnerPath(): string {
   const source = fileURLToPath(new URL("./child/runner.ts", import.meta.url));
   return existsSync(source) ? source : fileURLToPath(new URL("./child/runner.js", import.meta.url));
 }

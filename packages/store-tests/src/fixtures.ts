@@ -192,6 +192,16 @@ export function logRecord(
   };
 }
 
+/**
+ * A log as `listLogs` and `getLog` return it: with its scores (`[]` by default).
+ *
+ * @example
+ * expect((await store.listLogs(p, exp, { limit: 1 })).logs).toEqual([listed(log)]);
+ */
+export function listed(log: LogRecord, scores: ScoreRecord[] = []): LogRecord {
+  return { ...log, scores };
+}
+
 /** A score record for `logId` of an experiment, with defaults overridable per test. */
 export function scoreRecord(
   projectId: string,

@@ -17,6 +17,7 @@ import { largeBatchesContract } from "./largeBatches.js";
 import { logsContract } from "./logs.js";
 import { methodsContract } from "./methods.js";
 import { plannerContract } from "./planner.js";
+import { scoresContract } from "./scores.js";
 import {
   CONTRACT_GROUPS,
   type ContractGroup,
@@ -45,6 +46,7 @@ export { methodsContract } from "./methods.js";
 export { plannerContract } from "./planner.js";
 export type { PlannerModel } from "./plannerModel.js";
 export { plannerModel } from "./plannerModel.js";
+export { scoresContract } from "./scores.js";
 export type { ChildStoreSpec, ContractGroup, StoreContractOptions, StoreHarness } from "./types.js";
 export { CONTRACT_GROUPS } from "./types.js";
 
@@ -53,6 +55,7 @@ const GROUPS: Record<ContractGroup, (harness: StoreHarness) => void> = {
   assignments: assignmentsContract,
   events: eventsContract,
   logs: logsContract,
+  scores: scoresContract,
   accounts: accountsContract,
   isolation: isolationContract,
   methods: methodsContract,

@@ -6,6 +6,7 @@ import {
   eventRecord,
   experimentRecord,
   flagRecord,
+  listed,
   logRecord,
   NO_PRODUCTS,
   segmentRecord,
@@ -112,8 +113,8 @@ export function isolationContract(harness: StoreHarness): void {
       });
       const inB = logRecord(B, exp);
       await ctx.store.appendLog(inB);
-      expect((await ctx.store.listLogs(A, exp, { limit: 10 })).logs).toEqual([inA]);
-      expect((await ctx.store.listLogs(B, exp, { limit: 10 })).logs).toEqual([inB]);
+      expect((await ctx.store.listLogs(A, exp, { limit: 10 })).logs).toEqual([listed(inA)]);
+      expect((await ctx.store.listLogs(B, exp, { limit: 10 })).logs).toEqual([listed(inB)]);
     });
   });
 }

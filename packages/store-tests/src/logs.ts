@@ -1,7 +1,8 @@
-import { type LogRecord, type LogSummaries, newId, sketchBucket } from "@abkit/core";
+import { type LogRecord, newId } from "@abkit/core";
 import { describe, expect, it } from "vitest";
-import { logRecord } from "./fixtures.js";
+import { listed, logRecord } from "./fixtures.js";
 import { expectCode, useStore } from "./harness.js";
+import { expectedLogSummaries } from "./logsExpected.js";
 import type { StoreHarness } from "./types.js";
 
 const P = "logs-project";
@@ -57,7 +58,7 @@ export function logsContract(harness: StoreHarness): void {
       const logs = Array.from({ length: 5 }, (_, i) => logRecord(P, exp, { input: { i } }));
       for (const log of logs) await ctx.store.appendLog(log);
       expect(await ctx.store.listLogs(P, exp, { limit: 10 })).toEqual({
-        logs: [...logs].reverse(),
+        logs: [...logs].reverse().map((log) => listed(log)),
         nextCursor: null,
       });
     });
@@ -116,7 +117,7 @@ export function logsContract(harness: StoreHarness): void {
       await expectCode(ctx.store.appendLog({ ...log, output: "changed" }), "conflict");
       await expectCode(ctx.store.appendLog({ ...log, experimentId: newId("exp") }), "conflict");
       expect(await ctx.store.listLogs(P, exp, { limit: 10 })).toEqual({
-        logs: [log],
+        logs: [listed(log)],
         nextCursor: null,
       });
     });
@@ -131,47 +132,7 @@ export function logsContract(harness: StoreHarness): void {
       const read = await ctx.store.listLogs(P, exp, { limit: 1 });
       (read.logs[0]!.context as { tags: string[] }).tags.push("mutated");
       read.logs.length = 0;
-      expect((await ctx.store.listLogs(P, exp, { limit: 1 })).logs).toEqual([expected]);
+      expect((await ctx.store.listLogs(P, exp, { limit: 1 })).logs).toEqual([listed(expected)]);
     });
   });
-}
-
-// --- Internal helpers ---
-
-// An independent recount of what readLogSummaries must return.
-function expectedLogSummaries(logs: LogRecord[]): LogSummaries {
-  const summaries = new Map<
-    string,
-    Map<string, { count: number; sum: number; sumSquares: number; buckets: Map<string, number> }>
-  >();
-  for (const log of logs) {
-    const variant = summaries.get(log.variantKey) ?? new Map();
-    summaries.set(log.variantKey, variant);
-    for (const [metric, value] of Object.entries(log.metrics)) {
-      const summary = variant.get(metric) ?? {
-        count: 0,
-        sum: 0,
-        sumSquares: 0,
-        buckets: new Map(),
-      };
-      variant.set(metric, summary);
-      summary.count += 1;
-      summary.sum += value;
-      summary.sumSquares += value ** 2;
-      const bucket = sketchBucket(value);
-      summary.buckets.set(bucket, (summary.buckets.get(bucket) ?? 0) + 1);
-    }
-  }
-  return Object.fromEntries(
-    [...summaries].map(([variant, metrics]) => [
-      variant,
-      Object.fromEntries(
-        // Every log's square is kept: `squared` equals `count`.
-        [...metrics].map(([metric, { count, sum, sumSquares, buckets }]) => [
-          metric,
-          { count, sum, sumSquares, squared: count, buckets: Object.fromEntries(buckets) },
-        ]),
-      ),
-    ]),
-  );
 }

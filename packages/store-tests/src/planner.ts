@@ -15,8 +15,8 @@ const SEEDS: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8];
 const CAP_SEED = 200;
 
 /**
- * The store against the core planner: random streams of assignments, event batches and
- * logs go to the store and to `plannerModel` (the planner's plans applied to Maps), and
+ * The store against the core planner: random streams of assignments, event batches, logs
+ * and scores go to the store and to `plannerModel` (the planner's plans applied to Maps), and
  * every result must match exactly: what each call returns, then `readAggregates`,
  * `readEntityTotals` and `readLogSummaries` halfway and at the end. A store that restates
  * the planner's arithmetic (Redis's Lua) is held to it here.
@@ -53,6 +53,8 @@ export function plannerContract(harness: StoreHarness): void {
         ),
         slices: all.some((a) => Object.keys(a.slices.country ?? {}).length > 2),
         logs: stream.steps.some((step) => step.kind === "log"),
+        scores: stream.steps.some((step) => step.kind === "score"),
+        repeatedScoreKeys: repeatsAScoreKey(stream),
       };
       expect(exercised, `seed ${seed}: what the stream exercised`).toEqual({
         crossProducts: true,
@@ -62,6 +64,8 @@ export function plannerContract(harness: StoreHarness): void {
         caps: true,
         slices: true,
         logs: true,
+        scores: true,
+        repeatedScoreKeys: true,
       });
       // Every assignment of exp-0 and exp-1 carried its dimensions: slices add up.
       for (const projectId of stream.projects) {
@@ -121,12 +125,25 @@ export function plannerContract(harness: StoreHarness): void {
 
 // --- Internal helpers ---
 
+// Whether some score of the stream repeats an earlier one's (log, key).
+function repeatsAScoreKey(stream: PlannerStream): boolean {
+  const seen = new Set<string>();
+  return stream.steps.some((step) => {
+    if (step.kind !== "score") return false;
+    const id = `${step.record.logId}\u0000${step.record.key}`;
+    if (seen.has(id)) return true;
+    seen.add(id);
+    return false;
+  });
+}
+
 // The model after the same stream with every event's caps left out.
 function withoutCaps(stream: PlannerStream): PlannerModel {
   const model = plannerModel();
   for (const step of stream.steps) {
     if (step.kind === "assign") model.recordAssignments(step.records);
     else if (step.kind === "log") model.appendLog(step.record);
+    else if (step.kind === "score") model.attachScore(step.record);
     else
       model.applyEvents(
         step.projectId,

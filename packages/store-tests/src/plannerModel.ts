@@ -1,6 +1,7 @@
 import {
   type ApplyEventsResult,
   type AssignmentRecord,
+  type AttachScoreResult,
   aggregatedMetrics,
   aggregatesFromCounters,
   type CounterIncrement,
@@ -15,7 +16,9 @@ import {
   planAssignments,
   planEvents,
   planLog,
+  planScore,
   type RunningTotal,
+  type ScoreRecord,
   type StoredAssignment,
   sliceValues,
 } from "@abkit/core";
@@ -35,6 +38,7 @@ export interface PlannerModel {
   recordAssignments(records: readonly AssignmentRecord[]): string[];
   applyEvents(projectId: string, events: readonly EventRecord[]): ApplyEventsResult;
   appendLog(record: LogRecord): void;
+  attachScore(score: ScoreRecord): AttachScoreResult | null;
   readAggregates(projectId: string, experimentId: string): ExperimentAggregates;
   readEntityTotals(
     projectId: string,
@@ -55,6 +59,10 @@ export function plannerModel(): PlannerModel {
   const counters = new Map<string, Map<string, number>>();
   /** `project NUL entity NUL metric NUL day` -> Σ values of accepted events that day. */
   const dayTotals = new Map<string, number>();
+  /** log id -> its project, for every log appended. */
+  const logProjects = new Map<string, string>();
+  /** `log NUL score key` -> the first score of that key. */
+  const scores = new Map<string, ScoreRecord>();
 
   const countersOf = (projectId: string, experimentId: string) =>
     counters.get(key(projectId, experimentId)) ?? new Map<string, number>();
@@ -107,7 +115,17 @@ export function plannerModel(): PlannerModel {
     },
 
     appendLog(record) {
+      logProjects.set(record.id, record.projectId);
       addCounters(planLog(record));
+    },
+
+    attachScore(score) {
+      if (logProjects.get(score.logId) !== score.projectId) return null;
+      const stored = scores.get(key(score.logId, score.key));
+      if (stored) return { score: structuredClone(stored), created: false };
+      scores.set(key(score.logId, score.key), structuredClone(score));
+      addCounters(planScore(score));
+      return { score: structuredClone(score), created: true };
     },
 
     readAggregates(projectId, experimentId) {

@@ -30,6 +30,8 @@ export async function replayAgainstPlanner(
       expect(await store.applyEvents(step.projectId, step.events), at).toEqual(
         model.applyEvents(step.projectId, step.events),
       );
+    } else if (step.kind === "score") {
+      expect(await store.attachScore(step.record), at).toEqual(model.attachScore(step.record));
     } else {
       await store.appendLog(step.record);
       model.appendLog(step.record);

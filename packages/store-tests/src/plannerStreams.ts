@@ -1,12 +1,13 @@
-import type { AssignmentRecord, EventRecord, LogRecord } from "@abkit/core";
+import type { AssignmentRecord, EventRecord, LogRecord, ScoreRecord } from "@abkit/core";
 import { newId } from "@abkit/core";
 import { seededRandom, shuffled } from "./expected.js";
 import { logRecord } from "./fixtures.js";
+import { scoresAfterLog } from "./plannerScores.js";
 
 /**
- * Random call streams for the `planner` group: assignments, event batches and logs over a
- * few projects, experiments, variants and entities, drawn from a seed so a failure
- * reproduces. Most events carry caps (`STREAM_CAPS`) for their metric and partners. Every
+ * Random call streams for the `planner` group: assignments, event batches, logs and scores
+ * on them over a few projects, experiments, variants and entities, drawn from a seed so a
+ * failure reproduces. Most events carry caps (`STREAM_CAPS`) for their metric and partners. Every
  * number (caps too) is a multiple of 0.25 in a small range, so sums, squares and products
  * are exact in binary whatever the order a store adds them in.
  */
@@ -15,7 +16,8 @@ import { logRecord } from "./fixtures.js";
 export type StreamStep =
   | { kind: "assign"; records: AssignmentRecord[] }
   | { kind: "events"; projectId: string; events: EventRecord[] }
-  | { kind: "log"; record: LogRecord };
+  | { kind: "log"; record: LogRecord }
+  | { kind: "score"; record: ScoreRecord };
 
 /** What a stream draws from. */
 export interface StreamShape {
@@ -179,6 +181,8 @@ export function plannerStream(seed: number, shape: Partial<StreamShape> = {}): P
   };
 
   const stream: StreamStep[] = [];
+  const logs: LogRecord[] = [];
+  const scoreRandom = seededRandom(seed + 1_000_000);
   if (options.assignEveryone) {
     const records = projects.flatMap((projectId) =>
       assignable.flatMap((experimentId) =>
@@ -200,7 +204,13 @@ export function plannerStream(seed: number, shape: Partial<StreamShape> = {}): P
     if (roll < 0.25) stream.push({ kind: "assign", records: assignmentBatch() });
     else if (roll < 0.8)
       stream.push({ kind: "events", projectId: draw(projects), events: eventBatch() });
-    else stream.push({ kind: "log", record: logOf() });
+    else {
+      const record = logOf();
+      stream.push({ kind: "log", record });
+      logs.push(record);
+      // Scores draw from their own generator: the rest of the stream stays as it was.
+      stream.push(...scoresAfterLog(logs, scoreRandom));
+    }
   }
   return {
     steps: stream,

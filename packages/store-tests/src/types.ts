@@ -6,6 +6,7 @@ export type ContractGroup =
   | "assignments"
   | "events"
   | "logs"
+  | "scores"
   | "accounts"
   | "isolation"
   | "methods"
@@ -21,6 +22,7 @@ export const CONTRACT_GROUPS: readonly ContractGroup[] = [
   "assignments",
   "events",
   "logs",
+  "scores",
   "accounts",
   "isolation",
   "methods",

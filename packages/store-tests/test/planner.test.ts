@@ -1,6 +1,6 @@
 import { type ExperimentAggregates, type Store, sketchBucket } from "@abkit/core";
 import { describe, expect, it } from "vitest";
-import { assignment, eventRecord, logRecord } from "../src/fixtures.js";
+import { assignment, eventRecord, logRecord, scoreRecord } from "../src/fixtures.js";
 import { type PlannerModel, plannerModel } from "../src/plannerModel.js";
 import { replayAgainstPlanner } from "../src/plannerReplay.js";
 import { plannerStream } from "../src/plannerStreams.js";
@@ -108,6 +108,24 @@ describe("plannerModel", () => {
   });
 });
 
+describe("plannerModel scores", () => {
+  it("keeps the first score of a key, counts it as a log metric value, and refuses unknown or other projects' logs", () => {
+    const model = plannerModel();
+    const log = logRecord(P, E, { variantKey: "A", metrics: {} });
+    model.appendLog(log);
+    const first = scoreRecord(P, E, log.id, { variantKey: "A", value: 2 });
+    expect(model.attachScore(first)).toEqual({ score: first, created: true });
+    expect(model.attachScore({ ...first, value: 5 })).toEqual({ score: first, created: false });
+    expect(model.attachScore(scoreRecord(P, E, "log_unknown", { variantKey: "A" }))).toBeNull();
+    expect(model.attachScore(scoreRecord("other", E, log.id, { variantKey: "A" }))).toBeNull();
+    expect(model.readLogSummaries(P, E)).toEqual({
+      A: {
+        judge: { count: 1, sum: 2, sumSquares: 4, squared: 1, buckets: { [sketchBucket(2)]: 1 } },
+      },
+    });
+  });
+});
+
 describe("replayAgainstPlanner", () => {
   it("passes a store that applies the planner's plans", async () => {
     await expect(
@@ -147,6 +165,17 @@ describe("replayAgainstPlanner", () => {
     );
   });
 
+  it("fails a store that counts a repeated score key again, naming the score step", async () => {
+    const model = plannerModel();
+    let calls = 0;
+    const store = storeOver(model, {
+      attachScore: async (score) => model.attachScore({ ...score, key: `${score.key}-${calls++}` }),
+    });
+    await expect(replayAgainstPlanner(store, plannerStream(3), "seed 3")).rejects.toThrow(
+      /^seed 3, step \d+ \(score\)/,
+    );
+  });
+
   it("fails a store whose toDay is inclusive", async () => {
     const model = plannerModel();
     const store = storeOver(model, {
@@ -170,6 +199,7 @@ function storeOver(model: PlannerModel, replaced: Partial<Store> = {}): Store {
     recordAssignments: async (records) => model.recordAssignments(records),
     applyEvents: async (projectId, events) => model.applyEvents(projectId, events),
     appendLog: async (record) => model.appendLog(record),
+    attachScore: async (score) => model.attachScore(score),
     readAggregates: async (projectId, experimentId) =>
       model.readAggregates(projectId, experimentId),
     readEntityTotals: async (projectId, requests) => model.readEntityTotals(projectId, requests),

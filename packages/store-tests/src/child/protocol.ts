@@ -1,9 +1,11 @@
 import type {
   ApplyEventsResult,
   AssignmentRecord,
+  AttachScoreResult,
   DefinitionKind,
   DefinitionOf,
   EventRecord,
+  ScoreRecord,
 } from "@abkit/core";
 import type { ChildStoreSpec } from "../types.js";
 
@@ -22,7 +24,8 @@ import type { ChildStoreSpec } from "../types.js";
 export type ChildTask =
   | { op: "applyEvents"; projectId: string; batches: EventRecord[][] }
   | { op: "recordAssignments"; batches: AssignmentRecord[][] }
-  | { op: "putDefinitions"; writes: DefinitionWrite[] };
+  | { op: "putDefinitions"; writes: DefinitionWrite[] }
+  | { op: "attachScores"; scores: ScoreRecord[] };
 
 /** One `putDefinition` call. */
 export interface DefinitionWrite {
@@ -39,6 +42,8 @@ export interface ChildResults {
   applyEvents: ApplyEventsResult[];
   recordAssignments: string[][];
   putDefinitions: DefinitionWriteOutcome[];
+  /** One `attachScore` result per score, in order. */
+  attachScores: (AttachScoreResult | null)[];
 }
 
 /** The first line a child reads. */

@@ -83,6 +83,11 @@ async function run(store: Store, task: ChildTask): Promise<unknown> {
       for (const batch of task.batches) results.push(await store.recordAssignments(batch));
       return results;
     }
+    case "attachScores": {
+      const results = [];
+      for (const score of task.scores) results.push(await store.attachScore(score));
+      return results;
+    }
     case "putDefinitions": {
       const results: DefinitionWriteOutcome[] = [];
       for (const { kind, record, expectedRevision } of task.writes) {
