@@ -29,7 +29,7 @@ export async function runChatbot(options: ChatbotOptions): Promise<string[]> {
       `Simulated ${summary.users.toLocaleString("en-US")} users; ${summary.inExperiment.toLocaleString("en-US")} from ES/FR entered the experiment.`,
       `Events: ${summary.accepted} accepted, ${summary.deduped} deduped${
         summary.accepted === 0 ? " (a rerun: every event was already counted)" : " (double clicks)"
-      }; ${summary.logged} executions logged.`,
+      }; ${summary.logged} executions logged, ${summary.scored} scored by the judge.`,
       "",
       ...formatResults(await abkit.results(EXPERIMENT)),
     ];

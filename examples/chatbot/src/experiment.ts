@@ -51,7 +51,24 @@ export async function ensureExperiment(abkit: Abkit): Promise<"created" | "reuse
       { name: "thumbs_up", kind: "binomial", primary: true },
       // Tokens cost money and time: fewer is better, so P(beats control) asks "fewer?".
       { name: "output_tokens", kind: "mean", direction: "lower" },
+      // The judge grades each logged answer after the fact: one observation per answer.
+      { name: "judge_score", kind: "mean", unit: "execution" },
+      // What an answer costs, priced from its tokens (below): it may at most double.
+      {
+        name: "cost",
+        kind: "mean",
+        unit: "execution",
+        direction: "lower",
+        guardrail: { harm: "increase", tolerance: 1 },
+      },
     ],
+    // Both prompts run on the same model: US$ per 1,000 input and output tokens.
+    pricing: {
+      variants: {
+        control: { input: 0.15, output: 0.6 },
+        treatment: { input: 0.15, output: 0.6 },
+      },
+    },
     // Sized to detect a 10% relative lift in thumbs up: results say how many users remain.
     plan: { mde: 0.1, power: 0.8 },
     // Each metric broken down by the user's country (read at first exposure).

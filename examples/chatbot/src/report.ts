@@ -2,7 +2,8 @@ import type { ExperimentResults, MetricResult } from "@abkit/core";
 
 /**
  * The results as a table people read: the verdict first (what to do, and why), the SRM check,
- * then each metric with its own verdict, the primary metric by country, then latency.
+ * then each metric with its own verdict (the judge's score and the cost per answer among
+ * them), the primary metric by country, then latency.
  */
 export function formatResults(results: ExperimentResults): string[] {
   const lines = [`Results of "${results.experimentKey}" (${results.status})`, ""];
@@ -61,8 +62,10 @@ function verdictLines(verdict: ExperimentResults["verdict"]): string[] {
 
 function metricTable(metric: MetricResult): string[] {
   const binomial = metric.kind === "binomial";
+  // An execution metric reads every logged answer as one observation, not every user.
+  const perAnswer = metric.unit === "execution";
   const tags = [
-    binomial ? "rate of users" : `${metric.kind} per user`,
+    binomial ? "rate of users" : `${metric.kind} per ${perAnswer ? "answer" : "user"}`,
     ...(metric.primary ? ["primary"] : []),
     ...(metric.direction === "lower" ? ["lower is better"] : []),
   ];
@@ -71,7 +74,7 @@ function metricTable(metric: MetricResult): string[] {
     title,
     row([
       "variant",
-      "users",
+      perAnswer ? "answers" : "users",
       binomial ? "rate" : "mean",
       "uplift [95% CI]",
       "p-value",
@@ -80,7 +83,7 @@ function metricTable(metric: MetricResult): string[] {
   ];
   for (const variant of metric.variants) {
     const value =
-      variant.value === null ? "n/a" : binomial ? percent(variant.value) : variant.value.toFixed(1);
+      variant.value === null ? "n/a" : binomial ? percent(variant.value) : amount(variant.value);
     const effect = variant.comparison;
     const uplift = effect?.relative
       ? `${signed(effect.relative.estimate)} [${signed(effect.relative.ci?.[0])}, ${signed(effect.relative.ci?.[1])}]`
@@ -137,7 +140,7 @@ function sliceTable(results: ExperimentResults): string[] {
   return lines;
 }
 
-const WIDTHS = [11, 7, 8, 27, 9, 16];
+const WIDTHS = [11, 7, 10, 27, 9, 16];
 const SLICE_WIDTHS = [11, 7, 27, 10];
 
 function row(cells: string[], widths = WIDTHS): string {
@@ -145,6 +148,11 @@ function row(cells: string[], widths = WIDTHS): string {
     .map((cell, index) => cell.padEnd(widths[index] ?? 10))
     .join(" ")
     .trimEnd();
+}
+
+// Tokens read well with one decimal; a judge's grade or a cost per answer needs its digits.
+function amount(value: number): string {
+  return Math.abs(value) >= 10 ? value.toFixed(1) : value.toPrecision(3);
 }
 
 function percent(value: number): string {

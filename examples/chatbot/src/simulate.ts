@@ -1,5 +1,6 @@
 import type { Abkit, EventInput } from "@abkit/core";
 import { DEFAULT_CONFIG, EXPERIMENT, type PromptConfig } from "./experiment.js";
+import { judgeAnswer } from "./judge.js";
 
 const COUNTRIES = ["ES", "FR", "DE", "US", "ES", "FR", "IT", "MX"];
 // The simulated truth: the step-by-step prompt earns more thumbs up, costs more tokens.
@@ -14,6 +15,8 @@ export interface SimulationSummary {
   accepted: number;
   deduped: number;
   logged: number;
+  /** Answers the simulated judge scored (each once; a repeat would be a no-op). */
+  scored: number;
 }
 
 /**
@@ -27,7 +30,7 @@ export async function simulate(
   options: { log: boolean; onProgress?: (done: number) => void },
 ): Promise<SimulationSummary> {
   const next = seededRandom(42);
-  const summary: SimulationSummary = { users, inExperiment: 0, accepted: 0, deduped: 0, logged: 0 };
+  const summary: SimulationSummary = { users, inExperiment: 0, accepted: 0, deduped: 0, logged: 0, scored: 0 };
   let events: EventInput[] = [];
   const flush = async () => {
     const result = await abkit.track(events);
@@ -45,7 +48,13 @@ export async function simulate(
     });
     const prompt = (config ?? DEFAULT_CONFIG).prompt;
     // Draws happen for everyone, so each user's outcome is the same on every run.
-    const [clicked, doubleClick, tokenNoise, latencyNoise] = [next(), next(), next(), next()];
+    const [clicked, doubleClick, tokenNoise, latencyNoise, judgeNoise] = [
+      next(),
+      next(),
+      next(),
+      next(),
+      next(),
+    ];
     if (variantKey === null) continue;
     summary.inExperiment += 1;
     const tokens = Math.round((TOKENS[variantKey] ?? 150) * (0.6 + 0.8 * tokenNoise));
@@ -66,14 +75,29 @@ export async function simulate(
       events.push(thumbsUp, ...(doubleClick < 0.15 ? [thumbsUp] : []));
     }
     if (options.log) {
-      await abkit.log(EXPERIMENT, {
+      const question = `What is ${i % 97} x ${i % 13}?`;
+      // The experiment's pricing turns the token counts into the log's `cost`.
+      const { logId } = await abkit.log(EXPERIMENT, {
         variantKey,
-        input: { question: `What is ${i % 97} x ${i % 13}?`, prompt },
+        // The input is what a replay of a new prompt needs: the user's question.
+        input: { question },
         output: { answer: String((i % 97) * (i % 13)) },
-        metrics: { latency_ms: latency, output_tokens: tokens },
-        context: { country },
+        metrics: {
+          latency_ms: latency,
+          input_tokens: Math.round((prompt.length + question.length) / 4),
+          output_tokens: tokens,
+        },
+        context: { country, systemPrompt: prompt },
       });
       summary.logged += 1;
+      // The judge's grade arrives after the answer; scoring twice would count once.
+      const judged = await abkit.score({
+        logId,
+        name: "judge_score",
+        value: judgeAnswer(variantKey, judgeNoise),
+        source: "simulated-judge",
+      });
+      if (judged.created) summary.scored += 1;
     }
     if (events.length >= 500) await flush();
     if (i % 250 === 0) options.onProgress?.(i);

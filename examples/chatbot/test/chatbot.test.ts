@@ -25,6 +25,21 @@ describe("chatbot demo", () => {
     expect(text).toMatch(/verdict: worse \(treatment\)/);
     expect(text).toMatch(/treatment +\d+ +[\d.]+% +[+-][\d.]+% \[/);
     expect(text).toMatch(/latency_ms \(from execution logs\)/);
+    // The simulated judge scored every logged answer once; its grade and the cost per answer
+    // read per execution, with the step-by-step prompt graded higher and costing more.
+    const [, logged, scored] = /(\d+) executions logged, (\d+) scored by the judge/.exec(text) ?? [];
+    expect(Number(scored)).toBe(Number(logged));
+    const judge = text.slice(text.indexOf("judge_score (mean per answer)"));
+    const judgeMeans = [...judge.matchAll(/\n(control|treatment) +(\d+) +([\d.]+)/g)]
+      .slice(0, 2)
+      .map((m) => Number(m[3]));
+    expect(judgeMeans[1]).toBeGreaterThan(judgeMeans[0] ?? 1);
+    const cost = text.slice(text.indexOf("cost (mean per answer, lower is better)"));
+    const costMeans = [...cost.matchAll(/\n(control|treatment) +(\d+) +([\d.e-]+)/g)]
+      .slice(0, 2)
+      .map((m) => Number(m[3]));
+    expect(costMeans[0]).toBeGreaterThan(0);
+    expect(costMeans[1]).toBeGreaterThan(costMeans[0] ?? Infinity);
     // The primary metric by country: the segment's two countries, whose users add up to all.
     const byCountry = text.slice(text.indexOf("thumbs_up by country"));
     const countryUsers = [...byCountry.matchAll(/\n(ES|FR) +(\d+) /g)].map((m) => Number(m[2]));
