@@ -62,11 +62,11 @@ export async function ensureExperiment(abkit: Abkit): Promise<"created" | "reuse
         guardrail: { harm: "increase", tolerance: 1 },
       },
     ],
-    // Both prompts run on the same model: US$ per 1,000 input and output tokens.
+    // Both prompts run on the same small model: US$ per 1,000 input and output tokens.
     pricing: {
       variants: {
-        control: { input: 0.15, output: 0.6 },
-        treatment: { input: 0.15, output: 0.6 },
+        control: { input: 0.00015, output: 0.0006 },
+        treatment: { input: 0.00015, output: 0.0006 },
       },
     },
     // Sized to detect a 10% relative lift in thumbs up: results say how many users remain.

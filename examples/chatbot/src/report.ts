@@ -105,6 +105,16 @@ function metricTable(metric: MetricResult): string[] {
   }
   const verdict = metric.verdict;
   lines.push(`verdict: ${verdict.kind}${verdict.variantKey ? ` (${verdict.variantKey})` : ""}`);
+  // A guardrail is its own question: not "did it move?" but "did it move past the tolerance?".
+  if (metric.guardrail) {
+    const { harm, tolerance, toleranceScale } = metric.guardrail;
+    const limit =
+      toleranceScale === "absolute" ? String(tolerance) : `${Math.round(100 * tolerance)}%`;
+    const statuses = metric.variants
+      .filter((variant) => variant.comparison?.guardrail)
+      .map((variant) => `${variant.variantKey} ${variant.comparison?.guardrail?.status}`);
+    lines.push(`guardrail (${harm} of at most ${limit}): ${statuses.join(", ") || "no read yet"}`);
+  }
   return lines;
 }
 

@@ -30,7 +30,14 @@ export async function simulate(
   options: { log: boolean; onProgress?: (done: number) => void },
 ): Promise<SimulationSummary> {
   const next = seededRandom(42);
-  const summary: SimulationSummary = { users, inExperiment: 0, accepted: 0, deduped: 0, logged: 0, scored: 0 };
+  const summary: SimulationSummary = {
+    users,
+    inExperiment: 0,
+    accepted: 0,
+    deduped: 0,
+    logged: 0,
+    scored: 0,
+  };
   let events: EventInput[] = [];
   const flush = async () => {
     const result = await abkit.track(events);

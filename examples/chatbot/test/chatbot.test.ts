@@ -27,7 +27,8 @@ describe("chatbot demo", () => {
     expect(text).toMatch(/latency_ms \(from execution logs\)/);
     // The simulated judge scored every logged answer once; its grade and the cost per answer
     // read per execution, with the step-by-step prompt graded higher and costing more.
-    const [, logged, scored] = /(\d+) executions logged, (\d+) scored by the judge/.exec(text) ?? [];
+    const [, logged, scored] =
+      /(\d+) executions logged, (\d+) scored by the judge/.exec(text) ?? [];
     expect(Number(scored)).toBe(Number(logged));
     const judge = text.slice(text.indexOf("judge_score (mean per answer)"));
     const judgeMeans = [...judge.matchAll(/\n(control|treatment) +(\d+) +([\d.]+)/g)]

@@ -32,7 +32,7 @@ export interface TreatmentRead {
  * // [{ variantKey: "B", estimate: 0.021, ci: [0.004, 0.038], level: 0.95, side: "better", ... }]
  */
 export function readTreatments(
-  metric: Pick<MetricResult, "kind" | "direction" | "variants">,
+  metric: Pick<MetricResult, "kind" | "direction" | "variants" | "guardrail">,
   alpha: number,
   interval: VerdictInterval,
 ): TreatmentRead[] {
@@ -47,8 +47,12 @@ export function readTreatments(
     const ci = fixed
       ? comparison.absolute.ci
       : alwaysValid(metric.kind, control, variant, alpha, k);
-    const conclusive =
-      !fixed || (comparison.pValueAdjusted !== null && comparison.pValueAdjusted < alpha);
+    // Guardrails are not corrected (each is its own family, see `adjustPValues`): their
+    // fixed read rests on the raw p-value, so a clear move within tolerance still reads.
+    const p = metric.guardrail
+      ? (comparison.pValueAdjusted ?? comparison.pValue)
+      : comparison.pValueAdjusted;
+    const conclusive = !fixed || (p !== null && p < alpha);
     return [
       {
         variantKey: variant.variantKey,
@@ -56,7 +60,7 @@ export function readTreatments(
         relative: comparison.relative?.estimate ?? null,
         ci,
         level: fixed ? 1 - alpha : 1 - alpha / k,
-        pValueAdjusted: fixed ? comparison.pValueAdjusted : null,
+        pValueAdjusted: fixed ? p : null,
         side: conclusive ? sideOf(ci, metric.direction) : null,
       },
     ];
