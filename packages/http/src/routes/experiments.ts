@@ -3,7 +3,7 @@ import * as z from "zod";
 import type { RequestContext } from "../context.js";
 import type { HttpResponse } from "../exchange.js";
 import type { Router } from "../router.js";
-import { numeric, projectQuery, queryAs, text } from "./query.js";
+import { adminEngineWith, numeric, projectQuery, queryAs, text } from "./query.js";
 import { bodyAs, engineInputSchema, json } from "./shared.js";
 
 const listQuery = projectQuery.extend({
@@ -19,16 +19,7 @@ const resultsQuery = projectQuery.extend({
 /** Management of experiments and segments, in seed 000's style (camelCase, no envelope). */
 export function experimentRoutes(router: Router<RequestContext>): void {
   // Reads: an admin key, then the project the query names (or the key's).
-  // The key is checked before the query, so unauthenticated callers learn nothing about it.
-  const engineWith = async <Q extends { projectId?: string | undefined }>(
-    ctx: RequestContext,
-    schema: z.ZodType<Q>,
-  ) => {
-    const auth = await ctx.authorize("admin");
-    const query = queryAs(ctx, schema);
-    return { abkit: await auth.project(query.projectId), query };
-  };
-  const engineOf = async (ctx: RequestContext) => (await engineWith(ctx, projectQuery)).abkit;
+  const engineOf = async (ctx: RequestContext) => (await adminEngineWith(ctx, projectQuery)).abkit;
   // Writes: admin key first, then the body, then the project it (or the query) names.
   const withBody = async <T extends object>(ctx: RequestContext) => {
     const auth = await ctx.authorize("admin");
@@ -38,7 +29,7 @@ export function experimentRoutes(router: Router<RequestContext>): void {
   };
 
   router.add("GET", "/api/v1/experiments", async (ctx) => {
-    const { abkit, query } = await engineWith(ctx, listQuery);
+    const { abkit, query } = await adminEngineWith(ctx, listQuery);
     const { status } = query;
     return json({ experiments: await abkit.experiments.list(status ? { status } : {}) });
   });
@@ -85,7 +76,7 @@ export function experimentRoutes(router: Router<RequestContext>): void {
   });
 
   router.add("GET", "/api/v1/experiments/:key/results", async (ctx, { key = "" }) => {
-    const { abkit, query } = await engineWith(ctx, resultsQuery);
+    const { abkit, query } = await adminEngineWith(ctx, resultsQuery);
     const { alpha, correction: method, correctAcross: across } = query;
     const correction = {
       ...(method === undefined ? {} : { method }),

@@ -2,7 +2,7 @@ import { type LogsQueryOptions, MAX_LOGS_SCANNED } from "@abkit/core";
 import * as z from "zod";
 import type { RequestContext } from "../context.js";
 import type { Router } from "../router.js";
-import { numeric, projectQuery, queryAs, text } from "./query.js";
+import { adminEngineWith, numeric, projectQuery, text } from "./query.js";
 import { json } from "./shared.js";
 
 const pageParams = {
@@ -49,18 +49,8 @@ const sameInputQuery = projectQuery.extend({
  * the other variants' logs for the same input. Admin keys only.
  */
 export function logRoutes(router: Router<RequestContext>): void {
-  const engineWith = async <Q extends { projectId?: string | undefined }>(
-    ctx: RequestContext,
-    schema: z.ZodType<Q>,
-  ) => {
-    // The key is checked before the query, so unauthenticated callers learn nothing about it.
-    const auth = await ctx.authorize("admin");
-    const query = queryAs(ctx, schema);
-    return { abkit: await auth.project(query.projectId), query };
-  };
-
   router.add("GET", "/api/v1/experiments/:key/logs", async (ctx, { key = "" }) => {
-    const { abkit, query } = await engineWith(ctx, logsQuery);
+    const { abkit, query } = await adminEngineWith(ctx, logsQuery);
     const { projectId: _, scoreName, scoreMin, scoreMax, ...rest } = query;
     const options: LogsQueryOptions = withoutUndefined(rest);
     if (scoreName !== undefined) {
@@ -73,7 +63,7 @@ export function logRoutes(router: Router<RequestContext>): void {
     "GET",
     "/api/v1/experiments/:key/logs/:logId",
     async (ctx, { key = "", logId = "" }) => {
-      const { abkit } = await engineWith(ctx, projectQuery);
+      const { abkit } = await adminEngineWith(ctx, projectQuery);
       return json(await abkit.getLog(key, logId));
     },
   );
@@ -82,7 +72,7 @@ export function logRoutes(router: Router<RequestContext>): void {
     "GET",
     "/api/v1/experiments/:key/logs/:logId/same-input",
     async (ctx, { key = "", logId = "" }) => {
-      const { abkit, query } = await engineWith(ctx, sameInputQuery);
+      const { abkit, query } = await adminEngineWith(ctx, sameInputQuery);
       const { projectId: _, ...options } = query;
       return json(await abkit.logsWithSameInput(key, logId, withoutUndefined(options)));
     },

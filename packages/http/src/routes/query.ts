@@ -37,3 +37,16 @@ export const projectQuery = z.object({ projectId: text.pipe(projectIdSchema).opt
 export const snakeProjectQuery = z.object({
   project_id: text.pipe(projectIdSchema).optional(),
 });
+
+/**
+ * An admin read: the admin key first (so unauthenticated callers learn nothing about the
+ * query), then the query, then the engine of the project it names (or the key's).
+ */
+export async function adminEngineWith<Q extends { projectId?: string | undefined }>(
+  ctx: RequestContext,
+  schema: z.ZodType<Q>,
+) {
+  const auth = await ctx.authorize("admin");
+  const query = queryAs(ctx, schema);
+  return { abkit: await auth.project(query.projectId), query };
+}

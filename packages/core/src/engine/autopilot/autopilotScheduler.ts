@@ -2,6 +2,7 @@ import { sameJson } from "../../lifecycle/frozenFields.js";
 import type { Experiment } from "../../schema/experiment.js";
 import type { EngineContext } from "../context.js";
 import type { CompiledDefinitions } from "../evaluation/compile.js";
+import { startTicker } from "../ticker.js";
 import { runAutopilot } from "./runAutopilot.js";
 
 /**
@@ -16,31 +17,20 @@ export function startAutopilotScheduler(
   now: () => number = Date.now,
 ): { stop(): void } {
   const lastChecked = new Map<string, number>();
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const defs = await ctx.definitions.get();
-      for (const { experiment } of defs.experimentsById.values()) {
-        const policy = experiment.autopilot;
-        const owes = owesFlag(defs, experiment);
-        if (!owes && (!policy || experiment.status !== "running")) continue;
-        const last = lastChecked.get(experiment.id);
-        if (!owes && policy && last !== undefined && now() - last < policy.intervalMs) continue;
-        lastChecked.set(experiment.id, now());
-        // A failed check (store down) is tried again on the next tick.
-        await runAutopilot(ctx, experiment.key).catch(() => lastChecked.delete(experiment.id));
-      }
-    } catch {
-      // The definitions could not be read: the next tick tries again.
-    } finally {
-      running = false;
+  // A failed definitions read waits for the next tick (see `startTicker`).
+  return startTicker(checkMs, async () => {
+    const defs = await ctx.definitions.get();
+    for (const { experiment } of defs.experimentsById.values()) {
+      const policy = experiment.autopilot;
+      const owes = owesFlag(defs, experiment);
+      if (!owes && (!policy || experiment.status !== "running")) continue;
+      const last = lastChecked.get(experiment.id);
+      if (!owes && policy && last !== undefined && now() - last < policy.intervalMs) continue;
+      lastChecked.set(experiment.id, now());
+      // A failed check (store down) is tried again on the next tick.
+      await runAutopilot(ctx, experiment.key).catch(() => lastChecked.delete(experiment.id));
     }
-  };
-  const timer = setInterval(() => void tick(), checkMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  });
 }
 
 // --- Internal helpers ---

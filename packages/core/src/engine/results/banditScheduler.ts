@@ -1,4 +1,5 @@
 import type { EngineContext } from "../context.js";
+import { startTicker } from "../ticker.js";
 import { rebalanceBandit } from "./bandit.js";
 
 /**
@@ -7,24 +8,13 @@ import { rebalanceBandit } from "./bandit.js";
  * one of them rebalance per interval. The timer never keeps the process alive.
  */
 export function startBanditScheduler(ctx: EngineContext, checkMs: number): { stop(): void } {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const defs = await ctx.definitions.get();
-      for (const { experiment } of defs.experimentsById.values()) {
-        if (experiment.status !== "running" || !experiment.bandit?.intervalMs) continue;
-        // A failed rebalance (store down) is tried again on the next tick.
-        await rebalanceBandit(ctx, experiment.key, { onlyIfDue: true }).catch(() => {});
-      }
-    } catch {
-      // The definitions could not be read: the next tick tries again.
-    } finally {
-      running = false;
+  // A failed definitions read waits for the next tick (see `startTicker`).
+  return startTicker(checkMs, async () => {
+    const defs = await ctx.definitions.get();
+    for (const { experiment } of defs.experimentsById.values()) {
+      if (experiment.status !== "running" || !experiment.bandit?.intervalMs) continue;
+      // A failed rebalance (store down) is tried again on the next tick.
+      await rebalanceBandit(ctx, experiment.key, { onlyIfDue: true }).catch(() => {});
     }
-  };
-  const timer = setInterval(() => void tick(), checkMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  });
 }

@@ -99,22 +99,29 @@ export function adjustPValues(
 export function withoutFixedSampleClaims(metrics: MetricResult[]): void {
   for (const metric of metrics) {
     for (const variant of metric.variants) {
-      const comparison = variant.comparison;
-      if (!comparison) continue;
-      comparison.absolute = { estimate: comparison.absolute.estimate, ci: null };
-      comparison.relative = comparison.relative && {
-        estimate: comparison.relative.estimate,
-        ci: null,
-        pValue: null,
-      };
-      comparison.pValue = null;
-      comparison.pValueAdjusted = null;
-      comparison.adjustment = null;
-      comparison.sequential = null;
-      comparison.cuped = null;
-      comparison.guardrail = null;
+      if (!variant.comparison) continue;
+      estimatesOnly(variant.comparison);
+      variant.comparison.cuped = null;
     }
   }
+}
+
+/**
+ * Strips a comparison to its estimates: intervals, p-values and their adjustment, the
+ * always-valid interval and the guardrail reading go (the callers name what else goes).
+ */
+export function estimatesOnly(comparison: Comparison): void {
+  comparison.absolute = { estimate: comparison.absolute.estimate, ci: null };
+  comparison.relative = comparison.relative && {
+    estimate: comparison.relative.estimate,
+    ci: null,
+    pValue: null,
+  };
+  comparison.pValue = null;
+  comparison.pValueAdjusted = null;
+  comparison.adjustment = null;
+  comparison.sequential = null;
+  comparison.guardrail = null;
 }
 
 // --- Internal helpers ---

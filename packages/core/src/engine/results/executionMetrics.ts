@@ -11,6 +11,7 @@ import type {
   LogSummaries,
   MetricAggregate,
 } from "../../store.js";
+import { estimatesOnly } from "./comparisons.js";
 import type { MetricResult } from "./resultTypes.js";
 
 /** The aggregates with execution metrics read from the summaries (see `executionView`). */
@@ -87,21 +88,10 @@ export function executionView(
  */
 export function withoutVarianceClaims(metric: MetricResult): void {
   for (const variant of metric.variants) {
-    const comparison = variant.comparison;
-    if (!comparison) continue;
-    comparison.absolute = { estimate: comparison.absolute.estimate, ci: null };
-    comparison.relative = comparison.relative && {
-      estimate: comparison.relative.estimate,
-      ci: null,
-      pValue: null,
-    };
-    comparison.pValue = null;
-    comparison.pValueAdjusted = null;
-    comparison.adjustment = null;
-    comparison.chanceToBeatControl = null;
-    comparison.sequential = null;
-    comparison.bayesian = null;
-    comparison.guardrail = null;
+    if (!variant.comparison) continue;
+    estimatesOnly(variant.comparison);
+    variant.comparison.chanceToBeatControl = null;
+    variant.comparison.bayesian = null;
   }
 }
 
